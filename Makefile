@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+PIP := $(BIN)/pip install --disable-pip-version-check -q
+
+.PHONY: run test install install-test translations translations-update lint db-upgrade demo clean
+
+## make run: install, migrate the embedded SQLite database, load demo data once, serve.
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo
+	@echo "  Open http://127.0.0.1:$(PORT) and sign in with one of the accounts above."
+	@echo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## make test: install what the tests need (Debian packages too), lint, run the whole suite
+## against SQLite and a throwaway PostgreSQL server, and drive Debian's chromium.
+test: system-deps install-test translations
+	$(BIN)/ruff check .
+	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PIP) -r requirements-test.txt
+	touch $@
+
+.PHONY: system-deps
+system-deps:
+	bash scripts/install-system-deps.sh
+
+translations: install
+	$(BIN)/pybabel compile -q -d app/translations
+
+## After changing user-facing text: refresh the catalogue, then translate the new entries.
+translations-update: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --width 100
+
+lint: install-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

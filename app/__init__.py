@@ -1,0 +1,93 @@
+"""The web layer: an application factory that reads like a table of contents."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import access, http
+from app.extensions import babel, csrf, db, login_manager, migrate
+from app.i18n import select_locale
+from assessments.db import configure_sqlite
+from assessments.models import User
+from config import INSTANCE_DIR, load_config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(load_config())
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    http.install(app)
+    app.before_request(access.enforce_access)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    # The session token in the cookie already changes on logout; "basic" marks sessions
+    # restored from a remember cookie as non-fresh for sensitive actions.
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        # Loaded fresh on every request, so a rotated token or deactivation takes effect at once.
+        user = db.session.scalar(select(User).where(User.session_token == session_token))
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.organisations import bp as organisations_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.i18n import LANGUAGE_NAMES, LOCALES
+    from app.labels import current_language, province_choices, province_name, role_name, sector_choices, sector_name
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        province_choices=province_choices,
+        sector_choices=sector_choices,
+        LOCALES=LOCALES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        province_name=province_name,
+        sector_name=sector_name,
+        role_name=role_name,
+    )

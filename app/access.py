@@ -1,0 +1,75 @@
+"""Who may call which view. Access is denied by default.
+
+Every view declares its rule with `@public` or `@roles_required(...)`. The rule is only an
+annotation; `enforce_access` (a before_request hook) applies it, and refuses any view that
+declares nothing, so a new route cannot ship without a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from assessments.models import Organisation, Role
+
+View = TypeVar("View", bound=Callable[..., object])
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    public: bool
+    roles: frozenset[str]
+
+
+def public(view: View) -> View:
+    view.access_rule = AccessRule(public=True, roles=frozenset())  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    unknown = set(roles) - {r.value for r in Role}
+    if unknown or not roles:
+        raise ValueError(f"unknown roles: {unknown}")
+
+    def decorate(view: View) -> View:
+        view.access_rule = AccessRule(public=False, roles=frozenset(roles))  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def any_signed_in_user(view: View) -> View:
+    return roles_required(*(r.value for r in Role))(view)
+
+
+def access_rule_for(endpoint: str | None) -> AccessRule | None:
+    view = current_app.view_functions.get(endpoint or "")
+    return getattr(view, "access_rule", None)
+
+
+def enforce_access() -> Response | None:
+    if request.endpoint is None or request.endpoint == "static":
+        return None  # 404/405 are answered by routing; static files are public
+    rule = access_rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("view %s declares no access rule; refused", request.endpoint)
+        abort(403)
+    if rule.public:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+    if current_user.role not in rule.roles:
+        abort(403)
+    return None
+
+
+def can_see_organisation(user: object, organisation: Organisation) -> bool:
+    """HR users see only their own organisation; the other roles see every organisation."""
+    if getattr(user, "role", None) == Role.HR:
+        return organisation.id == getattr(user, "organisation_id", None)
+    return True

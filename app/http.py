@@ -1,0 +1,91 @@
+"""Response hardening and error pages shared by every blueprint."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+# No inline scripts or styles anywhere: everything comes from /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist or is not available to you.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What you sent is larger than the service accepts.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again.")),
+}
+CSRF_TEXT = (
+    _l("Form expired"),
+    _l("This form was open too long or came from another page. Please go back, reload the page and submit again."),
+)
+
+log = logging.getLogger("app")
+
+
+def assign_request_id() -> None:
+    g.request_id = secrets.token_hex(8)
+
+
+def add_security_headers(response: Response) -> Response:
+    for header, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user and current_user.is_authenticated:
+        # Pages with personal or company data must not stay in shared browser caches.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(status: int, title: object = None, message: object = None) -> tuple[str, int]:
+    default_title, default_message = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    html = render_template(
+        "errors/error.html",
+        status=status,
+        title=title or default_title,
+        message=message or default_message,
+        request_id=g.get("request_id", ""),
+    )
+    return html, status
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    if error.code is None or error.code < 400:
+        return error
+    if isinstance(error, CSRFError):
+        return render_error(400, *CSRF_TEXT)
+    return render_error(error.code)
+
+
+def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+    log.exception("unhandled error, request id %s, %s %s", g.get("request_id"), request.method, request.path)
+    return render_error(500)
+
+
+def install(app: Flask) -> None:
+    app.before_request(assign_request_id)
+    app.after_request(add_security_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

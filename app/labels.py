@@ -1,0 +1,50 @@
+"""Names of domain codes in the current language."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from assessments.models import Role
+from assessments.provinces import PROVINCES, PROVINCES_BY_CODE
+from assessments.sectors import SECTORS, SECTORS_BY_CODE
+
+ROLE_NAMES = {
+    Role.HR: _l("HR officer"),
+    Role.REVIEWER: _l("Chamber reviewer"),
+    Role.UNICEF: _l("UNICEF staff"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def province_name(code: str) -> str:
+    province = PROVINCES_BY_CODE.get(code)
+    return province.name(current_language()) if province else code
+
+
+def sector_name(code: str) -> str:
+    sector = SECTORS_BY_CODE.get(code)
+    return sector.name(current_language()) if sector else code
+
+
+def role_name(role: str) -> str:
+    return str(ROLE_NAMES.get(Role(role), role)) if role in set(Role) else role
+
+
+def province_choices() -> list[tuple[str, str]]:
+    lang = current_language()
+    return sorted(((p.code, p.name(lang)) for p in PROVINCES), key=lambda item: item[1])
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    lang = current_language()
+    return [(s.code, s.name(lang)) for s in SECTORS]
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, str(name)) for role, name in ROLE_NAMES.items()]

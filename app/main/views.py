@@ -1,0 +1,52 @@
+"""Home, dashboard, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select, text
+from werkzeug.wrappers import Response
+
+from app.access import any_signed_in_user, public
+from app.extensions import db
+from app.i18n import LOCALES
+from app.main import bp
+from app.main.forms import LanguageForm
+from app.requests import safe_next_url
+from assessments.models import Organisation, Role, User
+from assessments.services.accounts import set_locale
+
+
+@bp.route("/")
+@public
+def index() -> Response:
+    return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/dashboard")
+@any_signed_in_user
+def dashboard() -> str:
+    counts = {}
+    if current_user.role != Role.HR:
+        counts["organisations"] = db.session.scalar(select(func.count(Organisation.id)))
+    if current_user.role == Role.ADMIN:
+        counts["users"] = db.session.scalar(select(func.count(User.id)))
+    return render_template("main/dashboard.html", counts=counts)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in LOCALES:
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            set_locale(db.session, current_user._get_current_object(), form.lang.data)  # type: ignore[attr-defined]
+    return redirect(safe_next_url(form.next.data) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[dict[str, str], int]:
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}, 200

@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from app.forms import AppForm, TextField, WholeNumberField
+from app.labels import province_choices, sector_choices
+from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
+
+REQUIRED = _l("This field is required.")
+
+
+class OrganisationForm(AppForm):
+    name = TextField(_l("Name"), max_length=200)
+    tax_code = TextField(_l("Tax code"), max_length=20,
+                         description=_l("10 digits, or 13 for a branch (e.g. 0101234567-001)."))
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    sector_code = SelectField(_l("Sector"), validators=[InputRequired(message=REQUIRED)])
+    workforce_total = WholeNumberField(_l("Total workforce"), maximum=MAX_WORKFORCE)
+    workforce_women = WholeNumberField(_l("Women in the workforce"), maximum=MAX_WORKFORCE)
+    address = TextField(_l("Address"), max_length=300, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = [("", _l("Choose…")), *province_choices()]
+        self.sector_code.choices = [("", _l("Choose…")), *sector_choices()]
+
+    def to_data(self) -> OrganisationData:
+        return OrganisationData(
+            name=self.name.data or "",
+            tax_code=self.tax_code.data or "",
+            province_code=self.province_code.data or "",
+            sector_code=self.sector_code.data or "",
+            workforce_total=self.workforce_total.data or 0,
+            workforce_women=self.workforce_women.data or 0,
+            address=self.address.data or "",
+        )

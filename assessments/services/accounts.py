@@ -1,0 +1,212 @@
+"""Accounts: create, authenticate, log out, change password, (de)activate, edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessments.db import utcnow
+from assessments.models import LoginAttempt, Organisation, Role, User
+from assessments.passwords import (
+    DUMMY_HASH,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
+from assessments.services.common import Context, ServiceError, changed_fields, record_event
+
+LOCALES = ("vi", "en")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_password_rules(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ServiceError("password_length", "password")
+
+
+def _check_role_and_organisation(db: Session, role: str, organisation_id: int | None) -> None:
+    if role not in {r.value for r in Role}:
+        raise ServiceError("unknown_role", "role")
+    if role == Role.HR:
+        if organisation_id is None or db.get(Organisation, organisation_id) is None:
+            raise ServiceError("hr_needs_organisation", "organisation_id")
+    elif organisation_id is not None:
+        raise ServiceError("only_hr_has_organisation", "organisation_id")
+
+
+def create_user(
+    db: Session,
+    ctx: Context,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    organisation_id: int | None = None,
+    full_name: str = "",
+    locale: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(db, email) is not None:
+        raise ServiceError("email_taken", "email")
+    _check_role_and_organisation(db, role, organisation_id)
+    _check_password_rules(password)
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation_id,
+        locale=locale if locale in LOCALES else None,
+        active=True,
+    )
+    db.add(user)
+    db.flush()
+    record_event(
+        db, ctx, "create", "user", user.id, organisation_id=organisation_id,
+        details={"email": email, "role": role},
+    )
+    db.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures_per_account: int
+    max_failures_per_address: int
+    window: timedelta
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    INVALID = "invalid"  # unknown e-mail or wrong password: one answer for both
+    INACTIVE = "inactive"  # right password, deactivated account
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def _recent_failures(db: Session, column: object, value: str, since: datetime) -> int:
+    query = select(func.count(LoginAttempt.id)).where(
+        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+    )
+    return db.scalar(query) or 0
+
+
+def authenticate(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    ip_address: str,
+    policy: ThrottlePolicy,
+    now: datetime | None = None,
+) -> LoginResult:
+    """Check credentials, throttling repeated failures per account and per client address."""
+    now = now or utcnow()
+    email = normalise_email(email)[:254]
+    since = now - policy.window
+    if (
+        _recent_failures(db, LoginAttempt.email, email, since) >= policy.max_failures_per_account
+        or _recent_failures(db, LoginAttempt.ip_address, ip_address, since) >= policy.max_failures_per_address
+    ):
+        record_event(db, Context(None, ip_address), "login_throttled", "user", details={"email": email})
+        db.commit()
+        return LoginResult(LoginOutcome.THROTTLED)
+
+    user = find_user_by_email(db, email)
+    # Verify against a dummy hash for unknown accounts so timing does not reveal them.
+    password_ok = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    ok = user is not None and password_ok and user.active
+    db.add(LoginAttempt(at=now, email=email, ip_address=ip_address, succeeded=ok))
+    ctx = Context(user, ip_address)
+    if user is None or not password_ok:
+        record_event(db, Context(None, ip_address), "login_failed", "user", details={"email": email})
+        db.commit()
+        return LoginResult(LoginOutcome.INVALID)
+    if not user.active:
+        record_event(db, ctx, "login_refused_inactive", "user", user.id, organisation_id=user.organisation_id)
+        db.commit()
+        return LoginResult(LoginOutcome.INACTIVE)
+    user.last_login_at = now
+    record_event(db, ctx, "login", "user", user.id, organisation_id=user.organisation_id)
+    db.commit()
+    return LoginResult(LoginOutcome.OK, user)
+
+
+def logout(db: Session, ctx: Context, user: User) -> None:
+    """End every session of this user: cookies issued before now stop working."""
+    user.rotate_session_token()
+    record_event(db, ctx, "logout", "user", user.id, organisation_id=user.organisation_id)
+    db.commit()
+
+
+def change_password(db: Session, ctx: Context, user: User, *, current: str, new: str) -> None:
+    if not verify_password(current, user.password_hash):
+        raise ServiceError("wrong_password", "current_password")
+    _check_password_rules(new)
+    _set_password(db, ctx, user, new, action="change_password")
+
+
+def reset_password(db: Session, ctx: Context, user: User, *, new: str) -> None:
+    """An admin sets a new password for someone else."""
+    _check_password_rules(new)
+    _set_password(db, ctx, user, new, action="reset_password")
+
+
+def _set_password(db: Session, ctx: Context, user: User, new: str, *, action: str) -> None:
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.rotate_session_token()
+    record_event(db, ctx, action, "user", user.id, organisation_id=user.organisation_id)
+    db.commit()
+
+
+def set_active(db: Session, ctx: Context, user: User, active: bool) -> None:
+    if ctx.actor is not None and ctx.actor.id == user.id and not active:
+        raise ServiceError("cannot_deactivate_self", "active")
+    if user.active == active:
+        return
+    user.active = active
+    user.rotate_session_token()
+    record_event(
+        db, ctx, "activate" if active else "deactivate", "user", user.id,
+        organisation_id=user.organisation_id,
+    )
+    db.commit()
+
+
+def update_user(
+    db: Session, ctx: Context, user: User, *, full_name: str, role: str, organisation_id: int | None
+) -> None:
+    _check_role_and_organisation(db, role, organisation_id)
+    if ctx.actor is not None and ctx.actor.id == user.id and role != user.role:
+        raise ServiceError("cannot_change_own_role", "role")
+    changes = changed_fields(user, {"full_name": full_name, "role": role, "organisation_id": organisation_id})
+    if not changes:
+        return
+    if "role" in changes or "organisation_id" in changes:
+        user.rotate_session_token()  # access changed: make the user sign in again
+    record_event(db, ctx, "edit", "user", user.id, organisation_id=organisation_id, details=changes)
+    db.commit()
+
+
+def set_locale(db: Session, user: User, locale: str) -> None:
+    if locale in LOCALES and user.locale != locale:
+        user.locale = locale
+        db.commit()

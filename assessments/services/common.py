@@ -1,0 +1,63 @@
+"""What every service needs: who is acting, and the errors services raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assessments.models import AuditEvent, User
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who performs a use case and from where (for the audit trail and throttling)."""
+
+    actor: User | None
+    ip_address: str | None = None
+
+
+class ServiceError(Exception):
+    """A use case was refused. `code` is stable (the web layer maps it to a message);
+    `field` names the input at fault when there is one."""
+
+    def __init__(self, code: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def record_event(
+    db: Session,
+    ctx: Context,
+    action: str,
+    object_type: str,
+    object_id: object = None,
+    *,
+    organisation_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the calling service commits)."""
+    event = AuditEvent(
+        actor_id=ctx.actor.id if ctx.actor is not None else None,
+        organisation_id=organisation_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        details=details or {},
+        ip_address=ctx.ip_address,
+    )
+    db.add(event)
+    return event
+
+
+def changed_fields(obj: object, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply `values` to `obj` and return {field: [old, new]} for those that changed."""
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [old, new]
+            setattr(obj, name, new)
+    return changes

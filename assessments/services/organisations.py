@@ -1,0 +1,86 @@
+"""Organisations (companies and factories): create and edit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessments.models import Organisation
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.sectors import SECTORS_BY_CODE
+from assessments.services.common import Context, ServiceError, changed_fields, record_event
+from assessments.tax_codes import normalise_tax_code
+
+# PostgreSQL INTEGER tops out at 2,147,483,647; no employer comes near this.
+MAX_WORKFORCE = 2_000_000
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    tax_code: str
+    province_code: str
+    sector_code: str
+    workforce_total: int
+    workforce_women: int
+    address: str = ""
+
+
+def _validated(db: Session, data: OrganisationData, existing_id: int | None) -> dict[str, object]:
+    tax_code = normalise_tax_code(data.tax_code)
+    if tax_code is None:
+        raise ServiceError("tax_code_invalid", "tax_code")
+    if not data.name.strip():
+        raise ServiceError("name_required", "name")
+    if data.province_code not in PROVINCES_BY_CODE:
+        raise ServiceError("province_unknown", "province_code")
+    if data.sector_code not in SECTORS_BY_CODE:
+        raise ServiceError("sector_unknown", "sector_code")
+    if not 0 <= data.workforce_total <= MAX_WORKFORCE:
+        raise ServiceError("workforce_out_of_range", "workforce_total")
+    if not 0 <= data.workforce_women <= data.workforce_total:
+        raise ServiceError("women_exceed_total", "workforce_women")
+    clash = db.scalar(select(Organisation.id).where(Organisation.tax_code == tax_code))
+    if clash is not None and clash != existing_id:
+        raise ServiceError("tax_code_taken", "tax_code")
+    values = asdict(data)
+    values["tax_code"] = tax_code
+    values["name"] = data.name.strip()
+    values["address"] = data.address.strip()
+    return values
+
+
+@contextmanager
+def _unique_tax_code(db: Session) -> Iterator[None]:
+    """Two people saving the same tax code at once: the unique index decides."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.rollback()
+        raise ServiceError("tax_code_taken", "tax_code") from error
+
+
+def create_organisation(db: Session, ctx: Context, data: OrganisationData) -> Organisation:
+    organisation = Organisation(**_validated(db, data, None))
+    with _unique_tax_code(db):
+        db.add(organisation)
+        db.flush()
+        record_event(db, ctx, "create", "organisation", organisation.id, organisation_id=organisation.id,
+                     details={"name": organisation.name})
+        db.commit()
+    return organisation
+
+
+def update_organisation(db: Session, ctx: Context, organisation: Organisation, data: OrganisationData) -> None:
+    changes = changed_fields(organisation, _validated(db, data, organisation.id))
+    if not changes:
+        return
+    record_event(db, ctx, "edit", "organisation", organisation.id, organisation_id=organisation.id,
+                 details=changes)
+    with _unique_tax_code(db):
+        db.commit()

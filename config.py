@@ -1,0 +1,80 @@
+"""Settings read from the environment, with safe development defaults.
+
+`APP_ENV` picks the profile: ``development`` (default), ``production`` or ``testing``.
+Production refuses to start with the development secret, a short secret or without
+``DATABASE_URL``; development runs on an embedded SQLite file under ``instance/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting makes the service unsafe or impossible to start."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for any PostgreSQL URL (hosts often hand out `postgres://`)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask settings dictionary from environment variables."""
+    env = os.environ if environ is None else environ
+    app_env = env.get("APP_ENV", "development")
+    if app_env not in {"development", "production", "testing"}:
+        raise ConfigError(f"APP_ENV must be development, production or testing, not {app_env!r}")
+    production = app_env == "production"
+
+    secret_key = env.get("SECRET_KEY", DEV_SECRET_KEY)
+    database_url = env.get("DATABASE_URL", "")
+    if production:
+        if secret_key == DEV_SECRET_KEY or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                "characters in production (python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if not database_url:
+            raise ConfigError("DATABASE_URL must be set in production")
+    if not database_url:
+        database_url = f"sqlite:///{INSTANCE_DIR / 'app.db'}"
+
+    secure_cookies = production or env.get("SECURE_COOKIES", "") == "1"
+    return {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "vi"),
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        # A long questionnaire must not fail on submit because the CSRF token aged out:
+        # the token lives as long as the session (which logout and expiry end).
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # Failed logins allowed per window before 429, per account and per client address.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))),
+        "TESTING": app_env == "testing",
+    }
