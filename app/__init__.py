@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app import access, http
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import select_locale
+from app.routing import IdConverter
 from assessments.db import configure_sqlite
 from assessments.models import User
 from config import INSTANCE_DIR, load_config
@@ -23,6 +24,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.url_map.converters["id"] = IdConverter
     app.config.update(load_config())
     if overrides:
         app.config.update(overrides)

@@ -58,7 +58,7 @@ def user_new() -> Response | str:
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def user_edit(user_id: int) -> Response | str:
     user = _get_user_or_404(user_id)
@@ -77,7 +77,7 @@ def user_edit(user_id: int) -> Response | str:
                            reset_form=PasswordResetForm(formdata=None), activation_form=ActivationForm())
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<id:user_id>/password", methods=["POST"])
 @roles_required(Role.ADMIN)
 def user_password(user_id: int) -> Response | str:
     user = _get_user_or_404(user_id)
@@ -91,7 +91,7 @@ def user_password(user_id: int) -> Response | str:
                            reset_form=reset_form, activation_form=ActivationForm())
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @roles_required(Role.ADMIN)
 def user_active(user_id: int) -> Response:
     user = _get_user_or_404(user_id)

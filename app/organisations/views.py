@@ -60,7 +60,7 @@ def index() -> str:
                            sector=sector, can_edit=current_user.role in EDITORS)
 
 
-@bp.route("/<int:organisation_id>")
+@bp.route("/<id:organisation_id>")
 @any_signed_in_user
 def detail(organisation_id: int) -> str:
     organisation = get_visible_organisation_or_404(organisation_id)
@@ -83,7 +83,7 @@ def create() -> Response | str:
     return render_template("organisations/form.html", form=form, organisation=None)
 
 
-@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit(organisation_id: int) -> Response | str:
     organisation = get_visible_organisation_or_404(organisation_id)

@@ -1,0 +1,67 @@
+"""Who may call what: every endpoint x method x identity, with the expected outcome.
+
+Outcomes: OK (2xx, or a redirect that is not to the sign-in page), LOGIN (a redirect to the
+sign-in page), or an error status (403 wrong role, 404 another organisation's object).
+The test fails when an endpoint of the app is missing here, so no route ships undecided.
+"""
+
+from __future__ import annotations
+
+OK = "ok"
+LOGIN = "login"
+
+ROLES = ("hr_a", "hr_b", "reviewer", "unicef", "admin")
+
+
+def everyone() -> dict[str, object]:
+    return dict.fromkeys(("anonymous", "hr_inactive", *ROLES), OK)
+
+
+def signed_in(*allowed: str, **overrides: object) -> dict[str, object]:
+    """Anonymous and deactivated users are sent to sign in; signed-in roles not allowed get 403."""
+    expected: dict[str, object] = {"anonymous": LOGIN, "hr_inactive": LOGIN}
+    for identity in ROLES:
+        role = "hr" if identity.startswith("hr_") else identity
+        expected[identity] = OK if role in allowed else 403
+    expected.update(overrides)
+    return expected
+
+
+ALL_ROLES = ("hr", "reviewer", "unicef", "admin")
+EDITORS = ("reviewer", "admin")
+
+# URL arguments come from the test world: organisation_id is company A's, user_id is HR-B's.
+# So HR-B reading company A's pages is an attempt at another organisation's data: 404.
+MATRIX: dict[tuple[str, str], dict[str, object]] = {
+    ("main.index", "GET"): everyone(),
+    ("main.healthz", "GET"): everyone(),
+    ("main.set_language", "POST"): everyone(),
+    ("main.dashboard", "GET"): signed_in(*ALL_ROLES),
+    ("auth.login", "GET"): everyone(),
+    ("auth.login", "POST"): everyone(),
+    # Signing out ends on the sign-in page, for everybody.
+    ("auth.logout_view", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), LOGIN),
+    ("auth.password", "GET"): signed_in(*ALL_ROLES),
+    ("auth.password", "POST"): signed_in(*ALL_ROLES),
+    ("organisations.index", "GET"): signed_in(*ALL_ROLES),
+    ("organisations.detail", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("organisations.create", "GET"): signed_in(*EDITORS),
+    ("organisations.create", "POST"): signed_in(*EDITORS),
+    ("organisations.edit", "GET"): signed_in(*EDITORS),
+    ("organisations.edit", "POST"): signed_in(*EDITORS),
+    ("admin.users", "GET"): signed_in("admin"),
+    ("admin.user_new", "GET"): signed_in("admin"),
+    ("admin.user_new", "POST"): signed_in("admin"),
+    ("admin.user_edit", "GET"): signed_in("admin"),
+    ("admin.user_edit", "POST"): signed_in("admin"),
+    ("admin.user_password", "POST"): signed_in("admin"),
+    ("admin.user_active", "POST"): signed_in("admin"),
+    ("admin.audit", "GET"): signed_in("admin"),
+}
+
+# POSTs that change the database even when sent empty, and for whom: signing out rotates the
+# session token; the activation button (active absent = deactivate) deactivates HR-B.
+CHANGES_STATE = {
+    ("auth.logout_view", "POST"): set(ROLES),
+    ("admin.user_active", "POST"): {"admin"},
+}

@@ -1,0 +1,171 @@
+"""Fixtures shared by the whole suite.
+
+Every test that touches the database runs twice: on SQLite (the embedded default) and on a
+real PostgreSQL server that this session starts itself (production's database).
+`REQUIRE_POSTGRES=1` (set by `make test`) turns a missing PostgreSQL into a failure
+instead of a skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app import create_app
+from assessments.db import configure_sqlite, metadata
+from assessments.models import Organisation, Role, User
+from assessments.passwords import hash_password
+from tests.support.postgres import PostgresServer, find_bindir, start_postgres
+
+PASSWORD = "correct-horse-battery"
+PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: scrypt is slow on purpose
+MARKER_B = "ZZ-COMPANY-B-MARKER"
+IDENTITIES = ("anonymous", "hr_a", "hr_b", "hr_inactive", "reviewer", "unicef", "admin")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if find_bindir() is None and os.environ.get("REQUIRE_POSTGRES") != "1":
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database("ffw_test")
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url)
+    configure_sqlite(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    metadata.create_all(engine)  # tests only; the service itself always migrates
+    yield engine
+    engine.dispose()
+
+
+def delete_all_rows(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def clean_db(engine: Engine) -> Iterator[None]:
+    yield
+    delete_all_rows(engine)
+
+
+@pytest.fixture
+def dbs(engine: Engine, clean_db: None) -> Iterator[Session]:
+    """A plain SQLAlchemy session for setting up and inspecting data (no Flask involved)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def app_config(database_url: str, **extra: object) -> dict[str, object]:
+    return {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, engine: Engine) -> Flask:
+    return create_app(app_config(database_url))
+
+
+@pytest.fixture
+def client(app: Flask, clean_db: None) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class World:
+    """Two companies and one account per identity of the security test plan."""
+
+    org_a: Organisation
+    org_b: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def add_organisation(dbs: Session, name: str, tax_code: str, province: str = "ha-noi",
+                     sector: str = "garment-textile") -> Organisation:
+    org = Organisation(name=name, tax_code=tax_code, province_code=province, sector_code=sector,
+                       workforce_total=500, workforce_women=300, address="")
+    dbs.add(org)
+    dbs.flush()
+    return org
+
+
+def add_user(dbs: Session, email: str, role: str, organisation: Organisation | None = None,
+             active: bool = True) -> User:
+    user = User(email=email, full_name=email.split("@")[0], password_hash=PASSWORD_HASH, role=role,
+                organisation_id=organisation.id if organisation else None, active=active)
+    dbs.add(user)
+    dbs.flush()
+    return user
+
+
+@pytest.fixture
+def world(dbs: Session) -> World:
+    org_a = add_organisation(dbs, "Công ty May Ánh Dương", "0100000001", "hung-yen")
+    org_b = add_organisation(dbs, f"Company B {MARKER_B}", "0200000002", "da-nang", "electronics")
+    w = World(org_a, org_b)
+    w.users["hr_a"] = add_user(dbs, "hr.a@example.vn", Role.HR, org_a)
+    w.users["hr_b"] = add_user(dbs, "hr.b@example.vn", Role.HR, org_b)
+    w.users["hr_inactive"] = add_user(dbs, "hr.old@example.vn", Role.HR, org_a, active=False)
+    w.users["reviewer"] = add_user(dbs, "reviewer@example.vn", Role.REVIEWER)
+    w.users["unicef"] = add_user(dbs, "unicef@example.vn", Role.UNICEF)
+    w.users["admin"] = add_user(dbs, "admin@example.vn", Role.ADMIN)
+    dbs.commit()
+    return w
+
+
+def sign_in(client: FlaskClient, user: User | None) -> FlaskClient:
+    """Put the user's session token into the client's session, as a sign-in would."""
+    if user is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+    return client
+
+
+def reload(dbs: Session, obj: object) -> object:
+    dbs.expire_all()
+    return dbs.get(type(obj), obj.id)  # type: ignore[attr-defined]
+
+
+def database_fingerprint(engine: Engine) -> str:
+    """A hash of every row of every table, to prove a request changed nothing."""
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+            digest.update(f"{table.name}:{rows!r}".encode())
+    return digest.hexdigest()

@@ -1,0 +1,14 @@
+"""Building a URL for any route from the test world's objects."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+
+from tests.conftest import World
+
+
+def url_for_rule(app: Flask, endpoint: str, world: World) -> str:
+    values = {"organisation_id": world.org_a.id, "user_id": world.users["hr_b"].id}
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})

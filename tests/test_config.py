@@ -1,0 +1,49 @@
+"""Settings: safe development defaults, and production refuses unsafe ones."""
+
+import pytest
+
+from config import DEV_SECRET_KEY, ConfigError, load_config, normalise_database_url
+
+
+def test_development_defaults_to_embedded_sqlite_and_vietnamese() -> None:
+    config = load_config({})
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["SQLALCHEMY_DATABASE_URI"].endswith("instance/app.db")
+    assert config["BABEL_DEFAULT_LOCALE"] == "vi"
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("secret", [None, DEV_SECRET_KEY, "too-short"])
+def test_production_refuses_a_missing_default_or_short_secret(secret: str | None) -> None:
+    env = {"APP_ENV": "production", "DATABASE_URL": "postgresql://db/ffw"}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(env)
+
+
+def test_production_requires_a_database_url() -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_production_cookies_are_secure() -> None:
+    config = load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgres://h/db"})
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    assert config["SESSION_COOKIE_SAMESITE"] == config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://h/db"
+
+
+def test_unknown_environment_is_refused() -> None:
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "staging"})
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+])
+def test_database_urls_use_psycopg3(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
