@@ -164,7 +164,7 @@ def test_bad_input_corpus_never_breaks_the_form(client: FlaskClient, world: Worl
         assert response.status_code in (200, 302), (field, value, response.status_code)
         assert "<script>alert(1)</script>" not in page
         assert "<img src=x onerror" not in page
-        if value == "{{7*7}}" and response.status_code == 200:
+        if value == "{{7*7}}" and response.status_code == 200 and field != "province_code":
             assert "{{7*7}}" in page  # template syntax comes back literally, never evaluated
         if response.status_code == 302:
             org = dbs.get(Organisation, int(response.headers["Location"].rsplit("/", 1)[1]))
