@@ -6,6 +6,7 @@ import secrets
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from app.extensions import db
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
@@ -13,8 +14,8 @@ from assessments.models import Role
 from assessments.services import Context, ServiceError
 from assessments.services.accounts import create_user
 
-users_cli = click.Group("users", help="Manage accounts.")
-demo_cli = click.Group("demo", help="Demo data for trying the service locally.")
+users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demo data for trying the service locally.")
 
 
 @users_cli.command("create")
