@@ -41,12 +41,12 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 translations: install
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 ## After changing user-facing text: refresh the catalogue, then translate the new entries.
 translations-update: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --width 100
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100
 
 lint: install-test
 	$(BIN)/ruff check .

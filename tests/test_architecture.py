@@ -1,0 +1,42 @@
+"""The import direction of the design: app -> assessments -> rubrics, never backwards."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FORBIDDEN = {
+    "rubrics": {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_babel", "wtforms", "sqlalchemy",
+                "app", "assessments"},
+    "assessments": {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_babel", "wtforms", "app"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_lower_layers_do_not_import_upper_ones(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_modules(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {file: names for file, names in offenders.items() if names} == {}
+
+
+def test_the_check_itself_sees_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import flask.json\nfrom wtforms import Form\nfrom . import sibling\n")
+    assert imported_modules(sample) == {"flask", "wtforms"}
