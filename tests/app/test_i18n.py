@@ -46,7 +46,8 @@ def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
 def test_translations_keep_their_placeholders() -> None:
     for entry in vietnamese_catalogue():
         if entry.id and entry.string:
-            assert sorted(PLACEHOLDER.findall(str(entry.id))) == sorted(PLACEHOLDER.findall(str(entry.string))), entry.id
+            expected = sorted(PLACEHOLDER.findall(str(entry.id)))
+            assert sorted(PLACEHOLDER.findall(str(entry.string))) == expected, entry.id
 
 
 def test_pages_are_vietnamese_by_default(client: FlaskClient, world: World) -> None:
