@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import TextInput
 
 # WTForms' own messages (it ships no Vietnamese catalogue). Listed here so that
 # `pybabel extract` puts them into ours; AppForm routes WTForms through our catalogue.
@@ -69,13 +70,19 @@ _WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}([., ][0-9]{3})+")
 
 class WholeNumberField(IntegerField):
     """A non-negative whole number in ASCII digits. Thousands separators as people type them
-    in Viet Nam are accepted ("1.200", "1,200" and "1 200" mean 1200); "12.5" is refused."""
+    in Viet Nam are accepted ("1.200", "1,200" and "1 200" mean 1200); "12.5" is refused.
+
+    Rendered as a text input with a numeric keypad: a browser's number input would reject
+    "1.200" before we could read it."""
+
+    widget = TextInput()
 
     def __init__(self, label: Any = None, *, maximum: int, **kwargs: Any) -> None:
         validators = [
             InputRequired(message=_l("This field is required.")),
             NumberRange(min=0, max=maximum, message=_l("Enter a whole number from 0 to %(max)s.", max=f"{maximum:,}")),
         ]
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
         super().__init__(label, validators=validators, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:

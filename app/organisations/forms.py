@@ -1,10 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from wtforms import Field, SelectField
+from wtforms.validators import InputRequired, ValidationError
 
 from app.forms import AppForm, TextField, WholeNumberField
 from app.labels import province_choices, sector_choices
+from app.service_errors import MESSAGES
 from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
+from assessments.tax_codes import normalise_tax_code
 
 REQUIRED = _l("This field is required.")
 
@@ -23,6 +25,17 @@ class OrganisationForm(AppForm):
         super().__init__(*args, **kwargs)
         self.province_code.choices = [("", _l("Choose…")), *province_choices()]
         self.sector_code.choices = [("", _l("Choose…")), *sector_choices()]
+
+    # The service checks these too; checking them here as well shows every mistake at once
+    # instead of one per submit.
+    def validate_tax_code(self, field: Field) -> None:
+        if field.data and normalise_tax_code(field.data) is None:
+            raise ValidationError(str(MESSAGES["tax_code_invalid"]))
+
+    def validate_workforce_women(self, field: Field) -> None:
+        total = self.workforce_total.data
+        if field.data is not None and isinstance(total, int) and field.data > total:
+            raise ValidationError(str(MESSAGES["women_exceed_total"]))
 
     def to_data(self) -> OrganisationData:
         return OrganisationData(
