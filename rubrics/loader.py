@@ -1,0 +1,318 @@
+"""Load and validate rubric files; find a rubric by key and version.
+
+A published rubric file is never edited: assessments pin its key, version and the SHA-256 of
+its bytes, and are always re-scored against exactly that file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, RubricFile
+
+VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
+
+
+class RubricError(ValueError):
+    """A rubric file is not valid; the message names the file and, where known, the indicator."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True, eq=False)
+class Rubric:
+    """A validated rubric with its content hash and lookups."""
+
+    data: RubricFile
+    content_hash: str
+    source: str
+    _by_key: dict[str, Indicator] = field(default_factory=dict, repr=False)
+    _area_of: dict[str, Area] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for area in self.data.areas:
+            for indicator in area.indicators:
+                self._by_key[indicator.key] = indicator
+                self._area_of[indicator.key] = area
+
+    @property
+    def key(self) -> str:
+        return self.data.key
+
+    @property
+    def version(self) -> str:
+        return self.data.version
+
+    @property
+    def areas(self) -> list[Area]:
+        return self.data.areas
+
+    def indicators(self) -> Iterator[Indicator]:
+        for area in self.data.areas:
+            yield from area.indicators
+
+    def indicator(self, key: str) -> Indicator:
+        return self._by_key[key]
+
+    def has_indicator(self, key: str) -> bool:
+        return key in self._by_key
+
+    def area_of(self, indicator_key: str) -> Area:
+        return self._area_of[indicator_key]
+
+    def profile_keys(self) -> set[str]:
+        return {f.key for f in self.data.profile}
+
+
+def load_rubric(path: Path | str) -> Rubric:
+    path = Path(path)
+    raw_bytes = path.read_bytes()
+    try:
+        raw = yaml.safe_load(raw_bytes)
+    except yaml.YAMLError as error:
+        raise RubricError(path, [f"not valid YAML: {error}"]) from error
+    if not isinstance(raw, dict):
+        raise RubricError(path, ["the file must contain a mapping at the top level"])
+    try:
+        model = RubricFile.model_validate(raw)
+    except ValidationError as error:
+        raise RubricError(path, [_describe(raw, e) for e in error.errors()]) from error
+    problems = check_consistency(model)
+    if problems:
+        raise RubricError(path, problems)
+    return Rubric(model, hashlib.sha256(raw_bytes).hexdigest(), str(path))
+
+
+def _describe(raw: dict[str, Any], error: Any) -> str:
+    """Say where a schema error is in words a rubric author can act on."""
+    loc = error["loc"]
+    where = ".".join(str(part) for part in loc)
+    node: Any = raw
+    indicator = None
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "type" in node and "key" in node and "text" in node:
+            indicator = node.get("key")
+    prefix = f"indicator {indicator}: " if indicator else ""
+    return f"{prefix}{where}: {error['msg']}"
+
+
+def check_consistency(model: RubricFile) -> list[str]:
+    problems: list[str] = []
+    profile_keys = {f.key for f in model.profile}
+    _duplicates("profile field", (f.key for f in model.profile), problems)
+    _duplicates("area", (a.key for a in model.areas), problems)
+    _duplicates("indicator", (i.key for a in model.areas for i in a.indicators), problems)
+    bands = [b.min_percent for b in model.bands]
+    if not bands or bands[0] != 0 or bands != sorted(set(bands)):
+        problems.append("bands must start at min_percent 0 and rise strictly")
+
+    earlier: dict[str, Indicator] = {}
+    for area in model.areas:
+        for indicator in area.indicators:
+            for problem in _check_indicator(indicator, model, profile_keys, earlier):
+                problems.append(f"indicator {indicator.key}: {problem}")
+            earlier[indicator.key] = indicator
+    return problems
+
+
+def _duplicates(kind: str, keys: Iterable[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            problems.append(f"duplicate {kind} key {key}")
+        seen.add(key)
+
+
+def _check_indicator(indicator: Indicator, model: RubricFile, profile_keys: set[str],
+                     earlier: dict[str, Indicator]) -> list[str]:
+    problems: list[str] = []
+    for ref in indicator.legal:
+        if ref not in model.legal_references:
+            problems.append(f"unknown legal reference {ref}")
+    if indicator.legal_when is not None and not indicator.legal:
+        problems.append("legal_when without a legal reference")
+    problems += _check_answers(indicator)
+    problems += _check_conditions(indicator, profile_keys, earlier)
+    problems += _check_actions(indicator)
+    return problems
+
+
+def _check_answers(indicator: Indicator) -> list[str]:
+    problems: list[str] = []
+    kind = indicator.type
+    option_keys = [o.key for o in indicator.options]
+    if len(set(option_keys)) != len(option_keys):
+        problems.append("duplicate option keys")
+    if NOT_APPLICABLE in option_keys:
+        problems.append(f"{NOT_APPLICABLE} is reserved and cannot be an option key")
+    if kind in ("single_choice", "yes_no", "multi_choice"):
+        if len(indicator.options) < 2:
+            problems.append("a choice needs at least two options")
+        if indicator.thresholds:
+            problems.append("a choice has options, not thresholds")
+    if kind == "yes_no" and set(option_keys) != {"yes", "no"}:
+        problems.append("a yes/no question has exactly the options yes and no")
+    if kind != "multi_choice" and any(o.exclusive for o in indicator.options):
+        problems.append("only multi-choice options can be exclusive")
+    if kind == "number":
+        mins = [t.min for t in indicator.thresholds]
+        if not mins or mins != sorted(set(mins)):
+            problems.append("a number needs thresholds with rising min values")
+        if indicator.options:
+            problems.append("a number has thresholds, not options")
+        if indicator.minimum is None or indicator.maximum is None or indicator.minimum > indicator.maximum:
+            problems.append("a number needs minimum <= maximum")
+        elif mins and mins[0] > indicator.minimum:
+            problems.append("the first threshold must cover the minimum value")
+    if kind == "text":
+        if indicator.weight != 0 or indicator.options or indicator.thresholds or indicator.legal:
+            problems.append("a text answer is not scored: weight 0, no options, thresholds or legal references")
+    elif indicator.weight > 0 and _max_level(indicator) < 1:
+        problems.append("a scored indicator needs an answer above level 0")
+
+    gaps = [*indicator.options, *indicator.thresholds]
+    for answer in gaps:
+        if answer.legal_gap and not indicator.legal:
+            problems.append("an answer is marked below the legal minimum but the indicator cites no law")
+        if answer.legal_gap and answer.level != 0:
+            problems.append("only a level-0 answer can be below the legal minimum")
+    return problems
+
+
+def _max_level(indicator: Indicator) -> int:
+    levels = [o.level for o in indicator.options] + [t.level for t in indicator.thresholds]
+    return max(levels, default=0)
+
+
+def _min_level(indicator: Indicator) -> int:
+    levels = [o.level for o in indicator.options] + [t.level for t in indicator.thresholds]
+    return min(levels, default=0)
+
+
+def _check_conditions(indicator: Indicator, profile_keys: set[str], earlier: dict[str, Indicator]) -> list[str]:
+    problems: list[str] = []
+    named = [("applies_when", indicator.applies_when), ("legal_when", indicator.legal_when),
+             ("asked_when", indicator.asked_when)]
+    for name, condition in named:
+        if condition is None:
+            continue
+        for test in condition.walk():
+            if test.profile is not None:
+                if name == "asked_when":
+                    problems.append("asked_when looks at earlier answers, not the profile (use applies_when)")
+                elif test.profile not in profile_keys:
+                    problems.append(f"{name} names unknown profile field {test.profile}")
+            if test.answer is not None:
+                if name != "asked_when":
+                    problems.append(f"{name} looks at the profile, not answers (use asked_when)")
+                elif test.answer not in earlier:
+                    problems.append(f"asked_when names unknown or later indicator {test.answer}")
+                else:
+                    problems += _check_opens_upward(test, earlier[test.answer])
+                    problems += _check_follow_up_gaps(indicator, test, earlier[test.answer])
+        if name == "asked_when" and (condition.any is not None or condition.not_ is not None):
+            problems.append("asked_when may only combine tests with all")
+    return problems
+
+
+def _check_opens_upward(test: Condition, parent: Indicator) -> list[str]:
+    """A follow-up question must stay open when its parent's answer improves; otherwise a better
+    answer could hide a follow-up and lower the score."""
+    if parent.type == "number":
+        if test.gte is None and test.gt is None:
+            return [f"asked_when on number {parent.key} must use gte or gt"]
+        return []
+    if parent.type not in ("single_choice", "yes_no") or test.in_ is None:
+        return [f"asked_when on {parent.key} must use in: [option keys] of a single choice"]
+    levels = {o.key: o.level for o in parent.options}
+    unknown = [key for key in test.in_ if key not in levels]
+    if unknown:
+        return [f"asked_when names unknown options {unknown} of {parent.key}"]
+    lowest = min(levels[key] for key in test.in_)
+    missing = [o.key for o in parent.options if o.level >= lowest and o.key not in test.in_]
+    if missing:
+        return [f"asked_when on {parent.key} must also open for the better answers {missing}"]
+    return []
+
+
+def _check_follow_up_gaps(child: Indicator, test: Condition, parent: Indicator) -> list[str]:
+    """A follow-up that can be a legal gap may only be hidden by answers that are legal gaps under
+    the same law: otherwise improving the parent could reveal a new gap and lower the band."""
+    if not any(a.legal_gap for a in [*child.options, *child.thresholds]):
+        return []
+    if child.legal != parent.legal or child.legal_when != parent.legal_when:
+        return [f"a follow-up that can be a legal gap must cite the same law as {parent.key}"]
+    if test.in_ is not None:
+        hiding = [o for o in parent.options if o.key not in test.in_]
+    else:
+        bound = test.gte if test.gte is not None else test.gt
+        hiding = [t for t in parent.thresholds if t.min < bound]  # type: ignore[operator]
+    if not all(a.legal_gap for a in hiding):
+        return [f"every answer of {parent.key} that hides this follow-up must be a legal gap"]
+    return []
+
+
+def _check_actions(indicator: Indicator) -> list[str]:
+    if indicator.weight == 0:
+        return ["an unscored indicator has no actions"] if indicator.actions else []
+    levels = [a.to_level for a in indicator.actions]
+    needed = set(range(_min_level(indicator) + 1, _max_level(indicator) + 1))
+    problems = []
+    if len(levels) != len(set(levels)):
+        problems.append("two actions lead to the same level")
+    if needed - set(levels):
+        problems.append(f"no improvement action for level(s) {sorted(needed - set(levels))}")
+    if set(levels) - needed:
+        problems.append(f"actions for unreachable level(s) {sorted(set(levels) - needed)}")
+    return problems
+
+
+class RubricRegistry:
+    """Every published rubric in a folder, by key and version."""
+
+    def __init__(self, directory: Path = VERSIONS_DIR) -> None:
+        self.directory = directory
+        self._rubrics: dict[tuple[str, str], Rubric] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            rubric = load_rubric(path)
+            if (rubric.key, rubric.version) in self._rubrics:
+                raise RubricError(path, [f"{rubric.key} {rubric.version} is published twice"])
+            self._rubrics[(rubric.key, rubric.version)] = rubric
+
+    def all(self) -> list[Rubric]:
+        return sorted(self._rubrics.values(), key=lambda r: (r.key, r.data.published, r.version))
+
+    def get(self, key: str, version: str, content_hash: str | None = None) -> Rubric:
+        """The rubric an assessment pinned; the hash proves the file has not changed since."""
+        rubric = self._rubrics.get((key, version))
+        if rubric is None:
+            raise KeyError(f"no rubric {key} version {version}")
+        if content_hash is not None and content_hash != rubric.content_hash:
+            raise RubricError(rubric.source, [f"content changed since {key} {version} was pinned"])
+        return rubric
+
+    def latest(self, key: str) -> Rubric:
+        candidates = [r for r in self.all() if r.key == key]
+        if not candidates:
+            raise KeyError(f"no rubric {key}")
+        return candidates[-1]
+
+
+@cache
+def default_registry() -> RubricRegistry:
+    return RubricRegistry()

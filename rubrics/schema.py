@@ -1,0 +1,183 @@
+"""The shape of a rubric file, checked on load.
+
+Pydantic checks types and refuses unknown keys; `check_consistency` then checks what a
+schema cannot: unique keys, conditions that name real indicators and open upward, legal
+gaps that cite the law, and an improvement action for every level an indicator can reach.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+NOT_APPLICABLE = "not_applicable"
+LEVELS = (0, 1, 2, 3)
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+Level = Annotated[int, Field(ge=0, le=3)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """Every user-facing text exists in Vietnamese and in English."""
+
+    vi: NonEmpty
+    en: NonEmpty
+
+    def get(self, locale: str) -> str:
+        return self.vi if locale == "vi" else self.en
+
+
+class LegalReference(Strict):
+    instrument: Text
+    article: NonEmpty
+    clause: str = ""
+    effective_from: date
+    effective_to: date | None = None
+    summary: Text  # what the law requires, in plain words
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> LegalReference:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+
+class Condition(Strict):
+    """One test, or all/any/not of several. `profile` tests an organisation profile field;
+    `answer` tests an earlier indicator's answer."""
+
+    profile: Key | None = None
+    answer: Key | None = None
+    eq: bool | int | float | str | None = None
+    gte: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        subject = [self.profile, self.answer]
+        combinators = [self.all, self.any, self.not_]
+        tests = [self.eq, self.gte, self.gt, self.lt, self.in_]
+        has_subject = sum(s is not None for s in subject)
+        has_combinator = sum(c is not None for c in combinators)
+        has_test = sum(t is not None for t in tests)
+        if has_combinator == 1 and has_subject == 0 and has_test == 0:
+            return self
+        if has_subject == 1 and has_test == 1 and has_combinator == 0:
+            return self
+        raise ValueError("a condition is one of: {profile|answer: KEY, eq|gte|gt|lt|in: VALUE}, "
+                         "{all: [...]}, {any: [...]}, {not: {...}}")
+
+    def walk(self) -> list[Condition]:
+        nested = [*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])]
+        return [self, *(c for child in nested for c in child.walk())]
+
+
+class Option(Strict):
+    key: Key
+    label: Text
+    level: Level
+    legal_gap: bool = False  # this answer is below the Viet Nam legal minimum
+    exclusive: bool = False  # multi-choice: cannot be combined with other options ("none")
+
+
+class Threshold(Strict):
+    """For numbers: a value at or above `min` reaches `level` (the highest matching one counts)."""
+
+    min: float
+    level: Level
+    legal_gap: bool = False
+
+
+class Action(Strict):
+    """The step that takes an indicator to `to_level`."""
+
+    to_level: Annotated[int, Field(ge=1, le=3)]
+    text: Text
+    owner: Literal["management", "hr", "hr_and_union", "health_safety", "production", "finance"]
+    time_frame: Literal["1_month", "3_months", "6_months", "12_months"]
+    effort: Annotated[int, Field(ge=1, le=3)]  # 1 low, 2 medium, 3 high cost or work
+
+
+class Indicator(Strict):
+    key: Key
+    code: NonEmpty
+    type: Literal["single_choice", "yes_no", "multi_choice", "number", "text"]
+    text: Text
+    help: Text
+    weight: Annotated[float, Field(ge=0, le=10)]
+    required: bool = True
+    crbp: list[Annotated[int, Field(ge=1, le=10)]]
+    # UNICEF family-friendly pillar: 1 leave, 2 breastfeeding, 3 childcare, 4 child benefits and
+    # wages; None for CRBP workplace duties outside the pillars (e.g. child labour).
+    pillar: Annotated[int, Field(ge=1, le=4)] | None = None
+    evidence: Text
+    why: Text  # why it matters for children, for the plan
+    legal: list[Key] = []
+    legal_when: Condition | None = None  # the law binds only when this holds (e.g. >= 1,000 women)
+    fine: Text | None = None
+    allow_not_applicable: bool = False
+    applies_when: Condition | None = None  # on the profile: otherwise not applicable
+    asked_when: Condition | None = None  # on earlier answers: otherwise hidden, scored 0
+    options: list[Option] = []
+    thresholds: list[Threshold] = []
+    unit: Text | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = True
+    actions: list[Action] = []
+
+
+class Area(Strict):
+    key: Key
+    code: NonEmpty
+    title: Text
+    description: Text
+    indicators: list[Indicator]
+
+
+class ProfileField(Strict):
+    key: Key
+    type: Literal["integer", "boolean"]
+    label: Text
+    help: Text
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+class Band(Strict):
+    key: Key
+    label: Text
+    min_percent: Annotated[float, Field(ge=0, le=100)]
+
+
+class RubricFile(Strict):
+    key: Key
+    version: NonEmpty
+    title: Text
+    description: Text
+    published: date
+    profile: list[ProfileField]
+    legal_references: dict[Key, LegalReference]
+    gap_band: Band  # the band of any card with a legal gap, whatever its percentage
+    bands: list[Band]
+    areas: list[Area]
+
+
+Condition.model_rebuild()

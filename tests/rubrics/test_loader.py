@@ -1,0 +1,148 @@
+"""Rubric files are validated on load; every problem names the file and the indicator."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rubrics.loader import VERSIONS_DIR, RubricError, RubricRegistry, default_registry, load_rubric
+
+T = {"vi": "Câu hỏi", "en": "Question"}
+
+
+def indicator(key: str, **extra: Any) -> dict[str, Any]:
+    base = {
+        "key": key, "code": key.upper(), "type": "single_choice", "text": T, "help": T, "weight": 1,
+        "crbp": [3], "pillar": 1, "evidence": T, "why": T,
+        "options": [{"key": "none", "level": 0, "label": T}, {"key": "some", "level": 1, "label": T}],
+        "actions": [{"to_level": 1, "text": T, "owner": "hr", "time_frame": "1_month", "effort": 1}],
+    }
+    base.update(extra)
+    return base
+
+
+def mini_rubric() -> dict[str, Any]:
+    return {
+        "key": "mini", "version": "1", "title": T, "description": T, "published": "2026-01-01",
+        "profile": [{"key": "workforce_women", "type": "integer", "label": T, "help": T}],
+        "legal_references": {"law": {"instrument": T, "article": "1", "effective_from": "2021-01-01",
+                                     "summary": T}},
+        "gap_band": {"key": "gap", "label": T, "min_percent": 0},
+        "bands": [{"key": "ok", "label": T, "min_percent": 0}],
+        "areas": [{"key": "a", "code": "A", "title": T, "description": T,
+                   "indicators": [indicator("a.one"), indicator("a.two")]}],
+    }
+
+
+def write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "rubric.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def problems_of(tmp_path: Path, data: dict[str, Any]) -> str:
+    with pytest.raises(RubricError) as error:
+        load_rubric(write(tmp_path, data))
+    assert "rubric.yaml" in str(error.value)
+    return str(error.value)
+
+
+def test_the_minimal_rubric_is_valid(tmp_path: Path) -> None:
+    rubric = load_rubric(write(tmp_path, mini_rubric()))
+    assert [i.key for i in rubric.indicators()] == ["a.one", "a.two"]
+    assert len(rubric.content_hash) == 64
+
+
+def mutate(change) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    data = copy.deepcopy(mini_rubric())
+    change(data)
+    return data
+
+
+def second(data: dict[str, Any]) -> dict[str, Any]:
+    return data["areas"][0]["indicators"][1]
+
+
+CASES = {
+    "unknown key": (lambda d: second(d).update(colour="red"), "a.two", "Extra inputs are not permitted"),
+    "duplicate indicator key": (lambda d: second(d).update(key="a.one"), "a.one", "duplicate indicator key"),
+    "option without level": (lambda d: second(d)["options"][1].pop("level"), "a.two", "level"),
+    "legal gap without law": (lambda d: second(d)["options"][0].update(legal_gap=True), "a.two",
+                              "cites no law"),
+    "legal gap above level 0": (lambda d: second(d).update(legal=["law"]) or second(d)["options"][1].update(
+        legal_gap=True), "a.two", "only a level-0 answer"),
+    "missing Vietnamese": (lambda d: second(d)["text"].pop("vi"), "a.two", "vi"),
+    "missing English": (lambda d: second(d)["options"][0]["label"].pop("en"), "a.two", "en"),
+    "unknown indicator in condition": (lambda d: second(d).update(
+        asked_when={"answer": "a.missing", "in": ["some"]}), "a.two", "unknown or later indicator a.missing"),
+    "condition on a later indicator": (lambda d: d["areas"][0]["indicators"][0].update(
+        asked_when={"answer": "a.two", "in": ["some"]}), "a.one", "unknown or later indicator a.two"),
+    "unknown profile field": (lambda d: second(d).update(applies_when={"profile": "shoe_size", "gt": 1}),
+                              "a.two", "unknown profile field shoe_size"),
+    "follow-up that closes upward": (lambda d: second(d).update(asked_when={"answer": "a.one", "in": ["none"]}),
+                                     "a.two", "must also open for the better answers"),
+    "unknown legal reference": (lambda d: second(d).update(legal=["nope"]), "a.two", "unknown legal reference"),
+    "missing action": (lambda d: second(d).update(actions=[]), "a.two", "no improvement action for level(s) [1]"),
+    "yes/no with other options": (lambda d: second(d).update(type="yes_no"), "a.two", "exactly the options yes"),
+    "number without thresholds": (lambda d: second(d).update(type="number", options=[], minimum=0, maximum=9),
+                                  "a.two", "thresholds"),
+    "text that is scored": (lambda d: second(d).update(type="text"), "a.two", "not scored"),
+    "reserved option key": (lambda d: second(d)["options"][1].update(key="not_applicable"), "a.two", "reserved"),
+    "legal_when without law": (lambda d: second(d).update(
+        legal_when={"profile": "workforce_women", "gte": 1000}), "a.two", "legal_when without a legal reference"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_load_errors_name_the_indicator(tmp_path: Path, case: str) -> None:
+    change, indicator_key, fragment = CASES[case]
+    message = problems_of(tmp_path, mutate(change))
+    assert indicator_key in message
+    assert fragment in message
+
+
+def test_not_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("key: [unclosed")
+    with pytest.raises(RubricError, match=r"broken\.yaml: not valid YAML"):
+        load_rubric(path)
+
+
+def test_published_rubric_covers_every_area_in_both_languages() -> None:
+    rubric = default_registry().latest("crbp-vn")
+    assert [a.code for a in rubric.areas] == ["A", "B", "C", "D"]
+    codes = {i.code for i in rubric.indicators()}
+    expected = ({f"A{n}" for n in range(1, 16)} | {f"B{n}" for n in range(1, 12)} | {f"C{n}" for n in range(1, 8)}
+                | {"D1a", "D1b", "D12b"} | {f"D{n}" for n in range(2, 18)})
+    assert expected <= codes
+    for ind in rubric.indicators():
+        assert ind.text.vi != ind.text.en
+        assert any(ch in ind.text.vi for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def test_registry_refuses_a_changed_file_for_a_pinned_assessment(tmp_path: Path) -> None:
+    published = VERSIONS_DIR / "crbp-vn-2026.1.yaml"
+    copy_path = tmp_path / "crbp-vn-2026.1.yaml"
+    copy_path.write_bytes(published.read_bytes())
+    pinned = RubricRegistry(tmp_path).get("crbp-vn", "2026.1").content_hash
+    assert pinned == default_registry().get("crbp-vn", "2026.1").content_hash
+
+    copy_path.write_bytes(published.read_bytes().replace(b"weight: 3", b"weight: 2", 1))
+    with pytest.raises(RubricError, match="content changed"):
+        RubricRegistry(tmp_path).get("crbp-vn", "2026.1", pinned)
+
+
+def test_registry_refuses_the_same_version_twice(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(yaml.safe_dump(mini_rubric(), allow_unicode=True))
+    with pytest.raises(RubricError, match="published twice"):
+        RubricRegistry(tmp_path)
+
+
+def test_unknown_rubric_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        default_registry().get("crbp-vn", "1999.1")
