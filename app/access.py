@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessments.models import Organisation, Role
+from assessments.services.api_tokens import user_for_token
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -24,6 +25,7 @@ View = TypeVar("View", bound=Callable[..., object])
 class AccessRule:
     public: bool
     roles: frozenset[str]
+    token: bool = False  # JSON API: a personal bearer token, never the session cookie
 
 
 def public(view: View) -> View:
@@ -38,6 +40,18 @@ def roles_required(*roles: str) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         view.access_rule = AccessRule(public=False, roles=frozenset(roles))  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def api_token_required(*roles: str) -> Callable[[View], View]:
+    roles = roles or tuple(r.value for r in Role)
+    check = roles_required(*roles)  # validates the role names
+
+    def decorate(view: View) -> View:
+        check(view)
+        view.access_rule = AccessRule(public=False, roles=frozenset(roles), token=True)  # type: ignore[attr-defined]
         return view
 
     return decorate
@@ -61,10 +75,33 @@ def enforce_access() -> Response | None:
         abort(403)
     if rule.public:
         return None
+    if rule.token:
+        return _enforce_token(rule)
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
     if current_user.role not in rule.roles:
         abort(403)
+    return None
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _enforce_token(rule: AccessRule) -> Response | None:
+    from app.extensions import db
+    from app.http import json_error
+
+    token = bearer_token()
+    user = user_for_token(db.session, token) if token else None
+    if user is None:
+        response = json_error(401, "unauthorized", "Send a valid personal API token: Authorization: Bearer <token>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    if user.role not in rule.roles:
+        return json_error(403, "forbidden", "This token's account may not use this endpoint.")
+    g.api_user = user
     return None
 
 

@@ -1,8 +1,9 @@
-"""Command-line tools: `flask users create`, `flask demo load`."""
+"""Command-line tools: `flask users create|token`, `flask rubrics validate|show`, `flask demo load`."""
 
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -12,10 +13,13 @@ from app.extensions import db
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
 from assessments.models import Role
 from assessments.services import Context, ServiceError
-from assessments.services.accounts import create_user
+from assessments.services.accounts import create_user, find_user_by_email
+from assessments.services.api_tokens import create_api_token
+from rubrics.loader import VERSIONS_DIR, RubricError, default_registry, load_rubric
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service locally.")
+rubrics_cli = AppGroup("rubrics", help="Check and inspect rubric files.")
 
 
 @users_cli.command("create")
@@ -39,6 +43,65 @@ def create_user_command(email: str, role: str, organisation_id: int | None, pass
         click.echo(f"password: {password}")
 
 
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, e.g. the integration's name.")
+def create_token_command(email: str, name: str) -> None:
+    """Create a personal API token for an account; it is printed once."""
+    user = find_user_by_email(db.session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {email}")
+    token = create_api_token(db.session, Context(actor=None), user, name)
+    click.echo(f"API token for {user.email} ({user.role}); keep it secret, it is not shown again:")
+    click.echo(token)
+
+
+@rubrics_cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_rubrics_command(paths: tuple[Path, ...]) -> None:
+    """Validate rubric files (default: every published version)."""
+    files = list(paths) or sorted(VERSIONS_DIR.glob("*.yaml"))
+    failed = False
+    for path in files:
+        try:
+            rubric = load_rubric(path)
+        except RubricError as error:
+            failed = True
+            click.echo(f"INVALID {path}", err=True)
+            for problem in error.problems:
+                click.echo(f"  - {problem}", err=True)
+        else:
+            count = sum(1 for _ in rubric.indicators())
+            click.echo(f"ok      {path.name}: {rubric.key} {rubric.version}, {count} indicators, "
+                       f"sha256 {rubric.content_hash[:12]}")
+    if failed:
+        raise SystemExit(1)
+
+
+@rubrics_cli.command("show")
+@click.argument("key")
+@click.option("--version", "version", default=None, help="Default: the latest version.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+def show_rubric_command(key: str, version: str | None, lang: str) -> None:
+    """Print a summary of a rubric: areas, indicators, weights, legal references."""
+    registry = default_registry()
+    try:
+        rubric = registry.get(key, version) if version else registry.latest(key)
+    except KeyError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{rubric.data.title.get(lang)} — {rubric.key} {rubric.version} "
+               f"(published {rubric.data.published}, sha256 {rubric.content_hash[:12]})")
+    for area in rubric.areas:
+        click.echo(f"\n{area.code}. {area.title.get(lang)}")
+        for ind in area.indicators:
+            law = ", ".join(ind.legal) or "-"
+            conditions = " ".join(
+                label for label, cond in (("[applies when]", ind.applies_when), ("[follow-up]", ind.asked_when))
+                if cond)
+            click.echo(f"  {ind.code:<5} w{ind.weight:g} {ind.type:<13} law: {law:<30} {conditions}")
+            click.echo(f"        {ind.text.get(lang)}")
+
+
 @demo_cli.command("load")
 def load_demo_command() -> None:
     """Load demo organisations and one account per role into an empty database."""
@@ -54,3 +117,4 @@ def load_demo_command() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(rubrics_cli)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -71,16 +71,34 @@ def render_error(status: int, title: object = None, message: object = None) -> t
     return html, status
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str = "", fields: dict[str, str] | None = None) -> Response:
+    """The one shape of every API error: {"error": code, "message": ..., "fields": {path: reason}}."""
+    body: dict[str, object] = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
     if error.code is None or error.code < 400:
         return error
+    if is_api_request():
+        return json_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
     if isinstance(error, CSRFError):
         return render_error(400, *CSRF_TEXT)
     return render_error(error.code)
 
 
-def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+def handle_unexpected_error(error: Exception) -> tuple[str, int] | Response:
     log.exception("unhandled error, request id %s, %s %s", g.get("request_id"), request.method, request.path)
+    if is_api_request():
+        return json_error(500, "internal_error", f"Unexpected error; reference {g.get('request_id', '')}.")
     return render_error(500)
 
 

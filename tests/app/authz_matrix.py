@@ -57,6 +57,12 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("admin.user_password", "POST"): signed_in("admin"),
     ("admin.user_active", "POST"): signed_in("admin"),
     ("admin.audit", "GET"): signed_in("admin"),
+    # The JSON API takes personal bearer tokens only: a session cookie, whoever's, is 401
+    # (tests/app/test_api.py covers the tokens of every role).
+    ("api.openapi", "GET"): everyone(),
+    ("api.rubrics", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.rubric", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.score_answers", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
 }
 
 # POSTs that change the database even when sent empty, and for whom: signing out rotates the

@@ -49,3 +49,43 @@ def test_demo_load_seeds_once(app: Flask, dbs: Session, clean_db: None) -> None:
     provinces = set(dbs.scalars(select(Organisation.province_code)))
     sectors = set(dbs.scalars(select(Organisation.sector_code)))
     assert len(provinces) >= 4 and len(sectors) >= 4
+
+
+def test_users_token_prints_a_working_token_once(app: Flask, world: World, dbs: Session) -> None:
+    result = app.test_cli_runner().invoke(args=["users", "token", "reviewer@example.vn", "--name", "dhis2"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("ffw_")
+    assert app.test_client().get("/api/v1/rubrics", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_users_token_refuses_unknown_or_inactive_accounts(app: Flask, world: World) -> None:
+    for email in ("nobody@example.vn", "hr.old@example.vn"):
+        result = app.test_cli_runner().invoke(args=["users", "token", email])
+        assert result.exit_code != 0 and "no active account" in result.output
+
+
+def test_rubrics_validate_accepts_the_published_files(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["rubrics", "validate"])
+    assert result.exit_code == 0
+    assert "ok      crbp-vn-2026.1.yaml: crbp-vn 2026.1, 53 indicators" in result.output
+
+
+def test_rubrics_validate_names_the_broken_file_and_indicator(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rubrics.loader import VERSIONS_DIR
+
+    broken = tmp_path / "broken.yaml"
+    text = (VERSIONS_DIR / "crbp-vn-2026.1.yaml").read_text()
+    broken.write_text(text.replace("key: leave.paternity_uptake", "key: leave.paternity", 1))
+    result = app.test_cli_runner().invoke(args=["rubrics", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert "INVALID" in result.output and "duplicate indicator key leave.paternity" in result.output
+
+
+def test_rubrics_show_prints_a_bilingual_summary(app: Flask) -> None:
+    vi = app.test_cli_runner().invoke(args=["rubrics", "show", "crbp-vn"]).output
+    en = app.test_cli_runner().invoke(args=["rubrics", "show", "crbp-vn", "--lang", "en"]).output
+    assert "B5" in vi and "phòng vắt, trữ sữa" in vi.lower() and "d145_80_5" in vi
+    assert "Is there a dedicated lactation room?" in en and "[follow-up]" in en
+    missing = app.test_cli_runner().invoke(args=["rubrics", "show", "nope"])
+    assert missing.exit_code != 0

@@ -14,7 +14,8 @@ from tests.app.authz_matrix import MATRIX
 from tests.conftest import PASSWORD, World, app_config, database_fingerprint, sign_in
 from tests.support.routes import url_for_rule
 
-POST_ROUTES = sorted(endpoint for endpoint, method in MATRIX if method == "POST")
+# The API is exempt: it accepts bearer tokens only, which a browser never sends by itself.
+POST_ROUTES = sorted(endpoint for endpoint, method in MATRIX if method == "POST" and not endpoint.startswith("api."))
 
 
 @pytest.fixture

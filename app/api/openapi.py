@@ -1,0 +1,103 @@
+"""The OpenAPI 3.1 description of /api/v1 (a test checks it names every API route)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from rubrics.schema import NOT_APPLICABLE
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+TEXT = {"$ref": "#/components/schemas/Text"}
+
+
+def _error_responses(*codes: int) -> dict[str, Any]:
+    reasons = {400: "Malformed JSON", 401: "Missing or invalid token", 403: "Role not allowed", 404: "Not found",
+               413: "Body larger than 256 KB", 415: "Not JSON", 422: "Invalid input; `fields` names each field"}
+    return {str(c): {"description": reasons[c], "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Family-friendly workplaces API",
+            "version": "1",
+            "description": "Rubrics and scoring for Viet Nam's family-friendly workplace assessment. Authenticate "
+                           "with a personal token (`flask users token EMAIL`) as `Authorization: Bearer <token>`.",
+        },
+        "servers": [{"url": url_for("api.openapi", _external=True).rsplit("/openapi.json", 1)[0]}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/rubrics": {"get": {
+                "summary": "Published rubrics",
+                "responses": {"200": {"description": "Every published rubric version", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "rubrics": {"type": "array", "items": {"$ref": "#/components/schemas/RubricSummary"}}}}}}},
+                    **_error_responses(401, 403)},
+            }},
+            "/rubrics/{key}/{version}": {"get": {
+                "summary": "One rubric in full: areas, indicators, options, thresholds, legal references",
+                "parameters": [
+                    {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "The rubric file as JSON, with its content hash",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              **_error_responses(401, 403, 404)},
+            }},
+            "/score": {"post": {
+                "summary": "Score answers and build the improvement plan, without saving anything",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ScoreRequest"}}}},
+                "responses": {"200": {"description": "Score card and plan", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ScoreResponse"}}}},
+                    **_error_responses(400, 401, 403, 413, 415, 422)},
+            }},
+            "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                      "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Text": {"type": "object", "required": ["vi", "en"],
+                         "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}},
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "string"}, "message": {"type": "string"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                               "description": "Field path (e.g. answers.leave.paternity) to reason code"}}},
+                "RubricSummary": {"type": "object", "properties": {
+                    "key": {"type": "string"}, "version": {"type": "string"}, "content_hash": {"type": "string"},
+                    "published": {"type": "string", "format": "date"}, "title": TEXT,
+                    "indicators": {"type": "integer"}}},
+                "ScoreRequest": {
+                    "type": "object", "required": ["rubric", "version", "profile"], "additionalProperties": False,
+                    "properties": {
+                        "rubric": {"type": "string", "examples": ["crbp-vn"]},
+                        "version": {"type": "string", "examples": ["2026.1"]},
+                        "profile": {"type": "object", "description": "Every profile field the rubric declares"},
+                        "answers": {"type": "object", "description": (
+                            "Indicator key to answer: an option key (single choice, yes/no), a list of option "
+                            f"keys (multiple choice), a number, a text, or \"{NOT_APPLICABLE}\" where allowed")},
+                        "date": {"type": "string", "format": "date",
+                                 "description": "The law in force on this day applies; default today in Viet Nam"},
+                    }},
+                "ScoreResponse": {"type": "object", "properties": {
+                    "scorecard": {"$ref": "#/components/schemas/ScoreCard"},
+                    "plan": {"type": "object", "properties": {"actions": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/PlanAction"}}}}}},
+                "ScoreCard": {"type": "object", "properties": {
+                    "percent": {"type": ["number", "null"]}, "band": {"type": "object"},
+                    "complete": {"type": "boolean"}, "missing": {"type": "array", "items": {"type": "string"}},
+                    "legal_gaps": {"type": "array", "items": {"type": "object"}},
+                    "areas": {"type": "array", "items": {"type": "object"}},
+                    "indicators": {"type": "array", "items": {"type": "object"}}}},
+                "PlanAction": {"type": "object", "properties": {
+                    "priority": {"type": "integer"}, "kind": {"enum": ["legal", "next_step"]},
+                    "code": {"type": "string"}, "text": TEXT, "owner": {"type": "string"},
+                    "time_frame": {"type": "string"}, "effort": {"type": "integer"},
+                    "expected_gain": {"type": "number"}}},
+            },
+        },
+    }

@@ -1,0 +1,220 @@
+"""The JSON API: tokens, rubrics, scoring, and errors that name the field (never a 500)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import create_app
+from assessments.models import ApiToken, AuditEvent, Role
+from assessments.services import Context
+from assessments.services.accounts import set_active
+from assessments.services.api_tokens import create_api_token, revoke_api_token, user_for_token
+from tests.assessments.test_scoring import PROFILE
+from tests.conftest import World, app_config, sign_in
+
+SCORE = {"rubric": "crbp-vn", "version": "2026.1", "date": "2026-11-24", "profile": PROFILE,
+         "answers": {"leave.paternity": "below_law", "breastfeeding.lactation_room": "none"}}
+
+
+def token_for(dbs: Session, world: World, identity: str) -> str:
+    return create_api_token(dbs, Context(None), world.users[identity], "test")
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post_score(client: FlaskClient, token: str, body: Any) -> Any:
+    return client.post("/api/v1/score", json=body, headers=auth(token))
+
+
+@pytest.mark.parametrize("identity", ["hr_a", "reviewer", "unicef", "admin"])
+def test_every_role_can_read_rubrics_and_score(client: FlaskClient, dbs: Session, world: World,
+                                               identity: str) -> None:
+    token = token_for(dbs, world, identity)
+    listing = client.get("/api/v1/rubrics", headers=auth(token)).get_json()
+    assert [(r["key"], r["version"], r["indicators"]) for r in listing["rubrics"]] == [("crbp-vn", "2026.1", 53)]
+    assert post_score(client, token, SCORE).status_code == 200
+
+
+def test_rubric_in_full(client: FlaskClient, dbs: Session, world: World) -> None:
+    token = token_for(dbs, world, "reviewer")
+    response = client.get("/api/v1/rubrics/crbp-vn/2026.1", headers=auth(token))
+    body = response.get_json()
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert len(body["content_hash"]) == 64
+    a8 = next(i for a in body["areas"] for i in a["indicators"] if i["code"] == "A8")
+    assert a8["legal"] == ["lc2019_139_5", "si2014_34_2", "si2024_53_2"]
+    assert body["legal_references"]["si2014_34_2"]["effective_to"] == "2025-06-30"
+    assert "Nghỉ" in response.get_data(as_text=True)  # UTF-8, not \\u escapes
+    missing = client.get("/api/v1/rubrics/crbp-vn/1999.9", headers=auth(token))
+    assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
+
+
+def test_score_returns_card_and_plan_and_saves_nothing(client: FlaskClient, dbs: Session, world: World) -> None:
+    token = token_for(dbs, world, "hr_a")
+    events_before = len(dbs.scalars(select(AuditEvent)).all())
+    body = post_score(client, token, SCORE).get_json()
+    card, plan = body["scorecard"], body["plan"]
+    assert card["band"]["key"] == "below_legal_minimum"
+    assert card["band"]["label"]["vi"] == "Dưới mức tối thiểu theo luật"
+    assert [g["code"] for g in card["legal_gaps"]] == ["A8", "B5"]
+    a8 = card["legal_gaps"][0]
+    assert {(r["article"], r["clause"]) for r in a8["references"]} == {("139", "5"), ("53", "2")}
+    assert not card["complete"] and "leave.maternity_policy" in card["missing"]
+    assert [a["code"] for a in plan["actions"][:2]] == ["A8", "B5"]
+    assert plan["actions"][0]["kind"] == "legal" and plan["actions"][0]["text"]["en"]
+    dbs.expire_all()
+    assert len(dbs.scalars(select(AuditEvent)).all()) == events_before
+
+
+def test_date_decides_which_law_applies(client: FlaskClient, dbs: Session, world: World) -> None:
+    token = token_for(dbs, world, "hr_a")
+    old = post_score(client, token, {**SCORE, "date": "2025-06-30"}).get_json()["scorecard"]["legal_gaps"][0]
+    assert {(r["article"], r["clause"]) for r in old["references"]} == {("139", "5"), ("34", "2")}
+
+
+@pytest.mark.parametrize(("change", "fields"), [
+    ({"answers": {"leave.nonsense": "x"}}, {"answers.leave.nonsense": "unknown_indicator"}),
+    ({"answers": {"leave.paternity": "maybe"}}, {"answers.leave.paternity": "unknown_option"}),
+    ({"answers": {"leave.paternity": 5}}, {"answers.leave.paternity": "must_be_option_key"}),
+    ({"answers": {"leave.social_insurance_enrolment": 250}},
+     {"answers.leave.social_insurance_enrolment": "out_of_range"}),
+    ({"answers": {"leave.social_insurance_enrolment": "1e309"}},
+     {"answers.leave.social_insurance_enrolment": "must_be_number"}),
+    ({"profile": {**PROFILE, "workforce_women": "many"}}, {"profile.workforce_women": "must_be_integer"}),
+    ({"profile": {}}, {f"profile.{k}": "required" for k in PROFILE}),
+    ({"profile": None}, {"profile": "required_object"}),
+    ({"answers": []}, {"answers": "must_be_object"}),
+    ({"date": "2024-02-30"}, {"date": "must_be_date_yyyy_mm_dd"}),
+    ({"date": "24/11/2026"}, {"date": "must_be_date_yyyy_mm_dd"}),
+    ({"version": "9.9"}, {"version": "unknown_rubric_version"}),
+    ({"rubric": 7}, {"rubric": "required_string"}),
+    ({"score": 100, "answers": {"leave.paternity": "maybe"}},
+     {"score": "unknown_field", "answers.leave.paternity": "unknown_option"}),
+])
+def test_invalid_input_is_422_naming_every_field(client: FlaskClient, dbs: Session, world: World,
+                                                 change: dict[str, Any], fields: dict[str, str]) -> None:
+    response = post_score(client, token_for(dbs, world, "hr_a"), {**SCORE, **change})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == fields
+
+
+@pytest.mark.parametrize(("data", "content_type", "status", "error"), [
+    ("{bad json", "application/json", 400, "malformed_json"),
+    ("[" * 100_000 + "]" * 100_000, "application/json", 400, "malformed_json"),
+    ("[1, 2]", "application/json", 422, "invalid_input"),
+    ("rubric=crbp-vn", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    ('{"answers": "' + "x" * 300_000 + '"}', "application/json", 413, "request_entity_too_large"),
+])
+def test_malformed_bodies_get_a_json_error(client: FlaskClient, dbs: Session, world: World, data: str,
+                                           content_type: str, status: int, error: str) -> None:
+    response = client.post("/api/v1/score", data=data, content_type=content_type,
+                           headers=auth(token_for(dbs, world, "hr_a")))
+    assert response.status_code == status
+    assert response.get_json()["error"] == error
+
+
+def test_missing_wrong_revoked_and_deactivated_tokens_are_401(client: FlaskClient, dbs: Session,
+                                                              world: World) -> None:
+    token = token_for(dbs, world, "hr_a")
+    assert client.get("/api/v1/rubrics", headers=auth(token)).status_code == 200
+    for headers in ({}, auth("ffw_not-a-real-token"), {"Authorization": f"Basic {token}"}, auth(token + "x")):
+        response = client.get("/api/v1/rubrics", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    stored = dbs.scalar(select(ApiToken))
+    revoke_api_token(dbs, Context(world.users["admin"]), stored)
+    assert client.get("/api/v1/rubrics", headers=auth(token)).status_code == 401
+
+    other = token_for(dbs, world, "reviewer")
+    set_active(dbs, Context(world.users["admin"]), world.users["reviewer"], False)
+    assert client.get("/api/v1/rubrics", headers=auth(other)).status_code == 401
+
+
+def test_a_signed_in_browser_session_does_not_open_the_api(client: FlaskClient, world: World) -> None:
+    sign_in(client, world.users["admin"])
+    assert client.get("/dashboard").status_code == 200
+    assert client.get("/api/v1/rubrics").status_code == 401
+    assert client.post("/api/v1/score", json=SCORE).status_code == 401
+
+
+def test_only_the_tokens_hash_is_stored_and_use_is_recorded(dbs: Session, world: World) -> None:
+    token = token_for(dbs, world, "unicef")
+    stored = dbs.scalar(select(ApiToken))
+    assert token not in stored.token_hash and len(stored.token_hash) == 64
+    assert user_for_token(dbs, token).id == world.users["unicef"].id
+    first_use = stored.last_used_at
+    assert first_use is not None
+    user_for_token(dbs, token, now=first_use + timedelta(seconds=10))
+    assert stored.last_used_at == first_use  # not a write per request
+    user_for_token(dbs, token, now=first_use + timedelta(minutes=2))
+    assert stored.last_used_at > first_use
+
+
+def test_unknown_api_path_is_json_404(client: FlaskClient) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_openapi_describes_every_api_route(app: Flask, client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    described = {(path, method.upper()) for path, ops in document["paths"].items() for method in ops}
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}")
+            routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == described
+    for _path, operations in document["paths"].items():
+        for operation in operations.values():
+            for response in operation["responses"].values():
+                ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+                if ref:
+                    assert ref.rsplit("/", 1)[1] in document["components"]["schemas"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+), merge=st.booleans())
+def test_any_json_body_gets_an_answer_never_a_500(database_url: str, engine: object, clean_db: None,
+                                                   body: Any, merge: bool) -> None:
+    app = _fuzz_app(database_url)
+    if merge and isinstance(body, dict):
+        body = {**SCORE, **body}
+    response = app.test_client().post("/api/v1/score", data=json.dumps(body), content_type="application/json",
+                                      headers=auth(_FUZZ["token"]))
+    assert response.status_code in (200, 400, 422), (body, response.get_data(as_text=True))
+
+
+_FUZZ: dict[str, Any] = {}
+
+
+def _fuzz_app(database_url: str) -> Flask:
+    """One app and token per database for the whole fuzz run (Hypothesis calls the test many times)."""
+    if _FUZZ.get("url") != database_url:
+        app = create_app(app_config(database_url))
+        from app.extensions import db
+        from tests.conftest import add_user, delete_all_rows
+
+        with app.app_context():
+            delete_all_rows(db.engine)
+            user = add_user(db.session, "fuzz@example.vn", Role.REVIEWER)
+            db.session.commit()
+            token = create_api_token(db.session, Context(None), user, "fuzz")
+        _FUZZ.update(url=database_url, app=app, token=token)
+    return _FUZZ["app"]
