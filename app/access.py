@@ -15,6 +15,8 @@ from flask import abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.extensions import db
+from app.http import json_error
 from assessments.models import Organisation, Role
 from assessments.services.api_tokens import user_for_token
 
@@ -90,9 +92,6 @@ def bearer_token() -> str | None:
 
 
 def _enforce_token(rule: AccessRule) -> Response | None:
-    from app.extensions import db
-    from app.http import json_error
-
     token = bearer_token()
     user = user_for_token(db.session, token) if token else None
     if user is None:
