@@ -73,11 +73,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
+    from app.parenting import bp as parenting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(parenting_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser cannot be tricked into sending one
 

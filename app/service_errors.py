@@ -23,14 +23,48 @@ MESSAGES = {
     "sector_unknown": _l("Choose a sector from the list."),
     "workforce_out_of_range": _l("Enter a whole number from 0 to 2,000,000."),
     "women_exceed_total": _l("The number of women cannot be larger than the total workforce."),
+    # Parenting sessions
+    "date_in_future": _l("The date is in the future: record sessions that have taken place."),
+    "date_too_old": _l("The date is too far in the past."),
+    "invalid_date": _l("Write the date as YYYY-MM-DD or DD/MM/YYYY."),
+    "duration_out_of_range": _l("Enter a duration from 1 to 600 minutes."),
+    "unknown_venue": _l("Choose a venue from the list."),
+    "workplace_needs_organisation": _l("Choose the workplace where the session was held."),
+    "unknown_workplace": _l("No organisation has this tax code."),
+    "unknown_province": _l("Unknown province or city (old names from before July 2025 are accepted)."),
+    "province_differs_from_workplace": _l("This is not the province of the chosen workplace."),
+    "required": _l("This field is required."),
+    "negative": _l("Cannot be negative."),
+    "too_large": _l("This number is too large."),
+    "not_a_whole_number": _l("Enter a whole number."),
+    "disaggregation_does_not_add_up": _l("Women and men do not add up to the total."),
+    "no_participants": _l("A session needs at least one participant."),
+    "exceeds_total": _l("Cannot be more than the total number of participants."),
+    "topic_not_in_programme": _l("Choose topics of the selected programme."),
+    "unknown_topic": _l("Unknown topic for this programme."),
+    "unknown_programme": _l("Unknown programme."),
+    "duplicate_session": _l("This programme already has a session at this place on this date."),
+    "edited_by_someone_else": _l("Someone else saved this session while you were editing. Their version is shown; "
+                                 "make your changes again."),
+    "programme_exists": _l("A programme with this name exists already."),
+    "topic_exists": _l("This programme has this topic already."),
 }
+
+
+def message_for(code: str) -> str:
+    """The message for a reason code, including codes with a number (duplicate_of_row_7)."""
+    if code.startswith("duplicate_of_row_"):
+        return str(_l("Repeats row %(row)s of this file.", row=code.rsplit("_", 1)[1]))
+    return str(MESSAGES.get(code, _l("Invalid input.")))
 
 
 def show_on_form(form: FlaskForm, error: ServiceError) -> None:
     """Attach the message to the field the service named (or to the form as a whole)."""
-    message = str(MESSAGES.get(error.code, _l("Invalid input.")))
-    field = form._fields.get(error.field or "")
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        form.form_errors.append(message)
+    errors = getattr(error, "errors", None) or {error.field or "": error.code}
+    for field_name, code in errors.items():
+        message = message_for(code)
+        field = form._fields.get(field_name)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessments.db import UTCDateTime, metadata, utcnow
@@ -163,3 +175,85 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class Programme(Base):
+    """A parenting programme (NICE, PDEP, EM-THRIVE, ...); admins edit the list."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    topics: Mapped[list[Topic]] = relationship(back_populates="programme", order_by="Topic.id")
+
+    def name(self, locale: str) -> str:
+        return self.name_vi if locale == "vi" else self.name_en
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    programme: Mapped[Programme] = relationship(back_populates="topics")
+
+    def name(self, locale: str) -> str:
+        return self.name_vi if locale == "vi" else self.name_en
+
+
+session_topics = Table(
+    "session_topics",
+    Base.metadata,
+    Column("session_id", ForeignKey("parenting_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id"), primary_key=True),
+)
+
+
+class ParentingSession(Base):
+    """One parenting session held somewhere on one day."""
+
+    __tablename__ = "parenting_sessions"
+    __table_args__ = (
+        # The same programme at the same place on the same day is a duplicate entry.
+        UniqueConstraint("programme_id", "session_date", "place_key"),
+        CheckConstraint("participants_female >= 0 AND participants_male >= 0", name="participants_non_negative"),
+        CheckConstraint("participants_total = participants_female + participants_male", name="participants_add_up"),
+        CheckConstraint("ethnic_minority >= 0 AND ethnic_minority <= participants_total", name="ethnic_in_range"),
+        CheckConstraint("internal_migrants >= 0 AND internal_migrants <= participants_total",
+                        name="migrants_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    session_date: Mapped[date] = mapped_column(Date, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    venue_type: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    province_code: Mapped[str] = mapped_column(String(40), index=True)
+    commune: Mapped[str] = mapped_column(String(120))
+    place_key: Mapped[str] = mapped_column(String(200))
+    facilitator: Mapped[str] = mapped_column(String(120))
+    participants_total: Mapped[int] = mapped_column(Integer)
+    participants_female: Mapped[int] = mapped_column(Integer)
+    participants_male: Mapped[int] = mapped_column(Integer)
+    ethnic_minority: Mapped[int] = mapped_column(Integer)
+    internal_migrants: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(String(2000), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=session_topics, order_by="Topic.id")

@@ -1,0 +1,76 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import AppForm, TextField, WholeNumberField, clean_text
+from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
+
+REQUIRED = _l("This field is required.")
+VENUE_LABELS = {
+    "workplace": _l("Workplace"),
+    "commune_health_station": _l("Commune health station"),
+    "community": _l("Community"),
+    "online": _l("Online or mobile"),
+}
+
+
+def _optional_id(value: object) -> int | None:
+    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+
+
+class SessionForm(AppForm):
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
+    topic_ids = SelectMultipleField(_l("Topics"), coerce=int, widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
+    session_date = DateField(_l("Date"), validators=[InputRequired(message=REQUIRED)],
+                             format="%Y-%m-%d")
+    duration_minutes = WholeNumberField(_l("Duration (minutes)"), maximum=MAX_DURATION_MINUTES)
+    venue_type = SelectField(_l("Venue"), choices=list(VENUE_LABELS.items()),
+                             validators=[InputRequired(message=REQUIRED)])
+    organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=_optional_id, validate_choice=True)
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    commune = TextField(_l("Commune or ward"), max_length=120)
+    facilitator = TextField(_l("Facilitator"), max_length=120)
+    participants_total = WholeNumberField(_l("Participants in total"), maximum=MAX_PARTICIPANTS)
+    participants_female = WholeNumberField(_l("Women"), maximum=MAX_PARTICIPANTS)
+    participants_male = WholeNumberField(_l("Men"), maximum=MAX_PARTICIPANTS)
+    ethnic_minority = WholeNumberField(_l("From ethnic minorities"), maximum=MAX_PARTICIPANTS)
+    internal_migrants = WholeNumberField(_l("Internal migrants"), maximum=MAX_PARTICIPANTS)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000, message=_l(
+        "At most %(max)d characters.", max=2000))], filters=[clean_text])
+    version = HiddenField()
+
+    def to_data(self) -> SessionData:
+        return SessionData(
+            programme_id=self.programme_id.data, session_date=self.session_date.data,  # type: ignore[arg-type]
+            duration_minutes=self.duration_minutes.data, venue_type=self.venue_type.data,  # type: ignore[arg-type]
+            province_code=self.province_code.data or "", commune=self.commune.data or "",
+            facilitator=self.facilitator.data or "", participants_total=self.participants_total.data,  # type: ignore[arg-type]
+            participants_female=self.participants_female.data,  # type: ignore[arg-type]
+            participants_male=self.participants_male.data, ethnic_minority=self.ethnic_minority.data,  # type: ignore[arg-type]
+            internal_migrants=self.internal_migrants.data, organisation_id=self.organisation_id.data,  # type: ignore[arg-type]
+            topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "",
+        )
+
+
+class ImportForm(AppForm):
+    file = FileField(_l("CSV or Excel file"), validators=[
+        FileRequired(message=_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx"], message=_l("Only .csv and .xlsx files can be imported.")),
+    ])
+
+
+class ConfirmImportForm(AppForm):
+    upload = HiddenField(validators=[InputRequired()])
+
+
+class ProgrammeForm(AppForm):
+    name_vi = TextField(_l("Name in Vietnamese"), max_length=200)
+    name_en = TextField(_l("Name in English"), max_length=200)
+
+
+class DeleteForm(AppForm):
+    """Only the CSRF token."""
+

@@ -1,0 +1,245 @@
+"""Parenting sessions: the rules a record must meet, and reading rows of an import file.
+
+Pure Python: the service layer supplies the lookups (programmes, topics, organisations) and
+checks what needs the database (duplicates already stored).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from assessments.provinces import PROVINCES_BY_CODE, fold_name, resolve_province
+from assessments.tax_codes import normalise_tax_code
+
+VENUES = ("workplace", "commune_health_station", "community", "online")
+MAX_PARTICIPANTS = 100_000
+MAX_DURATION_MINUTES = 600
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class SessionData:
+    programme_id: int
+    session_date: date
+    duration_minutes: int
+    venue_type: str
+    province_code: str
+    commune: str
+    facilitator: str
+    participants_total: int
+    participants_female: int
+    participants_male: int
+    ethnic_minority: int
+    internal_migrants: int
+    organisation_id: int | None = None
+    topic_ids: tuple[int, ...] = ()
+    notes: str = ""
+
+
+def place_key(data: SessionData) -> str:
+    """Where a session was held, for spotting duplicates: the workplace, else province, commune
+    and kind of venue (a commune can hold a health-station and a community session the same day)."""
+    if data.organisation_id is not None:
+        return f"org:{data.organisation_id}"
+    return f"{data.province_code}:{fold_name(data.commune)}:{data.venue_type}"[:200]
+
+
+def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int],
+                  organisation_province: str | None) -> dict[str, str]:
+    """Every rule a session record must meet: {field: reason code} for those it breaks."""
+    errors: dict[str, str] = {}
+    if data.session_date > today:
+        errors["session_date"] = "date_in_future"
+    elif data.session_date < EARLIEST_DATE:
+        errors["session_date"] = "date_too_old"
+    if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = "duration_out_of_range"
+    if data.venue_type not in VENUES:
+        errors["venue_type"] = "unknown_venue"
+    if data.venue_type == "workplace" and data.organisation_id is None:
+        errors["organisation_id"] = "workplace_needs_organisation"
+    if data.province_code not in PROVINCES_BY_CODE:
+        errors["province_code"] = "unknown_province"
+    elif organisation_province is not None and organisation_province != data.province_code:
+        errors["province_code"] = "province_differs_from_workplace"
+    if not data.commune.strip():
+        errors["commune"] = "required"
+    if not data.facilitator.strip():
+        errors["facilitator"] = "required"
+    counts = ("participants_total", "participants_female", "participants_male", "ethnic_minority",
+              "internal_migrants")
+    for name in counts:
+        value = getattr(data, name)
+        if value < 0:
+            errors[name] = "negative"
+        elif value > MAX_PARTICIPANTS:
+            errors[name] = "too_large"
+    if not errors.keys() & set(counts):
+        if data.participants_female + data.participants_male != data.participants_total:
+            errors["participants_total"] = "disaggregation_does_not_add_up"
+        elif data.participants_total == 0:
+            errors["participants_total"] = "no_participants"
+        if data.ethnic_minority > data.participants_total:
+            errors["ethnic_minority"] = "exceeds_total"
+        if data.internal_migrants > data.participants_total:
+            errors["internal_migrants"] = "exceeds_total"
+    if not data.topic_ids:
+        errors["topic_ids"] = "required"
+    elif not set(data.topic_ids) <= allowed_topic_ids:
+        errors["topic_ids"] = "topic_not_in_programme"
+    return errors
+
+
+# --- Import files ------------------------------------------------------------------------------
+
+# The documented template: these headers, in any order (case and spaces do not matter).
+IMPORT_COLUMNS = (
+    "date", "programme", "topics", "duration_minutes", "venue_type", "workplace_tax_code", "province",
+    "commune", "facilitator", "participants_total", "participants_female", "participants_male",
+    "ethnic_minority", "internal_migrants", "notes",
+)
+REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes"}
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class ImportLookups:
+    """What the service knows: programmes by key, their topics by key, organisations by tax code."""
+
+    programmes: dict[str, int]  # folded key or name -> programme id
+    topics: dict[int, dict[str, int]]  # programme id -> folded topic key or name -> topic id
+    organisations: dict[str, tuple[int, str]]  # tax code digits -> (organisation id, province code)
+
+
+@dataclass
+class ImportRow:
+    number: int  # as the user sees it: the header is row 1
+    data: SessionData | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        return self.data is not None and not self.errors
+
+
+def normalise_header(header: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(header or "").strip().lower()).strip("_")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if match := _DMY.fullmatch(text):  # 24/11/2026, as dates are written in Viet Nam
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = _text(value)
+    return int(text) if re.fullmatch(r"-?[0-9]{1,7}", text) else None
+
+
+def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: date) -> ImportRow:
+    row = ImportRow(number)
+    errors = row.errors
+    programme_id = lookups.programmes.get(fold_name(_text(raw.get("programme"))))
+    if programme_id is None:
+        errors["programme"] = "unknown_programme"
+    session_date = parse_date(raw.get("date"))
+    if session_date is None:
+        errors["date"] = "invalid_date"
+    counts: dict[str, int] = {}
+    for name in ("duration_minutes", "participants_total", "participants_female", "participants_male",
+                 "ethnic_minority", "internal_migrants"):
+        parsed = parse_count(raw.get(name))
+        if parsed is None:
+            errors[name] = "not_a_whole_number"
+        else:
+            counts[name] = parsed
+    venue = normalise_header(raw.get("venue_type"))
+    organisation_id, organisation_province = None, None
+    tax_code = _text(raw.get("workplace_tax_code"))
+    if tax_code:
+        digits = normalise_tax_code(tax_code)
+        found = lookups.organisations.get(digits or "")
+        if found is None:
+            errors["workplace_tax_code"] = "unknown_workplace"
+        else:
+            organisation_id, organisation_province = found
+    # Old (pre-July-2025) province names land in the unit that absorbed them.
+    province = resolve_province(_text(raw.get("province")))
+    if province is None:
+        errors["province"] = "unknown_province"
+    topic_ids: list[int] = []
+    if programme_id is not None:
+        known = lookups.topics.get(programme_id, {})
+        for name in re.split(r"[;,]", _text(raw.get("topics"))):
+            if name.strip():
+                topic_id = known.get(fold_name(name))
+                if topic_id is None:
+                    errors["topics"] = "unknown_topic"
+                else:
+                    topic_ids.append(topic_id)
+    if errors:
+        return row
+    data = SessionData(
+        programme_id=programme_id,  # type: ignore[arg-type]
+        session_date=session_date,  # type: ignore[arg-type]
+        venue_type=venue,
+        province_code=province.code,  # type: ignore[union-attr]
+        commune=_text(raw.get("commune"))[:120],
+        facilitator=_text(raw.get("facilitator"))[:120],
+        organisation_id=organisation_id,
+        topic_ids=tuple(dict.fromkeys(topic_ids)),
+        notes=_text(raw.get("notes"))[:2000],
+        **counts,
+    )
+    allowed = set(lookups.topics.get(data.programme_id, {}).values())
+    problems = check_session(data, today, allowed_topic_ids=allowed,
+                             organisation_province=organisation_province)
+    rename = {"province_code": "province", "organisation_id": "workplace_tax_code", "session_date": "date",
+              "topic_ids": "topics"}
+    errors.update({rename.get(k, k): v for k, v in problems.items()})
+    row.data = data
+    return row
+
+
+def parse_rows(rows: list[dict[str, Any]], lookups: ImportLookups, today: date) -> list[ImportRow]:
+    """Parse every data row; a row repeating an earlier one (same programme, place, date) is refused."""
+    parsed = [parse_row(number, raw, lookups, today) for number, raw in enumerate(rows, start=2)]
+    seen: dict[tuple[int, date, str], int] = {}
+    for row in parsed:
+        if row.accepted:
+            key = (row.data.programme_id, row.data.session_date, place_key(row.data))  # type: ignore[union-attr]
+            if key in seen:
+                row.errors["date"] = f"duplicate_of_row_{seen[key]}"
+            else:
+                seen[key] = row.number
+    return parsed

@@ -1,0 +1,318 @@
+"""Parenting sessions: record, edit, delete, import; programmes and topics; reach figures.
+
+The aggregations run in the database (GROUP BY), never as Python loops over every session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from assessments.dhis2 import MonthlyCount
+from assessments.models import Organisation, ParentingSession, Programme, Topic, session_topics
+from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
+from assessments.provinces import fold_name
+from assessments.services.common import Context, ServiceError, record_event
+
+
+class SessionInvalid(ServiceError):
+    """The record breaks one or more rules: `errors` maps each field to a reason code."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors.items()))
+        super().__init__(first[1], first[0])
+        self.errors = errors
+
+
+# --- Recording ---------------------------------------------------------------------------------
+
+
+def _validate(db: Session, data: SessionData, today: date, existing_id: int | None) -> None:
+    organisation_province = None
+    if data.organisation_id is not None:
+        organisation = db.get(Organisation, data.organisation_id)
+        if organisation is None:
+            raise SessionInvalid({"organisation_id": "unknown_workplace"})
+        organisation_province = organisation.province_code
+    programme = db.get(Programme, data.programme_id)
+    if programme is None:
+        raise SessionInvalid({"programme_id": "unknown_programme"})
+    allowed = {t.id for t in programme.topics}
+    errors = check_session(data, today, allowed_topic_ids=allowed, organisation_province=organisation_province)
+    if not errors and _duplicate_exists(db, data, existing_id):
+        errors["session_date"] = "duplicate_session"
+    if errors:
+        raise SessionInvalid(errors)
+
+
+def _duplicate_exists(db: Session, data: SessionData, existing_id: int | None) -> bool:
+    query = select(ParentingSession.id).where(
+        ParentingSession.programme_id == data.programme_id,
+        ParentingSession.session_date == data.session_date,
+        ParentingSession.place_key == place_key(data),
+    )
+    found = db.scalar(query)
+    return found is not None and found != existing_id
+
+
+def _columns(data: SessionData) -> dict[str, Any]:
+    values = asdict(data)
+    values.pop("topic_ids")
+    values["commune"] = values["commune"].strip()
+    values["facilitator"] = values["facilitator"].strip()
+    values["place_key"] = place_key(data)
+    return values
+
+
+def _topics(db: Session, ids: Sequence[int]) -> list[Topic]:
+    return list(db.scalars(select(Topic).where(Topic.id.in_(ids)).order_by(Topic.id))) if ids else []
+
+
+def create_session(db: Session, ctx: Context, data: SessionData, today: date) -> ParentingSession:
+    _validate(db, data, today, None)
+    record = ParentingSession(**_columns(data), created_by_id=ctx.actor.id if ctx.actor else None)
+    record.topics = _topics(db, data.topic_ids)
+    db.add(record)
+    try:
+        db.flush()
+    except IntegrityError as error:  # the same session saved twice at once (double click)
+        db.rollback()
+        raise SessionInvalid({"session_date": "duplicate_session"}) from error
+    record_event(db, ctx, "create", "parenting_session", record.id, organisation_id=data.organisation_id,
+                 details={"programme_id": data.programme_id, "date": data.session_date.isoformat(),
+                          "participants": data.participants_total})
+    db.commit()
+    return record
+
+
+def update_session(db: Session, ctx: Context, record: ParentingSession, data: SessionData, *,
+                   expected_version: int, today: date) -> None:
+    """Save changes unless someone else saved since `expected_version` was read (then
+    `ServiceError("edited_by_someone_else")`, and nothing is written)."""
+    _validate(db, data, today, record.id)
+    values = _columns(data)
+    changes = {k: [str(getattr(record, k)), str(v)] for k, v in values.items() if getattr(record, k) != v}
+    # A conditional UPDATE: two people saving the same version cannot both win.
+    result = db.execute(
+        update(ParentingSession)
+        .where(ParentingSession.id == record.id, ParentingSession.version == expected_version)
+        .values(**values, version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.rollback()
+        raise ServiceError("edited_by_someone_else", "version")
+    db.refresh(record)
+    record.topics = _topics(db, data.topic_ids)
+    record_event(db, ctx, "edit", "parenting_session", record.id, organisation_id=data.organisation_id,
+                 details=changes)
+    try:
+        db.commit()
+    except IntegrityError as error:
+        db.rollback()
+        raise SessionInvalid({"session_date": "duplicate_session"}) from error
+
+
+def delete_session(db: Session, ctx: Context, record: ParentingSession) -> None:
+    record_event(db, ctx, "delete", "parenting_session", record.id, organisation_id=record.organisation_id,
+                 details={"programme_id": record.programme_id, "date": record.session_date.isoformat()})
+    db.delete(record)
+    db.commit()
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+def import_lookups(db: Session) -> ImportLookups:
+    programmes: dict[str, int] = {}
+    topics: dict[int, dict[str, int]] = {}
+    for programme in db.scalars(select(Programme).where(Programme.active).options(selectinload(Programme.topics))):
+        for name in (programme.key, programme.name_vi, programme.name_en):
+            programmes[fold_name(name)] = programme.id
+        topics[programme.id] = {fold_name(n): t.id for t in programme.topics if t.active
+                                for n in (t.key, t.name_vi, t.name_en)}
+    organisations = {code: (oid, province) for oid, code, province in
+                     db.execute(select(Organisation.id, Organisation.tax_code, Organisation.province_code))}
+    return ImportLookups(programmes, topics, organisations)
+
+
+def mark_stored_duplicates(db: Session, rows: list[ImportRow]) -> None:
+    """Refuse rows that repeat a session already recorded."""
+    for row in rows:
+        if row.accepted and _duplicate_exists(db, row.data, None):  # type: ignore[arg-type]
+            row.errors["date"] = "duplicate_session"
+
+
+def import_sessions(db: Session, ctx: Context, rows: list[ImportRow], filename: str) -> int:
+    """Store every row in one transaction, or none: a file with any refused row imports nothing."""
+    if not rows or any(not row.accepted for row in rows):
+        raise ServiceError("import_has_refused_rows")
+    try:
+        for row in rows:
+            data = row.data
+            assert data is not None
+            record = ParentingSession(**_columns(data), created_by_id=ctx.actor.id if ctx.actor else None)
+            record.topics = _topics(db, data.topic_ids)
+            db.add(record)
+        db.flush()
+    except IntegrityError as error:
+        db.rollback()
+        raise ServiceError("import_has_refused_rows") from error
+    record_event(db, ctx, "import", "parenting_session", details={"file": filename[:120], "rows": len(rows)})
+    db.commit()
+    return len(rows)
+
+
+# --- Programmes and topics ---------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold_name(text).split())[:40] or "programme"
+
+
+def create_programme(db: Session, ctx: Context, name_vi: str, name_en: str) -> Programme:
+    key = _slug(name_en)
+    if db.scalar(select(Programme.id).where(Programme.key == key)) is not None:
+        raise ServiceError("programme_exists", "name_en")
+    programme = Programme(key=key, name_vi=name_vi.strip(), name_en=name_en.strip(), active=True)
+    db.add(programme)
+    db.flush()
+    record_event(db, ctx, "create", "programme", programme.id, details={"key": key})
+    db.commit()
+    return programme
+
+
+def add_topic(db: Session, ctx: Context, programme: Programme, name_vi: str, name_en: str) -> Topic:
+    key = _slug(name_en)[:60]
+    if any(t.key == key for t in programme.topics):
+        raise ServiceError("topic_exists", "name_en")
+    topic = Topic(programme_id=programme.id, key=key, name_vi=name_vi.strip(), name_en=name_en.strip(), active=True)
+    db.add(topic)
+    db.flush()
+    record_event(db, ctx, "create", "topic", topic.id, details={"programme": programme.key, "key": key})
+    db.commit()
+    return topic
+
+
+def set_programme_active(db: Session, ctx: Context, programme: Programme, active: bool) -> None:
+    if programme.active != active:
+        programme.active = active
+        record_event(db, ctx, "activate" if active else "retire", "programme", programme.id)
+        db.commit()
+
+
+# --- Reach figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    province_code: str | None = None
+    programme_id: int | None = None
+    organisation_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def filtered(filters: SessionFilters) -> Select[tuple[ParentingSession]]:
+    conditions = []
+    if filters.province_code:
+        conditions.append(ParentingSession.province_code == filters.province_code)
+    if filters.programme_id:
+        conditions.append(ParentingSession.programme_id == filters.programme_id)
+    if filters.organisation_id:
+        conditions.append(ParentingSession.organisation_id == filters.organisation_id)
+    if filters.date_from:
+        conditions.append(ParentingSession.session_date >= filters.date_from)
+    if filters.date_to:
+        conditions.append(ParentingSession.session_date <= filters.date_to)
+    return select(ParentingSession).where(and_(True, *conditions))
+
+
+@dataclass(frozen=True)
+class Reach:
+    sessions: int
+    participants: int
+    female: int
+    male: int
+    ethnic_minority: int
+    internal_migrants: int
+    workplaces: int
+
+    @property
+    def fathers_share(self) -> float | None:
+        return 100.0 * self.male / self.participants if self.participants else None
+
+
+def reach(db: Session, filters: SessionFilters) -> Reach:
+    base = filtered(filters).subquery()
+    row = db.execute(select(
+        func.count(base.c.id), func.coalesce(func.sum(base.c.participants_total), 0),
+        func.coalesce(func.sum(base.c.participants_female), 0), func.coalesce(func.sum(base.c.participants_male), 0),
+        func.coalesce(func.sum(base.c.ethnic_minority), 0), func.coalesce(func.sum(base.c.internal_migrants), 0),
+        func.count(func.distinct(base.c.organisation_id)),
+    )).one()
+    return Reach(*(int(v) for v in row))
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    sessions: int
+    participants: int
+    male: int
+
+
+def _grouped(db: Session, filters: SessionFilters, column_name: str) -> list[tuple[Any, ...]]:
+    base = filtered(filters).subquery()
+    column = base.c[column_name]
+    query = (select(column, func.count(base.c.id), func.sum(base.c.participants_total),
+                    func.sum(base.c.participants_male))
+             .group_by(column).order_by(column))
+    return list(db.execute(query))
+
+
+def by_month(db: Session, filters: SessionFilters) -> list[GroupRow]:
+    base = filtered(filters).subquery()
+    year = func.extract("year", base.c.session_date)
+    month = func.extract("month", base.c.session_date)
+    rows = db.execute(select(year, month, func.count(base.c.id), func.sum(base.c.participants_total),
+                             func.sum(base.c.participants_male)).group_by(year, month).order_by(year, month))
+    return [GroupRow(f"{int(y):04d}-{int(m):02d}", n, int(p), int(male)) for y, m, n, p, male in rows]
+
+
+def by_province(db: Session, filters: SessionFilters) -> list[GroupRow]:
+    return [GroupRow(code, n, int(p), int(m)) for code, n, p, m in _grouped(db, filters, "province_code")]
+
+
+def by_programme(db: Session, filters: SessionFilters) -> list[GroupRow]:
+    return [GroupRow(str(pid), n, int(p), int(m)) for pid, n, p, m in _grouped(db, filters, "programme_id")]
+
+
+def by_topic(db: Session, filters: SessionFilters) -> list[GroupRow]:
+    base = filtered(filters).subquery()
+    query = (select(session_topics.c.topic_id, func.count(base.c.id), func.sum(base.c.participants_total),
+                    func.sum(base.c.participants_male))
+             .join(session_topics, session_topics.c.session_id == base.c.id)
+             .group_by(session_topics.c.topic_id).order_by(session_topics.c.topic_id))
+    return [GroupRow(str(tid), n, int(p), int(m)) for tid, n, p, m in db.execute(query)]
+
+
+def monthly_counts(db: Session, filters: SessionFilters) -> list[MonthlyCount]:
+    """Participants by programme, province and month, for DHIS2."""
+    base = filtered(filters).subquery()
+    year = func.extract("year", base.c.session_date)
+    month = func.extract("month", base.c.session_date)
+    query = (select(Programme.key, base.c.province_code, year, month, func.sum(base.c.participants_female),
+                    func.sum(base.c.participants_male))
+             .join(Programme, Programme.id == base.c.programme_id)
+             .group_by(Programme.key, base.c.province_code, year, month)
+             .order_by(Programme.key, base.c.province_code, year, month))
+    return [MonthlyCount(key, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
+            for key, province, y, m, f, male in db.execute(query)]
+

@@ -1,0 +1,114 @@
+"""Read and write CSV and XLSX tables safely (no Flask).
+
+Reading refuses what could hurt the server before parsing it: oversized files, too many rows,
+and XLSX archives that would unpack to far more than they weigh (zip bombs). Writing neutralises
+cells that a spreadsheet would run as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows as {header: value}; headers are taken from the first row."""
+    if len(content) > MAX_FILE_BYTES:
+        raise TableError("file_too_large")
+    name = filename.lower()
+    if name.endswith(".csv"):
+        rows = _read_csv(content)
+    elif name.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    else:
+        raise TableError("unsupported_file_type")
+    if not rows:
+        raise TableError("empty_file")
+    header, *body = rows
+    body = [r for r in body if any(cell not in (None, "") for cell in r)]
+    if len(body) > MAX_ROWS:
+        raise TableError("too_many_rows")
+    return [dict(zip(header, list(r) + [None] * (len(header) - len(r)), strict=False)) for r in body]
+
+
+def _read_csv(content: bytes) -> list[list[Any]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableError("not_utf8") from error
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_xlsx(content: bytes) -> list[list[Any]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as error:
+        raise TableError("not_xlsx") from error
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+        raise TableError("archive_too_large")
+    if "xl/workbook.xml" not in archive.namelist():
+        raise TableError("not_xlsx")
+    from openpyxl import load_workbook  # imported here: only imports need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise TableError("not_xlsx") from error
+    sheet = workbook.worksheets[0]
+    rows: list[list[Any]] = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(list(row))
+        if len(rows) > MAX_ROWS + 1:
+            raise TableError("too_many_rows")
+    workbook.close()
+    return rows
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell starting with = + - @ would run as a formula in Excel: prefix it with '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(h) for h in header])
+    for row in rows:
+        writer.writerow([spreadsheet_safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet.append([spreadsheet_safe(h) for h in header])
+    for row in rows:
+        sheet.append([spreadsheet_safe(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
