@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
+from assessments.db import today_in_viet_nam
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
 from assessments.models import Role
 from assessments.services import Context, ServiceError
@@ -105,7 +106,7 @@ def show_rubric_command(key: str, version: str | None, lang: str) -> None:
 @demo_cli.command("load")
 def load_demo_command() -> None:
     """Load demo organisations and one account per role into an empty database."""
-    if load_demo_data(db.session):
+    if load_demo_data(db.session, today_in_viet_nam()):
         click.echo("Demo data loaded.")
     else:
         click.echo("The database already has accounts; demo data not loaded again.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
@@ -24,6 +25,15 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (evaluated per call, never at import)."""
     return datetime.now(UTC)
+
+
+VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_viet_nam() -> date:
+    """Viet Nam's date (UTC+7): the law in force and "not in the future" follow the day there,
+    not the server's."""
+    return datetime.now(VIET_NAM).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

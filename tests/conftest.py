@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from assessments.db import configure_sqlite, metadata
-from assessments.models import Organisation, Role, User
+from assessments.models import Organisation, ParentingSession, Programme, Role, Topic, User
+from assessments.parenting import SessionData, place_key
 from assessments.passwords import hash_password
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
 
@@ -107,11 +109,45 @@ def client(app: Flask, clean_db: None) -> FlaskClient:
 
 @dataclass
 class World:
-    """Two companies and one account per identity of the security test plan."""
+    """Two companies and one account per identity of the security test plan, a parenting
+    programme, and a session held at company A."""
 
     org_a: Organisation
     org_b: Organisation
     users: dict[str, User] = field(default_factory=dict)
+    programme: Programme | None = None
+    session_a: ParentingSession | None = None
+
+
+def add_programmes(dbs: Session) -> list[Programme]:
+    """The programmes the migration seeds (tests build the schema without migrations)."""
+    programmes = []
+    for key, vi, en, topics in (
+        ("nice", "NICE – Nuôi dưỡng trẻ nhỏ", "NICE – Nurturing Infants", ["learning-through-play", "routines"]),
+        ("pdep", "Kỷ luật tích cực", "Positive Discipline", ["positive-discipline"]),
+    ):
+        programme = Programme(key=key, name_vi=vi, name_en=en, active=True)
+        programme.topics = [Topic(key=t, name_vi=f"Chủ đề {t}", name_en=f"Topic {t}", active=True) for t in topics]
+        dbs.add(programme)
+        programmes.append(programme)
+    dbs.flush()
+    return programmes
+
+
+def add_session(dbs: Session, programme: Programme, organisation: Organisation | None, *, day: date,
+                women: int = 20, men: int = 5, province: str | None = None, commune: str = "Phố Nối",
+                venue: str = "workplace") -> ParentingSession:
+    data = SessionData(programme_id=programme.id, session_date=day, duration_minutes=90, venue_type=venue,
+                       province_code=province or (organisation.province_code if organisation else "ha-noi"),
+                       commune=commune, facilitator="Mai", participants_total=women + men, participants_female=women,
+                       participants_male=men, ethnic_minority=1, internal_migrants=2,
+                       organisation_id=organisation.id if organisation else None,
+                       topic_ids=(programme.topics[0].id,))
+    record = ParentingSession(**{k: v for k, v in data.__dict__.items() if k != "topic_ids"}, place_key=place_key(data))
+    record.topics = [programme.topics[0]]
+    dbs.add(record)
+    dbs.flush()
+    return record
 
 
 def add_organisation(dbs: Session, name: str, tax_code: str, province: str = "ha-noi",
@@ -143,6 +179,8 @@ def world(dbs: Session) -> World:
     w.users["reviewer"] = add_user(dbs, "reviewer@example.vn", Role.REVIEWER)
     w.users["unicef"] = add_user(dbs, "unicef@example.vn", Role.UNICEF)
     w.users["admin"] = add_user(dbs, "admin@example.vn", Role.ADMIN)
+    w.programme = add_programmes(dbs)[0]
+    w.session_a = add_session(dbs, w.programme, org_a, day=date(2026, 10, 1))
     dbs.commit()
     return w
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import jsonify, request
 from werkzeug.wrappers import Response
@@ -14,6 +13,7 @@ from app.access import api_token_required, public
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.http import json_error
+from assessments.db import today_in_viet_nam
 from assessments.plan import build_plan
 from assessments.scoring import score, validate_answers, validate_profile
 from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
@@ -22,7 +22,6 @@ from rubrics.loader import default_registry
 # A full answer set is a few kilobytes; anything near this limit is not a real request.
 MAX_BODY_BYTES = 256 * 1024
 SCORE_FIELDS = {"rubric", "version", "profile", "answers", "date"}
-VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @bp.before_request
@@ -114,4 +113,4 @@ def _request_problems(body: dict[str, Any]) -> dict[str, str]:
 
 def _score_date(body: dict[str, Any]) -> date:
     # Without a date, score under the law in force today in Viet Nam (UTC+7), not the server's day.
-    return _parse_date(body["date"]) if "date" in body else datetime.now(VIET_NAM).date()  # type: ignore[return-value]
+    return _parse_date(body["date"]) if "date" in body else today_in_viet_nam()  # type: ignore[return-value]

@@ -27,7 +27,7 @@ class SessionForm(AppForm):
     session_date = DateField(_l("Date"), validators=[InputRequired(message=REQUIRED)],
                              format="%Y-%m-%d")
     duration_minutes = WholeNumberField(_l("Duration (minutes)"), maximum=MAX_DURATION_MINUTES)
-    venue_type = SelectField(_l("Venue"), choices=list(VENUE_LABELS.items()),
+    venue_type = SelectField(_l("Venue"),
                              validators=[InputRequired(message=REQUIRED)])
     organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=_optional_id, validate_choice=True)
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from app.parenting import bp
 from app.parenting.forms import VENUE_LABELS, ConfirmImportForm, DeleteForm, ImportForm, ProgrammeForm, SessionForm
 from app.requests import service_context
 from app.service_errors import message_for, show_on_form
+from assessments.db import today_in_viet_nam
 from assessments.dhis2 import data_value_set, load_mapping
 from assessments.models import Organisation, ParentingSession, Programme, Role
 from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, normalise_header, parse_rows
@@ -53,12 +53,6 @@ EDITORS = (Role.UNICEF, Role.ADMIN)
 ANALYSTS = (Role.UNICEF, Role.ADMIN, Role.REVIEWER)
 READERS = (*ANALYSTS, Role.HR)
 PAGE_SIZE = 25
-VIET_NAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def today() -> date:
-    """Viet Nam's date (UTC+7): a session held this morning there is not "in the future"."""
-    return datetime.now(VIET_NAM).date()
 
 
 # --- Filters and scoping -----------------------------------------------------------------------
@@ -174,10 +168,10 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
 def session_new() -> Any:
     form = _session_form()
     if request.method == "GET":
-        form.session_date.data = today()
+        form.session_date.data = today_in_viet_nam()
     if form.validate_on_submit():
         try:
-            record = create_session(db.session, service_context(), form.to_data(), today())
+            record = create_session(db.session, service_context(), form.to_data(), today_in_viet_nam())
         except ServiceError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -196,7 +190,7 @@ def session_edit(session_id: int) -> Any:
         expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
         try:
             update_session(db.session, service_context(), record, form.to_data(), expected_version=expected,
-                           today=today())
+                           today=today_in_viet_nam())
         except ServiceError as error:
             db.session.rollback()
             if error.code == "edited_by_someone_else":
@@ -206,7 +200,7 @@ def session_edit(session_id: int) -> Any:
                 form.process(obj=record)
                 form.topic_ids.data = [t.id for t in record.topics]
                 form.version.data = str(record.version)
-                show_on_form(form, error)
+                form.form_errors.append(message_for(error.code))
                 return render_template("parenting/session_form.html", form=form, record=record,
                                        programmes=_programmes()), 409
             show_on_form(form, error)
@@ -257,7 +251,7 @@ def _read_upload(path: Path) -> list[dict[str, Any]]:
 
 
 def _parse_upload(path: Path) -> list[Any]:
-    rows = parse_rows(_read_upload(path), import_lookups(db.session), today())
+    rows = parse_rows(_read_upload(path), import_lookups(db.session), today_in_viet_nam())
     mark_stored_duplicates(db.session, rows)
     return rows
 

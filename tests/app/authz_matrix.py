@@ -29,6 +29,8 @@ def signed_in(*allowed: str, **overrides: object) -> dict[str, object]:
 
 ALL_ROLES = ("hr", "reviewer", "unicef", "admin")
 EDITORS = ("reviewer", "admin")
+RECORDERS = ("unicef", "admin")
+ANALYSTS = ("unicef", "admin", "reviewer")
 
 # URL arguments come from the test world: organisation_id is company A's, user_id is HR-B's.
 # So HR-B reading company A's pages is an attempt at another organisation's data: 404.
@@ -57,6 +59,27 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("admin.user_password", "POST"): signed_in("admin"),
     ("admin.user_active", "POST"): signed_in("admin"),
     ("admin.audit", "GET"): signed_in("admin"),
+    # Parenting sessions: UNICEF and admins record; reviewers read and export; HR users read
+    # their own organisation's sessions (the world's session is at company A: HR-B gets 404).
+    ("parenting.dashboard", "GET"): signed_in(*ANALYSTS),
+    ("parenting.sessions", "GET"): signed_in(*ALL_ROLES),
+    ("parenting.session_detail", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("parenting.workplace", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("parenting.session_new", "GET"): signed_in(*RECORDERS),
+    ("parenting.session_new", "POST"): signed_in(*RECORDERS),
+    ("parenting.session_edit", "GET"): signed_in(*RECORDERS),
+    ("parenting.session_edit", "POST"): signed_in(*RECORDERS),
+    ("parenting.session_delete", "POST"): signed_in(*RECORDERS),
+    ("parenting.import_file", "GET"): signed_in(*RECORDERS),
+    ("parenting.import_file", "POST"): signed_in(*RECORDERS),
+    ("parenting.import_confirm", "POST"): signed_in(*RECORDERS),
+    ("parenting.import_template", "GET"): signed_in(*RECORDERS),
+    ("parenting.export", "GET"): signed_in(*ANALYSTS),
+    ("parenting.export_dhis2", "GET"): signed_in(*ANALYSTS),
+    ("parenting.programmes", "GET"): signed_in("admin"),
+    ("parenting.programmes", "POST"): signed_in("admin"),
+    ("parenting.programme_topic", "POST"): signed_in("admin"),
+    ("parenting.programme_active", "POST"): signed_in("admin"),
     # The JSON API takes personal bearer tokens only: a session cookie, whoever's, is 401
     # (tests/app/test_api.py covers the tokens of every role).
     ("api.openapi", "GET"): everyone(),
@@ -70,4 +93,6 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
 CHANGES_STATE = {
     ("auth.logout_view", "POST"): set(ROLES),
     ("admin.user_active", "POST"): {"admin"},
+    ("parenting.session_delete", "POST"): {"unicef", "admin"},
+    ("parenting.programme_active", "POST"): {"admin"},
 }

@@ -9,7 +9,8 @@ from tests.conftest import World
 
 def url_for_rule(app: Flask, endpoint: str, world: World) -> str:
     values = {"organisation_id": world.org_a.id, "user_id": world.users["hr_b"].id, "key": "crbp-vn",
-              "version": "2026.1"}
+              "version": "2026.1", "session_id": world.session_a.id, "programme_id": world.programme.id,
+              "fmt": "csv"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})

@@ -1,0 +1,242 @@
+"""Parenting sessions through the web: record, validate, scope, import, export."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from assessments.db import today_in_viet_nam
+from assessments.models import AuditEvent, ParentingSession
+from assessments.tabular import read_table, write_xlsx
+from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
+
+HEADER = ("date,programme,topics,duration_minutes,venue_type,workplace_tax_code,province,commune,facilitator,"
+          "participants_total,participants_female,participants_male,ethnic_minority,internal_migrants,notes")
+
+
+def form(world: World, **changes: object) -> dict[str, object]:
+    data = {"programme_id": str(world.programme.id), "topic_ids": [str(world.programme.topics[0].id)],
+            "session_date": "2026-11-02", "duration_minutes": "90", "venue_type": "workplace",
+            "organisation_id": str(world.org_a.id), "province_code": "hung-yen", "commune": "Phố Nối",
+            "facilitator": "Nguyễn Thị Mai", "participants_total": "30", "participants_female": "22",
+            "participants_male": "8", "ethnic_minority": "2", "internal_migrants": "25", "notes": ""}
+    data.update(changes)
+    return data
+
+
+def count(dbs: Session) -> int:
+    dbs.expire_all()
+    return dbs.scalar(select(func.count(ParentingSession.id)))
+
+
+def test_unicef_records_a_session(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    response = client.post("/parenting/sessions/new", data=form(world))
+    assert response.status_code == 302
+    record = dbs.scalar(select(ParentingSession).where(ParentingSession.session_date == date(2026, 11, 2)))
+    assert (record.participants_total, record.participants_male, record.place_key) == (30, 8, f"org:{world.org_a.id}")
+    assert dbs.scalar(select(AuditEvent).where(AuditEvent.object_type == "parenting_session")).actor_id == \
+        world.users["unicef"].id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Phố Nối" in page and "22 nữ, 8 nam" in page
+
+
+def test_every_mistake_is_shown_at_once_in_vietnamese(client: FlaskClient, world: World, engine: Engine) -> None:
+    sign_in(client, world.users["unicef"])
+    tomorrow = (today_in_viet_nam() + timedelta(days=1)).isoformat()
+    before = database_fingerprint(engine)
+    response = client.post("/parenting/sessions/new", data=form(
+        world, session_date=tomorrow, organisation_id="", participants_total="31", ethnic_minority="40"))
+    page = response.get_data(as_text=True)
+    errors = dict(re.findall(r'id="([a-z_]+)-error">([^<]*)<', page))
+    assert response.status_code == 200
+    assert errors == {
+        "session_date": "Ngày này ở tương lai: chỉ ghi nhận những buổi đã diễn ra.",
+        "organisation_id": "Hãy chọn nơi làm việc đã tổ chức buổi sinh hoạt.",
+        "participants_total": "Số nữ và số nam cộng lại không bằng tổng số.",
+        "ethnic_minority": "Không được lớn hơn tổng số người tham gia.",
+    }
+    assert database_fingerprint(engine) == before
+
+
+def test_the_same_session_twice_is_a_duplicate(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    assert client.post("/parenting/sessions/new", data=form(world)).status_code == 302
+    again = client.post("/parenting/sessions/new", data=form(world, participants_female="20",
+                                                              participants_total="28"))
+    assert "Chương trình này đã có một buổi sinh hoạt tại nơi này vào ngày này." in again.get_data(as_text=True)
+    assert count(dbs) == 2  # the world's session and the first save
+
+
+@pytest.mark.parametrize("value", ["-3", "abc", "1e3", "99999999", "12.5"])
+def test_bad_numbers_never_break_the_form(client: FlaskClient, world: World, value: str) -> None:
+    sign_in(client, world.users["admin"])
+    for field in ("participants_female", "duration_minutes", "internal_migrants"):
+        response = client.post("/parenting/sessions/new", data=form(world, **{field: value}))
+        assert response.status_code == 200 and f'id="{field}-error"' in response.get_data(as_text=True)
+
+
+def test_second_editor_is_told_and_nothing_is_overwritten(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    session_id = world.session_a.id
+    url = f"/parenting/sessions/{session_id}/edit"
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', client.get(url).get_data(as_text=True)).group(1)
+    first = client.post(url, data=form(world, session_date="2026-10-01", version=version, notes="first"))
+    assert first.status_code == 302
+    second = client.post(url, data=form(world, session_date="2026-10-01", version=version, notes="second"))
+    assert second.status_code == 409
+    assert "Người khác đã lưu buổi sinh hoạt này" in second.get_data(as_text=True)
+    assert reload(dbs, world.session_a).notes == "first"
+    assert reload(dbs, world.session_a).version == int(version) + 1
+
+
+def test_hr_sees_only_its_own_organisations_sessions(client: FlaskClient, world: World, dbs: Session) -> None:
+    session_b = add_session(dbs, world.programme, world.org_b, day=date(2026, 9, 9), commune=MARKER_B)
+    dbs.commit()
+    sign_in(client, world.users["hr_a"])
+    listing = client.get(f"/parenting/sessions?organisation={world.org_b.id}").get_data(as_text=True)
+    assert MARKER_B not in listing and "Ánh Dương" in listing
+    assert client.get(f"/parenting/sessions/{session_b.id}").status_code == 404
+    assert client.get(f"/parenting/workplaces/{world.org_b.id}").status_code == 404
+    assert client.get("/parenting/export.csv").status_code == 403
+
+
+def test_delete_is_audited(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["admin"])
+    assert client.post(f"/parenting/sessions/{world.session_a.id}/delete").status_code == 302
+    assert count(dbs) == 0
+    assert dbs.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "parenting_session")) == "delete"
+
+
+def upload(client: FlaskClient, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    return client.post("/parenting/import", data={"file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def csv_file(*rows: str) -> bytes:
+    return ("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode()
+
+
+GOOD_ROW = "15/10/2026,nice,learning-through-play,90,community,,Bình Thuận,Phú Thủy,Mai,25,20,5,0,1,"
+
+
+def test_import_with_bad_rows_reports_why_and_imports_nothing(client: FlaskClient, world: World,
+                                                             dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    content = csv_file(GOOD_ROW, "2026-10-16,nice,routines,90,workplace,0999999999,Hưng Yên,X,Mai,10,5,5,0,0,",
+                       "2026-10-17,nice,routines,90,community,,Hưng Yên,Y,Mai,10,5,4,0,0,", GOOD_ROW)
+    page = upload(client, "sessions.csv", content).get_data(as_text=True)
+    assert "Chấp nhận 1 trên 4 dòng." in page
+    assert "Không có tổ chức nào có mã số thuế này." in page
+    assert "Số nữ và số nam cộng lại không bằng tổng số." in page
+    assert "Trùng với dòng 2 của tệp này." in page
+    assert "Chưa có dữ liệu nào được nhập." in page and 'name="upload"' not in page
+    assert count(dbs) == 1
+
+
+def test_good_file_is_imported_after_confirmation(client: FlaskClient, world: World, dbs: Session, app) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, world.users["unicef"])
+    rows = [GOOD_ROW, "16/10/2026,pdep,positive-discipline,120,workplace,0100000001,Hưng Yên,Phố Nối,An,12,6,6,0,3,"]
+    page = upload(client, "sessions.csv", csv_file(*rows)).get_data(as_text=True)
+    assert "Chấp nhận 2 trên 2 dòng." in page
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    assert count(dbs) == 1
+    response = client.post("/parenting/import/confirm", data={"upload": token})
+    assert response.status_code == 302 and count(dbs) == 3
+    imported = dbs.scalar(select(ParentingSession).where(ParentingSession.commune == "Phú Thủy"))
+    assert imported.province_code == "lam-dong"  # the old province name landed in its new province
+    # The same file again: every row is now a duplicate, nothing more is stored.
+    again = upload(client, "sessions.csv", csv_file(*rows)).get_data(as_text=True)
+    assert "Chấp nhận 0 trên 2 dòng." in again
+    assert client.post("/parenting/import/confirm", data={"upload": token}).status_code == 302
+    assert count(dbs) == 3
+
+
+def test_someone_elses_upload_token_cannot_be_confirmed(client: FlaskClient, world: World, dbs: Session,
+                                                        app) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, world.users["unicef"])
+    page = upload(client, "s.csv", csv_file(GOOD_ROW)).get_data(as_text=True)
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    other = sign_in(app.test_client(), world.users["admin"])
+    other.post("/parenting/import/confirm", data={"upload": token})
+    assert count(dbs) == 1
+    for forged in ("../../etc/passwd", "*", ""):
+        client.post("/parenting/import/confirm", data={"upload": forged})
+    assert count(dbs) == 1
+
+
+def test_excel_import_and_templates(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["admin"])
+    header = HEADER.split(",")
+    template = read_table("t.xlsx", client.get("/parenting/import/template.xlsx").data)
+    assert list(template[0]) == header
+    csv_template = client.get("/parenting/import/template.csv").data.decode("utf-8-sig")
+    assert csv_template.splitlines()[0] == HEADER
+    row = [date(2026, 10, 20), "NICE", "routines", 60, "online", None, "Thừa Thiên Huế", "Phú Hội", "Lan",
+           14.0, 9, 5, 0, 0, "Zalo"]
+    page = upload(client, "sessions.xlsx", write_xlsx(header, [row])).get_data(as_text=True)
+    assert "Chấp nhận 1 trên 1 dòng." in page
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("x.pdf", b"%PDF-1.4", "Chỉ nhập được tệp .csv và .xlsx."),
+    ("x.csv", b"date,programme\n2026-01-01,nice\n", "Tệp thiếu các cột"),
+    ("x.xlsx", b"<html><script>alert(1)</script>", "Đây không phải tệp Excel (.xlsx) đọc được."),
+])
+def test_unusable_files_get_a_clear_message(client: FlaskClient, world: World, name: str, content: bytes,
+                                            message: str) -> None:
+    sign_in(client, world.users["unicef"])
+    response = upload(client, name, content)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+
+
+def test_dashboard_figures(client: FlaskClient, world: World, dbs: Session) -> None:
+    add_session(dbs, world.programme, None, day=date(2026, 9, 3), women=10, men=10, province="lam-dong",
+                commune="Phú Thủy", venue="commune_health_station")
+    dbs.commit()
+    sign_in(client, world.users["reviewer"])
+    page = client.get("/parenting/").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Số buổi 2 " in text and "Người tham gia 45 " in text
+    assert "Tỷ lệ người cha 33 %" in text  # 15 fathers of 45 participants
+    assert "Số nơi làm việc được tiếp cận 1 " in text
+    assert "<svg" in page and "2026-09" in page and "Lâm Đồng" in page
+    filtered = re.sub(r"<[^>]+>", " ", client.get("/parenting/?province=lam-dong").get_data(as_text=True))
+    assert "Người tham gia 20 " in re.sub(r"\s+", " ", filtered)
+
+
+def test_exports_csv_xlsx_and_dhis2(client: FlaskClient, world: World, dbs: Session) -> None:
+    add_session(dbs, world.programme, None, day=date(2026, 9, 3), women=10, men=4, province="lam-dong",
+                commune="=cmd|' /C calc'!A0", venue="community")
+    dbs.commit()
+    sign_in(client, world.users["reviewer"])
+    csv = client.get("/parenting/export.csv")
+    assert csv.headers["Content-Disposition"].startswith("attachment")
+    text = csv.data.decode("utf-8")
+    assert text.startswith("\ufeff") and "Hưng Yên" in text and ",'=cmd|" in text
+    rows = read_table("x.xlsx", client.get("/parenting/export.xlsx?province=lam-dong").data)
+    assert len(rows) == 1 and rows[0]["participants_male"] == 4 and rows[0]["province"] == "Lâm Đồng"
+    document = client.get("/parenting/export/dhis2.json").get_json()
+    periods = {(v["period"], v["value"]) for v in document["dataValues"]}
+    assert {("202609", "10"), ("202609", "4"), ("202610", "20"), ("202610", "5")} == periods
+
+
+def test_admin_manages_programmes_and_topics(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["admin"])
+    response = client.post("/parenting/programmes", data={"name_vi": "Cha mẹ đồng hành", "name_en": "Parents Together"})
+    assert response.status_code == 302
+    page = client.get("/parenting/programmes").get_data(as_text=True)
+    assert "Cha mẹ đồng hành" in page and "parents-together" in page
+    client.post(f"/parenting/programmes/{world.programme.id}/topics", data={"name_vi": "Ngủ", "name_en": "Sleep"})
+    assert "sleep" in client.get("/parenting/programmes").get_data(as_text=True)
+    duplicate = client.post("/parenting/programmes", data={"name_vi": "X", "name_en": "Parents together"})
+    assert "Đã có chương trình mang tên này." in duplicate.get_data(as_text=True)
+    client.post(f"/parenting/programmes/{world.programme.id}/active", data={"active": "0"})
+    assert not reload(dbs, world.programme).active
