@@ -151,8 +151,10 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
     lang = current_language()
     programmes = [p for p in _programmes() if p.active or (record and p.id == record.programme_id)]
     form.programme_id.choices = [(p.id, p.name(lang)) for p in programmes]
-    form.topic_ids.choices = [(t.id, f"{p.name(lang).split(' (')[0]} – {t.name(lang)}")
+    form.topic_ids.choices = [(t.id, f"{p.key.upper()} · {t.name(lang)}")
                               for p in programmes for t in p.topics if t.active]
+    # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
+    form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
     organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
     form.organisation_id.choices = [(None, _("None (not at a workplace)")), *((o.id, o.name) for o in organisations)]
     form.province_code.choices = [("", _("Choose…")), *province_choices()]
