@@ -76,5 +76,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))),
+        "DHIS2_MAPPING_FILE": env.get("DHIS2_MAPPING_FILE") or None,
         "TESTING": app_env == "testing",
     }
