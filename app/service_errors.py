@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from app.extensions import db
 from assessments.services import ServiceError
+
+T = TypeVar("T")
 
 MESSAGES = {
     "email_taken": _l("An account with this e-mail already exists."),
@@ -56,6 +62,17 @@ def message_for(code: str) -> str:
     if code.startswith("duplicate_of_row_"):
         return str(_l("Repeats row %(row)s of this file.", row=code.rsplit("_", 1)[1]))
     return str(MESSAGES.get(code, _l("Invalid input.")))
+
+
+def attempt(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a use case for a submitted form. If the service refuses, roll back and show its
+    reasons next to the fields: returns (False, None). Otherwise (True, what it returned)."""
+    try:
+        return True, action()
+    except ServiceError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        return False, None
 
 
 def show_on_form(form: FlaskForm, error: ServiceError) -> None:

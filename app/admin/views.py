@@ -13,7 +13,7 @@ from app.admin import bp
 from app.admin.forms import ActivationForm, PasswordResetForm, UserCreateForm, UserEditForm
 from app.extensions import db
 from app.requests import service_context
-from app.service_errors import show_on_form
+from app.service_errors import attempt
 from assessments.models import AuditEvent, Organisation, Role, User
 from assessments.services import ServiceError
 from assessments.services.accounts import create_user, reset_password, set_active, update_user
@@ -43,16 +43,11 @@ def users() -> str:
 def user_new() -> Response | str:
     form = UserCreateForm(_organisation_choices())
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                db.session, service_context(), email=form.email.data or "", password=form.password.data or "",
-                role=form.role.data or "", organisation_id=form.organisation_id.data,
-                full_name=form.full_name.data or "",
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        ok, user = attempt(form, lambda: create_user(
+            db.session, service_context(), email=form.email.data or "", password=form.password.data or "",
+            role=form.role.data or "", organisation_id=form.organisation_id.data, full_name=form.full_name.data or "",
+        ))
+        if ok and user is not None:
             flash(_("Account created for %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -64,13 +59,10 @@ def user_edit(user_id: int) -> Response | str:
     user = _get_user_or_404(user_id)
     form = UserEditForm(_organisation_choices(), obj=user)
     if form.validate_on_submit():
-        try:
-            update_user(db.session, service_context(), user, full_name=form.full_name.data or "",
-                        role=form.role.data or "", organisation_id=form.organisation_id.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        ok, _unused = attempt(form, lambda: update_user(
+            db.session, service_context(), user, full_name=form.full_name.data or "", role=form.role.data or "",
+            organisation_id=form.organisation_id.data))
+        if ok:
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user,

@@ -13,11 +13,10 @@ from app.extensions import db
 from app.organisations import bp
 from app.organisations.forms import OrganisationForm
 from app.requests import service_context
-from app.service_errors import show_on_form
+from app.service_errors import attempt
 from assessments.models import Organisation, Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.sectors import SECTORS_BY_CODE
-from assessments.services import ServiceError
 from assessments.services.organisations import create_organisation, update_organisation
 from assessments.tax_codes import format_tax_code
 
@@ -73,11 +72,8 @@ def detail(organisation_id: int) -> str:
 def create() -> Response | str:
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            organisation = create_organisation(db.session, service_context(), form.to_data())
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
+        ok, organisation = attempt(form, lambda: create_organisation(db.session, service_context(), form.to_data()))
+        if ok and organisation is not None:
             flash(_("Organisation created."), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None)
@@ -91,12 +87,9 @@ def edit(organisation_id: int) -> Response | str:
     if request.method == "GET":
         form.tax_code.data = format_tax_code(organisation.tax_code)
     if form.validate_on_submit():
-        try:
-            update_organisation(db.session, service_context(), organisation, form.to_data())
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        ok, _unused = attempt(form, lambda: update_organisation(db.session, service_context(), organisation,
+                                                                 form.to_data()))
+        if ok:
             flash(_("Changes saved."), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=organisation)

@@ -21,7 +21,7 @@ from app.labels import current_language, province_choices, province_name
 from app.parenting import bp
 from app.parenting.forms import VENUE_LABELS, ConfirmImportForm, DeleteForm, ImportForm, ProgrammeForm, SessionForm
 from app.requests import service_context
-from app.service_errors import message_for, show_on_form
+from app.service_errors import attempt, message_for, show_on_form
 from assessments.db import today_in_viet_nam
 from assessments.dhis2 import data_value_set, load_mapping
 from assessments.models import Organisation, ParentingSession, Programme, Role
@@ -172,12 +172,9 @@ def session_new() -> Any:
     if request.method == "GET":
         form.session_date.data = today_in_viet_nam()
     if form.validate_on_submit():
-        try:
-            record = create_session(db.session, service_context(), form.to_data(), today_in_viet_nam())
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        ok, record = attempt(form, lambda: create_session(db.session, service_context(), form.to_data(),
+                                                          today_in_viet_nam()))
+        if ok and record is not None:
             flash(_("Session recorded."), "success")
             return redirect(url_for("parenting.session_detail", session_id=record.id))
     return render_template("parenting/session_form.html", form=form, record=None, programmes=_programmes())
@@ -397,12 +394,9 @@ def export_dhis2() -> Response:
 def programmes() -> Any:
     form = ProgrammeForm()
     if form.validate_on_submit():
-        try:
-            create_programme(db.session, service_context(), form.name_vi.data or "", form.name_en.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        ok, _unused = attempt(form, lambda: create_programme(db.session, service_context(), form.name_vi.data or "",
+                                                             form.name_en.data or ""))
+        if ok:
             flash(_("Programme added."), "success")
             return redirect(url_for("parenting.programmes"))
     return render_template("parenting/programmes.html", form=form, programmes=_programmes(),

@@ -240,3 +240,22 @@ def test_admin_manages_programmes_and_topics(client: FlaskClient, world: World, 
     assert "Đã có chương trình mang tên này." in duplicate.get_data(as_text=True)
     client.post(f"/parenting/programmes/{world.programme.id}/active", data={"active": "0"})
     assert not reload(dbs, world.programme).active
+
+
+@pytest.mark.parametrize("field", ["commune", "facilitator", "notes"])
+def test_bad_input_corpus_never_breaks_the_session_form(client: FlaskClient, world: World, dbs: Session,
+                                                        field: str) -> None:
+    from tests.app.test_organisations import BAD_INPUTS
+
+    sign_in(client, world.users["unicef"])
+    for n, value in enumerate(BAD_INPUTS):
+        day = (date(2026, 1, 1) + timedelta(days=n)).isoformat()  # a new date each time: no duplicates
+        response = client.post("/parenting/sessions/new", data=form(world, session_date=day, **{field: value}))
+        page = response.get_data(as_text=True)
+        assert response.status_code in (200, 302), (field, value)
+        assert "<script>alert(1)</script>" not in page and "<img src=x onerror" not in page
+        if response.status_code == 302:
+            shown = client.get(response.headers["Location"]).get_data(as_text=True)
+            assert "<script>alert(1)</script>" not in shown
+    dbs.expire_all()
+    assert all("\x00" not in (s.commune + s.facilitator + s.notes) for s in dbs.scalars(select(ParentingSession)))
