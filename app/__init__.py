@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.assessment import bp as assessment_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(assessment_bp)
     app.register_blueprint(parenting_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser cannot be tricked into sending one

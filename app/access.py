@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, request, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -80,10 +80,26 @@ def enforce_access() -> Response | None:
     if rule.token:
         return _enforce_token(rule)
     if not current_user.is_authenticated:
+        keep_typed_form()
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
     if current_user.role not in rule.roles:
         abort(403)
     return None
+
+
+# Forms whose typing is worth keeping across an expired sign-in (a long questionnaire page).
+RESUMABLE_ENDPOINTS = {"assessment.area"}
+MAX_KEPT_FORM_BYTES = 3000  # the session is a cookie: browsers drop cookies over about 4 KB
+
+
+def keep_typed_form() -> None:
+    """A POST that arrives after the sign-in ended: keep what was typed (not saved) in the
+    session, so the page shows it again after signing in. Sign-in then returns to that page."""
+    if request.method != "POST" or request.endpoint not in RESUMABLE_ENDPOINTS:
+        return
+    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version", "go")]
+    if len(repr(pairs).encode()) <= MAX_KEPT_FORM_BYTES:
+        session["pending_form"] = {"path": request.path, "data": pairs}
 
 
 def bearer_token() -> str | None:

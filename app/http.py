@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -86,11 +86,19 @@ def json_error(status: int, code: str, message: str = "", fields: dict[str, str]
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
+    from app.access import RESUMABLE_ENDPOINTS, keep_typed_form  # access imports this module
     if error.code is None or error.code < 400:
         return error
     if is_api_request():
         return json_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
     if isinstance(error, CSRFError):
+        if request.endpoint in RESUMABLE_ENDPOINTS:
+            # The session ended under an open questionnaire (logout in another tab, expiry):
+            # keep what was typed and bring the person back to the page.
+            keep_typed_form()
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+            return redirect(request.path)
         return render_error(400, *CSRF_TEXT)
     return render_error(error.code)
 

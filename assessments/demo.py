@@ -7,18 +7,30 @@ The passwords are fixed and printed because this data is for trying the service 
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessments.models import Organisation, Programme, Role, User
+from assessments.models import Assessment, Organisation, Programme, Role, User
 from assessments.parenting import SessionData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
 from assessments.services.organisations import OrganisationData, create_organisation
 from assessments.services.parenting import create_session
+from assessments.services.self_assessment import (
+    adopt_action,
+    default_profile,
+    save_area,
+    save_profile,
+    start_assessment,
+    submit,
+    update_plan_item,
+)
+from assessments.simulate import random_answers, random_profile
+from rubrics.loader import Rubric, default_registry
 
 DEMO_ORGANISATIONS = (
     OrganisationData("Công ty TNHH May Mặc Sông Hồng", "0100112233", "hung-yen", "garment-textile", 2400, 1950,
@@ -33,6 +45,15 @@ DEMO_ORGANISATIONS = (
                      "KCN Biên Hòa 2, Đồng Nai"),
     OrganisationData("Công ty CP Thực Phẩm Đà Nẵng", "0400990011", "da-nang", "food-processing", 320, 190,
                      "KCN Hòa Khánh, Đà Nẵng"),
+    # More garment factories, so the sector benchmark (shown from 5 organisations) has data.
+    OrganisationData("Công ty TNHH May Xuất Khẩu Nam Định", "0600123450", "ninh-binh", "garment-textile", 3100, 2600,
+                     "KCN Hòa Xá, Ninh Bình"),
+    OrganisationData("Công ty CP Dệt May Thái Bình", "1000234561", "hung-yen", "garment-textile", 1500, 1230,
+                     "KCN Phúc Khánh, Hưng Yên"),
+    OrganisationData("Công ty TNHH May Mặc Long An", "1100345672", "tay-ninh", "garment-textile", 900, 740,
+                     "KCN Đức Hòa, Tây Ninh"),
+    OrganisationData("Công ty CP May Quảng Nam", "4000456783", "da-nang", "garment-textile", 2200, 1800,
+                     "KCN Điện Nam – Điện Ngọc, Đà Nẵng"),
 )
 
 
@@ -64,7 +85,46 @@ def load_demo_data(db: Session, today: date) -> bool:
         create_user(db, ctx, email=account.email, password=account.password, role=account.role,
                     organisation_id=org_id, full_name=account.full_name)
     _load_demo_sessions(db, ctx, organisations, today)
+    _load_demo_assessments(db, organisations, today)
     return True
+
+
+# (organisation index, cycles back from this year, quality 0-1): a spread of bands.
+DEMO_ASSESSMENTS = ((0, 1, 0.45), (6, 1, 0.7), (7, 1, 0.3), (8, 1, 0.85), (9, 1, 0.55),
+                    (1, 0, 0.8), (2, 0, 0.35), (3, 0, 0.6), (4, 0, 0.15), (5, 0, 0.9))
+
+
+def _load_demo_assessments(db: Session, organisations: list[Organisation], today: date) -> None:
+    hr = db.scalar(select(User).where(User.email == "hr@demo.vn"))
+    ctx = Context(actor=hr)
+    rubric = default_registry().latest("crbp-vn")
+    rng = random.Random(2026)
+    for index, cycles_back, quality in DEMO_ASSESSMENTS:
+        organisation = organisations[index]
+        assessment = start_assessment(db, ctx, organisation, today.year - cycles_back, rubric)
+        _answer_everything(db, ctx, assessment, rubric, organisation, quality, rng)
+        submit(db, ctx, assessment, rubric, today - timedelta(days=365 * cycles_back))
+    # The demo HR company: last year's plan is under way (one action overdue), and this year's
+    # assessment is a draft, copied forward and half answered.
+    last_year = db.scalar(select(Assessment).where(Assessment.organisation_id == organisations[0].id))
+    actions = last_year.result["plan"]["actions"] if last_year and last_year.result else []
+    for number, action in enumerate(actions[:3]):
+        item = adopt_action(db, ctx, last_year, action["indicator"], "vi")
+        update_plan_item(db, ctx, item, organisations[0].id, text=item.text, owner="Nguyễn Thị Lan",
+                         due_date=today + timedelta(days=(-20 if number == 1 else 60)),
+                         status=("done" if number == 0 else "in_progress"))
+    draft = start_assessment(db, ctx, organisations[0], today.year, rubric, copy_from=last_year)
+    save_profile(db, ctx, draft, rubric, draft.profile)
+
+
+def _answer_everything(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric,
+                       organisation: Organisation, quality: float, rng: random.Random) -> None:
+    profile = random_profile(rubric, rng) | default_profile(rubric, organisation)
+    save_profile(db, ctx, assessment, rubric, profile)
+    answers = random_answers(rubric, quality, rng)
+    for area in rubric.areas:
+        keys = {i.key for i in area.indicators}
+        save_area(db, ctx, assessment, rubric, area.key, {k: v for k, v in answers.items() if k in keys}, 0)
 
 
 # (programme key, days ago, organisation index or None, venue, province, commune, women, men, topics)

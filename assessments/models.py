@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -257,3 +258,115 @@ class ParentingSession(Base):
     programme: Mapped[Programme] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=session_topics, order_by="Topic.id")
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    VERIFIED = "verified"
+
+
+EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class Assessment(Base):
+    """One organisation's self-assessment for one cycle (year), pinned to a rubric version."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("organisation_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cycle: Mapped[int] = mapped_column(Integer)
+    rubric_key: Mapped[str] = mapped_column(String(80))
+    rubric_version: Mapped[str] = mapped_column(String(40))
+    rubric_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT, index=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    profile_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Stored at submission: the score card and plan as JSON, and the figures lists need.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    percent: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(40))
+
+    organisation: Mapped[Organisation] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class AreaVersion(Base):
+    """How many times an area of an assessment was saved: the form carries it, and a save
+    whose version is out of date is refused (two people, or two tabs, on one area)."""
+
+    __tablename__ = "area_versions"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    area_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Evidence(Base):
+    """A file attached to an answer. Stored outside the web root under a random name."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(80))
+    original_name: Mapped[str] = mapped_column(String(255))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanItemStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class PlanItem(Base):
+    """An improvement action the HR team adopted: their wording, owner, due date and status."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(80))
+    code: Mapped[str] = mapped_column(String(20))
+    to_level: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(500))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=PlanItemStatus.PLANNED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +25,22 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
-from assessments.db import configure_sqlite, metadata
-from assessments.models import Organisation, ParentingSession, Programme, Role, Topic, User
+from assessments.db import configure_sqlite, metadata, today_in_viet_nam, utcnow
+from assessments.models import (
+    Answer,
+    Assessment,
+    Evidence,
+    Organisation,
+    ParentingSession,
+    PlanItem,
+    Programme,
+    Role,
+    Topic,
+    User,
+)
 from assessments.parenting import SessionData, place_key
 from assessments.passwords import hash_password
+from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
 
 PASSWORD = "correct-horse-battery"
@@ -34,6 +48,7 @@ PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: scrypt is slow on purpos
 MARKER_B = "ZZ-COMPANY-B-MARKER"
 IDENTITIES = ("anonymous", "hr_a", "hr_b", "hr_inactive", "reviewer", "unicef", "admin")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+UPLOADS = Path(tempfile.mkdtemp(prefix="ffw-uploads-"))  # evidence files written by tests
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +108,7 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "UPLOAD_FOLDER": str(UPLOADS),
         **extra,
     }
 
@@ -117,6 +133,24 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     programme: Programme | None = None
     session_a: ParentingSession | None = None
+    assessment_a: Assessment | None = None
+    evidence_a: Evidence | None = None
+    plan_item_a: PlanItem | None = None
+
+
+COMPLETE_PROFILE = {"workforce_total": 500, "workforce_women": 300, "workers_under_18": 0, "women_with_infants": True,
+                    "remote_area": False, "night_or_overtime_work": True, "hazardous_work": False,
+                    "piece_rate_pay": False, "industrial_park": True, "migrant_workers": False}
+
+
+def add_assessment(dbs: Session, organisation: Organisation, cycle: int) -> Assessment:
+    rubric = default_registry().latest("crbp-vn")
+    assessment = Assessment(organisation_id=organisation.id, cycle=cycle, rubric_key=rubric.key,
+                            rubric_version=rubric.version, rubric_hash=rubric.content_hash, status="draft",
+                            profile=dict(COMPLETE_PROFILE), profile_confirmed_at=utcnow())
+    dbs.add(assessment)
+    dbs.flush()
+    return assessment
 
 
 def add_programmes(dbs: Session) -> list[Programme]:
@@ -181,6 +215,16 @@ def world(dbs: Session) -> World:
     w.users["admin"] = add_user(dbs, "admin@example.vn", Role.ADMIN)
     w.programme = add_programmes(dbs)[0]
     w.session_a = add_session(dbs, w.programme, org_a, day=date(2026, 10, 1))
+    w.assessment_a = add_assessment(dbs, org_a, today_in_viet_nam().year)
+    dbs.add(Answer(assessment_id=w.assessment_a.id, indicator_key="leave.maternity_policy", value="law_in_writing"))
+    storage = secrets.token_hex(16)
+    (UPLOADS / storage).write_bytes(b"%PDF-1.4 company A policy")
+    w.evidence_a = Evidence(assessment_id=w.assessment_a.id, indicator_key="leave.maternity_policy",
+                            original_name="chinh-sach.pdf", storage_name=storage, content_type="application/pdf",
+                            size=25, sha256="0" * 64)
+    w.plan_item_a = PlanItem(assessment_id=w.assessment_a.id, indicator_key="leave.paternity", code="A8", to_level=1,
+                             text="Cho lao động nam nghỉ đủ ngày", status="planned")
+    dbs.add_all([w.evidence_a, w.plan_item_a])
     dbs.commit()
     return w
 

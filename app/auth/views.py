@@ -51,10 +51,11 @@ def login() -> Response | str | tuple[str, int]:
             # One message for an unknown e-mail and a wrong password: do not reveal accounts.
             form.password.errors = [_("The e-mail or password is not correct.")]
         else:
-            language = session.get("lang")
-            session.clear()  # a fresh session on sign-in (no fixation)
-            if language:
-                session["lang"] = language
+            # A fresh session on sign-in (no fixation), keeping the chosen language and any
+            # answers typed when the previous sign-in ran out.
+            kept = {key: session[key] for key in ("lang", "pending_form") if key in session}
+            session.clear()
+            session.update(kept)
             login_user(result.user, remember=bool(form.remember.data))
             return redirect(next_url or url_for("main.dashboard"))
     return render_template("auth/login.html", form=form)

@@ -59,6 +59,24 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("admin.user_password", "POST"): signed_in("admin"),
     ("admin.user_active", "POST"): signed_in("admin"),
     ("admin.audit", "GET"): signed_in("admin"),
+    # Self-assessments: the organisation's own HR officers fill them; reviewers, UNICEF and admins
+    # read them. The world's assessment is company A's: HR-B gets 404 on every one of its routes.
+    ("assessment.index", "GET"): signed_in(*ALL_ROLES),
+    ("assessment.start", "POST"): signed_in("hr"),
+    ("assessment.overview", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.profile", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.profile", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.area", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    # An empty save carries no area version: refused as a conflict, nothing written.
+    ("assessment.area", "POST"): signed_in("hr", hr_a=409, hr_b=404),
+    ("assessment.review", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.evidence_upload", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.evidence_delete", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.plan_adopt", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.plan_item", "POST"): signed_in("hr", hr_b=404),
     # Parenting sessions: UNICEF and admins record; reviewers read and export; HR users read
     # their own organisation's sessions (the world's session is at company A: HR-B gets 404).
     ("parenting.dashboard", "GET"): signed_in(*ANALYSTS),
@@ -94,5 +112,7 @@ CHANGES_STATE = {
     ("auth.logout_view", "POST"): set(ROLES),
     ("admin.user_active", "POST"): {"admin"},
     ("parenting.session_delete", "POST"): {"unicef", "admin"},
+    ("assessment.start", "POST"): {"hr_b"},  # company B had no assessment this year: it starts one
+    ("assessment.evidence_delete", "POST"): {"hr_a"},
     ("parenting.programme_active", "POST"): {"admin"},
 }

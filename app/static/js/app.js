@@ -26,3 +26,33 @@
     sync();
   });
 })();
+
+// Follow-up questions: shown when the earlier answers they depend on allow it. Hiding never
+// clears what was typed; the server keeps hidden answers and leaves them out of the score.
+(function () {
+  var form = document.getElementById("area-form");
+  if (!form) { return; }
+  function valueOf(field) {
+    var checked = form.querySelector("input[name='" + field + "']:checked");
+    if (checked) { return checked.value; }
+    var input = form.querySelector("input[type=text][name='" + field + "']");
+    return input ? input.value : null;
+  }
+  function holds(test) {
+    var value = valueOf(test.field);
+    if (test["in"]) { return value !== null && test["in"].indexOf(value) !== -1; }
+    var number = parseFloat(String(value).replace(",", "."));
+    if (isNaN(number)) { return false; }
+    if (test.gte !== null && test.gte !== undefined) { return number >= test.gte; }
+    return number > test.gt;
+  }
+  function sync() {
+    form.querySelectorAll("[data-asked-when]").forEach(function (section) {
+      var tests = JSON.parse(section.getAttribute("data-asked-when"));
+      section.hidden = !tests.every(holds);
+    });
+  }
+  form.addEventListener("change", sync);
+  form.addEventListener("input", sync);
+  sync();
+})();

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
+from wtforms.validators import InputRequired, Optional
+
+from app.forms import AppForm, TextField, WholeNumberField
+from rubrics.loader import Rubric
+
+REQUIRED = _l("This field is required.")
+PLAN_STATUSES = {"planned": _l("Planned"), "in_progress": _l("In progress"), "done": _l("Done")}
+
+
+class StartForm(AppForm):
+    copy_forward = BooleanField(_l("Copy last cycle's answers, so only changes need entering"), default=True)
+
+
+class ProfileForm(AppForm):
+    """Built from the profile fields the rubric declares."""
+
+    @classmethod
+    def for_rubric(cls, rubric: Rubric, current: dict[str, Any]) -> ProfileForm:
+        fields: dict[str, Any] = {}
+        for spec in rubric.data.profile:
+            if spec.type == "integer":
+                fields[spec.key] = WholeNumberField(spec.key, maximum=spec.maximum or 2_000_000)
+            else:
+                fields[spec.key] = RadioField(spec.key, choices=[("yes", "yes"), ("no", "no")],
+                                              validators=[InputRequired(message=REQUIRED)])
+        form_class = type("RubricProfileForm", (cls,), fields)
+        data = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in current.items()}
+        return form_class(data=data)  # type: ignore[no-any-return]
+
+    def profile_data(self, rubric: Rubric) -> dict[str, Any]:
+        return {spec.key: (self[spec.key].data == "yes") if spec.type == "boolean" else self[spec.key].data
+                for spec in rubric.data.profile}
+
+
+class EvidenceForm(AppForm):
+    indicator = HiddenField()
+    file = FileField(_l("Attach a file (PDF, JPEG, PNG, Word, Excel)"),
+                     validators=[FileRequired(message=_l("Choose a file."))])
+
+
+class PlanItemForm(AppForm):
+    text = TextField(_l("Action"), max_length=500)
+    owner = TextField(_l("Owner"), max_length=120, required=False)
+    due_date = DateField(_l("Due date"), validators=[Optional()], format="%Y-%m-%d")
+    status = SelectField(_l("Status"), choices=[(k, str(v)) for k, v in PLAN_STATUSES.items()])

@@ -1,0 +1,431 @@
+"""The HR self-assessment journey. Views stay thin: rules live in the rubric and the services."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.access import roles_required
+from app.assessment import bp
+from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
+from app.assessment.questions import answers_from, area_form_class, field_name
+from app.extensions import db
+from app.labels import current_language
+from app.requests import service_context
+from app.service_errors import attempt, message_for
+from assessments.db import today_in_viet_nam
+from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Role
+from assessments.scoring import validate_answers
+from assessments.services import ServiceError
+from assessments.services.self_assessment import (
+    add_evidence,
+    adopt_action,
+    answers_of,
+    area_version,
+    current_card,
+    delete_evidence,
+    progress,
+    save_area,
+    save_profile,
+    start_assessment,
+    submit,
+    update_plan_item,
+)
+from rubrics.loader import Rubric, default_registry
+
+READERS = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
+MIN_BENCHMARK_GROUP = 5  # fewer organisations than this and no single one may be re-identified
+
+
+def rubric_of(assessment: Assessment) -> Rubric:
+    """Always the exact rubric file the assessment was started on."""
+    return default_registry().get(assessment.rubric_key, assessment.rubric_version, assessment.rubric_hash)
+
+
+def get_visible_assessment_or_404(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
+        abort(404)
+    return assessment
+
+
+def get_own_assessment_or_404(assessment_id: int) -> Assessment:
+    """For changes: only the organisation's own HR officers."""
+    assessment = get_visible_assessment_or_404(assessment_id)
+    if current_user.role != Role.HR:
+        abort(403)
+    return assessment
+
+
+def _evidence_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+# --- Dashboard and start -----------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index() -> str:
+    query = select(Assessment).order_by(Assessment.cycle.desc(), Assessment.id.desc())
+    if current_user.role == Role.HR:
+        query = query.where(Assessment.organisation_id == current_user.organisation_id)
+    else:
+        query = query.where(Assessment.status != AssessmentStatus.DRAFT).limit(200)
+    assessments = db.session.scalars(query).all()
+    this_year = today_in_viet_nam().year
+    has_this_year = any(a.cycle == this_year for a in assessments if current_user.role == Role.HR)
+    overdue = []
+    if current_user.role == Role.HR:
+        overdue = db.session.scalars(
+            select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
+            .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",
+                   PlanItem.due_date < today_in_viet_nam()).order_by(PlanItem.due_date)).all()
+    return render_template("assessment/index.html", assessments=assessments, this_year=this_year,
+                           has_this_year=has_this_year, start_form=StartForm(), overdue=overdue,
+                           progress_of=_progress_of)
+
+
+def _progress_of(assessment: Assessment) -> int | None:
+    try:
+        return progress(current_card(assessment, rubric_of(assessment), today_in_viet_nam()))[""].percent
+    except ServiceError:
+        return 0
+
+
+@bp.route("/start", methods=["POST"])
+@roles_required(Role.HR)
+def start() -> Response:
+    form = StartForm()
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    cycle = today_in_viet_nam().year
+    previous = db.session.scalar(select(Assessment).where(Assessment.organisation_id == organisation.id,
+                                                          Assessment.cycle < cycle)
+                                 .order_by(Assessment.cycle.desc()))
+    copy_from = previous if form.validate_on_submit() and form.copy_forward.data else None
+    try:
+        assessment = start_assessment(db.session, service_context(), organisation, cycle,
+                                      default_registry().latest("crbp-vn"), copy_from)
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+        return redirect(url_for("assessment.index"))
+    return redirect(url_for("assessment.profile", assessment_id=assessment.id))
+
+
+# --- Profile and areas -------------------------------------------------------------------------
+
+
+def _navigation(assessment: Assessment, rubric: Rubric) -> dict[str, Any]:
+    try:
+        card = current_card(assessment, rubric, today_in_viet_nam())
+        return {"progress": progress(card), "card": card}
+    except ServiceError:
+        return {"progress": None, "card": None}
+
+
+@bp.route("/<id:assessment_id>")
+@roles_required(*READERS)
+def overview(assessment_id: int) -> Response:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    if not assessment.editable:
+        return redirect(url_for("assessment.results", assessment_id=assessment.id))
+    if assessment.profile_confirmed_at is None:
+        return redirect(url_for("assessment.profile", assessment_id=assessment.id))
+    return redirect(url_for("assessment.review", assessment_id=assessment.id))
+
+
+@bp.route("/<id:assessment_id>/profile", methods=["GET", "POST"])
+@roles_required(*READERS)
+def profile(assessment_id: int) -> Any:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    rubric = rubric_of(assessment)
+    form = ProfileForm.for_rubric(rubric, assessment.profile)
+    if request.method == "POST":
+        assessment = get_own_assessment_or_404(assessment_id)
+        if form.validate_on_submit():
+            ok, _unused = attempt(form, lambda: save_profile(db.session, service_context(), assessment, rubric,
+                                                             form.profile_data(rubric)))
+            if ok:
+                flash(_("Profile saved."), "success")
+                return redirect(url_for("assessment.area", assessment_id=assessment.id,
+                                        area_key=rubric.areas[0].key))
+    return render_template("assessment/profile.html", assessment=assessment, rubric=rubric, form=form,
+                           **_navigation(assessment, rubric))
+
+
+@bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
+@roles_required(*READERS)
+def area(assessment_id: int, area_key: str) -> Any:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    rubric = rubric_of(assessment)
+    area = next((a for a in rubric.areas if a.key == area_key), None)
+    if area is None:
+        abort(404)
+    if assessment.profile_confirmed_at is None and assessment.editable:
+        return redirect(url_for("assessment.profile", assessment_id=assessment.id))
+    values = answers_of(assessment)
+    errors: dict[str, str] = {}
+    status = 200
+    version = area_version(db.session, assessment, area_key)
+    pending = session.pop("pending_form", None)
+    if pending and pending.get("path") == request.path and request.method == "GET":
+        # Typed before the sign-in ran out: shown again, not yet saved.
+        values |= _values_from_pairs(rubric, area_key, pending.get("data", []))
+        flash(_("Your answers were kept while you signed in again. Check them and press Save."), "info")
+    if request.method == "POST":
+        assessment = get_own_assessment_or_404(assessment_id)
+        form = area_form_class(rubric, area_key)()
+        submitted = _values_from_pairs(rubric, area_key, list(request.form.items(multi=True)))
+        if not form.validate_on_submit():
+            errors = {key: " ".join(str(e) for e in form[field_name(key)].errors)
+                      for key in (i.key for i in area.indicators) if form[field_name(key)].errors}
+        else:
+            answers = answers_from(form, rubric, area_key)
+            errors = {k.removeprefix("answers."): message_for(v) for k, v in
+                      validate_answers(rubric, {k: v for k, v in answers.items() if v is not None}).items()}
+        expected = request.form.get("version", "")
+        if not errors:
+            try:
+                save_area(db.session, service_context(), assessment, rubric, area_key, answers,
+                          int(expected) if expected.isdigit() else -1)
+            except ServiceError as error:
+                db.session.rollback()
+                if error.code != "edited_by_someone_else":
+                    errors = {error.field or "": message_for(error.code)}
+                else:
+                    # Someone saved this area meanwhile: show what they saved, and what this
+                    # person typed next to it; nothing is overwritten.
+                    db.session.expire_all()
+                    assessment = get_own_assessment_or_404(assessment_id)
+                    flash(message_for(error.code), "error")
+                    return render_template(
+                        "assessment/area.html", assessment=assessment, rubric=rubric, area=area,
+                        values=answers_of(assessment), theirs=True, mine=submitted, errors={},
+                        version=area_version(db.session, assessment, area_key), evidence=_evidence(assessment),
+                        evidence_form=EvidenceForm(), **_navigation(assessment, rubric)), 409
+            else:
+                target = request.form.get("go", "")
+                flash(_("Saved."), "success")
+                return redirect(_next_url(assessment, rubric, area_key, target))
+        values = {k: v for k, v in values.items() if k not in submitted} | submitted
+        status = 422
+    return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, values=values,
+                           errors=errors, version=version, theirs=False, mine={}, evidence=_evidence(assessment),
+                           evidence_form=EvidenceForm(), **_navigation(assessment, rubric)), status
+
+
+def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """What was typed, as answers (unchecked: for showing it again)."""
+    area = next(a for a in rubric.areas if a.key == area_key)
+    by_name = {field_name(i.key): i for i in area.indicators}
+    values: dict[str, Any] = {}
+    for name, value in pairs:
+        indicator = by_name.get(name)
+        if indicator is None or value == "":
+            continue
+        if indicator.type == "multi_choice":
+            values.setdefault(indicator.key, []).append(value)
+        else:
+            values[indicator.key] = value
+    return values
+
+
+def _next_url(assessment: Assessment, rubric: Rubric, area_key: str, target: str) -> str:
+    keys = [a.key for a in rubric.areas]
+    if target == "review":
+        return url_for("assessment.review", assessment_id=assessment.id)
+    if target == "profile":
+        return url_for("assessment.profile", assessment_id=assessment.id)
+    if target in keys:
+        return url_for("assessment.area", assessment_id=assessment.id, area_key=target)
+    if target == "next":
+        position = keys.index(area_key)
+        if position + 1 < len(keys):
+            return url_for("assessment.area", assessment_id=assessment.id, area_key=keys[position + 1])
+        return url_for("assessment.review", assessment_id=assessment.id)
+    return url_for("assessment.area", assessment_id=assessment.id, area_key=area_key)
+
+
+# --- Evidence ----------------------------------------------------------------------------------
+
+
+def _evidence(assessment: Assessment) -> dict[str, list[Evidence]]:
+    grouped: dict[str, list[Evidence]] = {}
+    for item in db.session.scalars(select(Evidence).where(Evidence.assessment_id == assessment.id)
+                                   .order_by(Evidence.id)):
+        grouped.setdefault(item.indicator_key, []).append(item)
+    return grouped
+
+
+@bp.route("/<id:assessment_id>/evidence", methods=["POST"])
+@roles_required(Role.HR)
+def evidence_upload(assessment_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    rubric = rubric_of(assessment)
+    form = EvidenceForm()
+    indicator_key = form.indicator.data or ""
+    back = _area_of_url(assessment, rubric, indicator_key)
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
+    upload = form.file.data
+    try:
+        add_evidence(db.session, service_context(), assessment, rubric, indicator_key, upload.filename or "",
+                     upload.read(), _evidence_folder())
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+    else:
+        flash(_("File attached."), "success")
+    return redirect(back)
+
+
+def _area_of_url(assessment: Assessment, rubric: Rubric, indicator_key: str) -> str:
+    if rubric.has_indicator(indicator_key):
+        area_key = rubric.area_of(indicator_key).key
+        anchor = f"#q-{field_name(indicator_key)}"
+        return url_for("assessment.area", assessment_id=assessment.id, area_key=area_key) + anchor
+    return url_for("assessment.review", assessment_id=assessment.id)
+
+
+def _get_evidence_or_404(assessment: Assessment, evidence_id: int) -> Evidence:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or evidence.assessment_id != assessment.id:
+        abort(404)
+    return evidence
+
+
+@bp.route("/<id:assessment_id>/evidence/<id:evidence_id>")
+@roles_required(*READERS)
+def evidence_download(assessment_id: int, evidence_id: int) -> Response:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    evidence = _get_evidence_or_404(assessment, evidence_id)
+    path = _evidence_folder() / evidence.storage_name
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=evidence.content_type, as_attachment=True,
+                         download_name=evidence.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<id:assessment_id>/evidence/<id:evidence_id>/delete", methods=["POST"])
+@roles_required(Role.HR)
+def evidence_delete(assessment_id: int, evidence_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    evidence = _get_evidence_or_404(assessment, evidence_id)
+    back = _area_of_url(assessment, rubric_of(assessment), evidence.indicator_key)
+    try:
+        delete_evidence(db.session, service_context(), assessment, evidence, _evidence_folder())
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+    else:
+        flash(_("File removed."), "success")
+    return redirect(back)
+
+
+# --- Review, submit, results -------------------------------------------------------------------
+
+
+@bp.route("/<id:assessment_id>/review")
+@roles_required(*READERS)
+def review(assessment_id: int) -> Any:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    rubric = rubric_of(assessment)
+    if assessment.profile_confirmed_at is None and assessment.editable:
+        return redirect(url_for("assessment.profile", assessment_id=assessment.id))
+    return render_template("assessment/review.html", assessment=assessment, rubric=rubric,
+                           values=answers_of(assessment), evidence=_evidence(assessment),
+                           **_navigation(assessment, rubric))
+
+
+@bp.route("/<id:assessment_id>/submit", methods=["POST"])
+@roles_required(Role.HR)
+def submit_assessment(assessment_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    try:
+        submit(db.session, service_context(), assessment, rubric_of(assessment), today_in_viet_nam())
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    flash(_("Assessment submitted. Your answers are now frozen."), "success")
+    return redirect(url_for("assessment.results", assessment_id=assessment.id))
+
+
+def sector_median(assessment: Assessment) -> tuple[float | None, int]:
+    """The anonymised median of the organisation's sector for the same cycle (shown from 5)."""
+    percents = db.session.scalars(
+        select(Assessment.percent).join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(Organisation.sector_code == assessment.organisation.sector_code, Assessment.cycle == assessment.cycle,
+               Assessment.status.in_((AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)),
+               Assessment.percent.is_not(None))).all()
+    if len(percents) < MIN_BENCHMARK_GROUP:
+        return None, len(percents)
+    return statistics.median(percents), len(percents)
+
+
+@bp.route("/<id:assessment_id>/results")
+@roles_required(*READERS)
+def results(assessment_id: int) -> Any:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    if assessment.result is None:
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    rubric = rubric_of(assessment)
+    median, group = sector_median(assessment)
+    items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
+        PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
+    previous = db.session.scalar(select(Assessment).where(
+        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
+        Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()))
+    previous_items = db.session.scalars(select(PlanItem).where(PlanItem.assessment_id == previous.id)).all() \
+        if previous else []
+    return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
+                           card=assessment.result["scorecard"], plan=assessment.result["plan"], median=median,
+                           group=group, items=items, item_forms={k: PlanItemForm(obj=v) for k, v in items.items()},
+                           previous=previous, previous_items=previous_items, min_group=MIN_BENCHMARK_GROUP,
+                           can_edit=current_user.role == Role.HR, lang=current_language())
+
+
+@bp.route("/<id:assessment_id>/plan", methods=["POST"])
+@roles_required(Role.HR)
+def plan_adopt(assessment_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    try:
+        adopt_action(db.session, service_context(), assessment, request.form.get("indicator", ""),
+                     current_language())
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+    else:
+        flash(_("Action added to your plan."), "success")
+    return redirect(url_for("assessment.results", assessment_id=assessment.id) + "#plan")
+
+
+@bp.route("/<id:assessment_id>/plan/<id:item_id>", methods=["POST"])
+@roles_required(Role.HR)
+def plan_item(assessment_id: int, item_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    item = db.session.get(PlanItem, item_id)
+    if item is None or item.assessment_id != assessment.id:
+        abort(404)
+    form = PlanItemForm()
+    if form.validate_on_submit():
+        try:
+            update_plan_item(db.session, service_context(), item, assessment.organisation_id,
+                             text=form.text.data or "", owner=form.owner.data or "",
+                             due_date=form.due_date.data, status=form.status.data or "")
+        except ServiceError as error:
+            flash(message_for(error.code), "error")
+        else:
+            flash(_("Plan updated."), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("assessment.results", assessment_id=assessment.id) + "#plan")
+

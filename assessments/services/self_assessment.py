@@ -1,0 +1,293 @@
+"""The HR self-assessment: start a cycle, confirm the profile, save areas, attach evidence,
+submit, and keep the adopted action plan up to date."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessments.db import utcnow
+from assessments.evidence import ALLOWED, safe_download_name, sniff
+from assessments.models import (
+    Answer,
+    AreaVersion,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    Organisation,
+    PlanItem,
+    PlanItemStatus,
+)
+from assessments.plan import build_plan
+from assessments.scoring import ScoreCard, score, validate_answers, validate_profile
+from assessments.serialize import plan_to_dict, scorecard_to_dict
+from assessments.services.common import Context, ServiceError, record_event
+from rubrics.loader import Rubric
+
+
+def answers_of(assessment: Assessment) -> dict[str, Any]:
+    return {a.indicator_key: a.value for a in assessment.answers}
+
+
+def default_profile(rubric: Rubric, organisation: Organisation) -> dict[str, Any]:
+    """What we know already: the head counts from the organisation record."""
+    known = {"workforce_total": organisation.workforce_total, "workforce_women": organisation.workforce_women}
+    return {key: value for key, value in known.items() if key in rubric.profile_keys()}
+
+
+def start_assessment(db: Session, ctx: Context, organisation: Organisation, cycle: int, rubric: Rubric,
+                     copy_from: Assessment | None = None) -> Assessment:
+    """A new cycle on the current rubric. With `copy_from`, last cycle's profile and answers
+    come forward (those the new rubric still asks), so only changes need entering."""
+    if db.scalar(select(Assessment.id).where(Assessment.organisation_id == organisation.id,
+                                             Assessment.cycle == cycle)) is not None:
+        raise ServiceError("cycle_exists", "cycle")
+    profile = default_profile(rubric, organisation)
+    if copy_from is not None:
+        profile |= {k: v for k, v in copy_from.profile.items() if k in rubric.profile_keys()}
+    assessment = Assessment(organisation_id=organisation.id, cycle=cycle, rubric_key=rubric.key,
+                            rubric_version=rubric.version, rubric_hash=rubric.content_hash,
+                            status=AssessmentStatus.DRAFT, profile=profile,
+                            created_by_id=ctx.actor.id if ctx.actor else None)
+    db.add(assessment)
+    db.flush()
+    if copy_from is not None:
+        carried = {k: v for k, v in answers_of(copy_from).items() if rubric.has_indicator(k)}
+        if not validate_answers(rubric, carried):
+            for key, value in carried.items():
+                db.add(Answer(assessment_id=assessment.id, indicator_key=key, value=value))
+    record_event(db, ctx, "create", "assessment", assessment.id, organisation_id=organisation.id,
+                 details={"cycle": cycle, "rubric": f"{rubric.key} {rubric.version}",
+                          "copied_from": copy_from.id if copy_from else None})
+    try:
+        db.commit()
+    except IntegrityError as error:  # started twice at once
+        db.rollback()
+        raise ServiceError("cycle_exists", "cycle") from error
+    return assessment
+
+
+def _editable(assessment: Assessment) -> None:
+    if not assessment.editable:
+        raise ServiceError("not_editable")
+
+
+def save_profile(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, profile: dict[str, Any]) -> None:
+    _editable(assessment)
+    errors = validate_profile(rubric, profile)
+    if errors:
+        key, code = next(iter(errors.items()))
+        raise ServiceError(code, key.removeprefix("profile."))
+    assessment.profile = dict(profile)
+    assessment.profile_confirmed_at = utcnow()
+    record_event(db, ctx, "edit_profile", "assessment", assessment.id, organisation_id=assessment.organisation_id)
+    db.commit()
+
+
+def area_version(db: Session, assessment: Assessment, area_key: str) -> int:
+    found = db.get(AreaVersion, (assessment.id, area_key))
+    return found.version if found else 0
+
+
+def save_area(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, area_key: str,
+              answers: dict[str, Any], expected_version: int) -> int:
+    """Replace the answers of one area (None clears one) unless someone saved the area since
+    `expected_version`; returns the new version. All the area's answers change, or none."""
+    _editable(assessment)
+    area = next((a for a in rubric.areas if a.key == area_key), None)
+    if area is None:
+        raise ServiceError("unknown_area")
+    keys = {i.key for i in area.indicators}
+    if set(answers) - keys:
+        raise ServiceError("unknown_indicator")
+    errors = validate_answers(rubric, {k: v for k, v in answers.items() if v is not None})
+    if errors:
+        key, code = next(iter(errors.items()))
+        raise ServiceError(code, key.removeprefix("answers."))
+    actor_id = ctx.actor.id if ctx.actor else None
+    # Claim the next version first: of two saves from the same version, exactly one succeeds.
+    if expected_version == 0 and db.get(AreaVersion, (assessment.id, area_key)) is None:
+        try:
+            db.execute(insert(AreaVersion).values(assessment_id=assessment.id, area_key=area_key, version=1,
+                                                  updated_by_id=actor_id, updated_at=utcnow()))
+        except IntegrityError as error:
+            db.rollback()
+            raise ServiceError("edited_by_someone_else") from error
+    else:
+        claimed = db.execute(
+            update(AreaVersion)
+            .where(AreaVersion.assessment_id == assessment.id, AreaVersion.area_key == area_key,
+                   AreaVersion.version == expected_version)
+            .values(version=expected_version + 1, updated_by_id=actor_id, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            db.rollback()
+            raise ServiceError("edited_by_someone_else")
+    existing = {a.indicator_key: a for a in assessment.answers if a.indicator_key in keys}
+    changed = 0
+    for key, value in answers.items():
+        current = existing.get(key)
+        if value is None:
+            if current is not None:
+                assessment.answers.remove(current)
+                changed += 1
+        elif current is None:
+            assessment.answers.append(Answer(indicator_key=key, value=value, updated_by_id=actor_id))
+            changed += 1
+        elif current.value != value:
+            current.value = value
+            current.updated_by_id = actor_id
+            changed += 1
+    assessment.updated_at = utcnow()
+    record_event(db, ctx, "edit_area", "assessment", assessment.id, organisation_id=assessment.organisation_id,
+                 details={"area": area_key, "answers_changed": changed})
+    db.commit()
+    return expected_version + 1
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    required: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else round(100 * self.answered / self.required)
+
+
+def progress(card: ScoreCard) -> dict[str, Progress]:
+    """Answered out of required-and-asked questions, per area and overall ("" key)."""
+    result: dict[str, Progress] = {}
+    for area in card.areas:
+        result[area.key] = Progress(area.answered, area.answered + area.missing)
+    result[""] = Progress(sum(p.answered for p in result.values()), sum(p.required for p in result.values()))
+    return result
+
+
+def current_card(assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
+    """The score card as the answers stand (a profile not yet confirmed counts as empty)."""
+    profile = assessment.profile if not validate_profile(rubric, assessment.profile) else None
+    if profile is None:
+        raise ServiceError("profile_incomplete")
+    return score(rubric, profile, answers_of(assessment), on_date)
+
+
+def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
+    """Freeze the answers and store the score card and plan with the assessment."""
+    _editable(assessment)
+    if assessment.profile_confirmed_at is None:
+        raise ServiceError("profile_incomplete")
+    card = current_card(assessment, rubric, on_date)
+    if not card.complete:
+        raise ServiceError("incomplete")
+    plan = build_plan(rubric, card)
+    assessment.result = {"scorecard": scorecard_to_dict(card, rubric), "plan": plan_to_dict(plan)}
+    assessment.percent = card.percent
+    assessment.band = card.band
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by_id = ctx.actor.id if ctx.actor else None
+    record_event(db, ctx, "submit", "assessment", assessment.id, organisation_id=assessment.organisation_id,
+                 details={"percent": round(card.percent or 0, 1), "band": card.band,
+                          "legal_gaps": len(card.legal_gaps)})
+    db.commit()
+    return card
+
+
+# --- Evidence ----------------------------------------------------------------------------------
+
+
+def add_evidence(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, indicator_key: str,
+                 filename: str, content: bytes, folder: Path) -> Evidence:
+    _editable(assessment)
+    if not rubric.has_indicator(indicator_key):
+        raise ServiceError("unknown_indicator")
+    kind = sniff(content)
+    if kind is None or not content:
+        raise ServiceError("file_type_not_allowed", "file")
+    folder.mkdir(parents=True, exist_ok=True)
+    storage_name = secrets.token_hex(16)
+    final = folder / storage_name
+    temporary = folder / f".{storage_name}.part"
+    # Write, flush to disk, then rename: the row is committed only once the file is whole,
+    # and a failed commit removes the file, so neither points at nothing.
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, final)
+    evidence = Evidence(assessment_id=assessment.id, indicator_key=indicator_key,
+                        original_name=safe_download_name(filename), storage_name=storage_name,
+                        content_type=ALLOWED[kind], size=len(content),
+                        sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=ctx.actor.id if ctx.actor else None)
+    db.add(evidence)
+    try:
+        db.flush()
+        record_event(db, ctx, "upload", "evidence", evidence.id, organisation_id=assessment.organisation_id,
+                     details={"indicator": indicator_key, "name": evidence.original_name, "size": len(content)})
+        db.commit()
+    except Exception:
+        db.rollback()
+        final.unlink(missing_ok=True)
+        raise
+    return evidence
+
+
+def delete_evidence(db: Session, ctx: Context, assessment: Assessment, evidence: Evidence, folder: Path) -> None:
+    _editable(assessment)
+    record_event(db, ctx, "delete", "evidence", evidence.id, organisation_id=assessment.organisation_id,
+                 details={"name": evidence.original_name})
+    db.delete(evidence)
+    db.commit()
+    (folder / evidence.storage_name).unlink(missing_ok=True)
+
+
+# --- The living action plan --------------------------------------------------------------------
+
+
+def adopt_action(db: Session, ctx: Context, assessment: Assessment, indicator_key: str, locale: str) -> PlanItem:
+    """Copy an action of the stored plan into the team's own list, in the user's language."""
+    if assessment.result is None:
+        raise ServiceError("not_submitted")
+    action = next((a for a in assessment.result["plan"]["actions"] if a["indicator"] == indicator_key), None)
+    if action is None:
+        raise ServiceError("unknown_action")
+    if db.scalar(select(PlanItem.id).where(PlanItem.assessment_id == assessment.id,
+                                           PlanItem.indicator_key == indicator_key)) is not None:
+        raise ServiceError("already_adopted")
+    item = PlanItem(assessment_id=assessment.id, indicator_key=indicator_key, code=action["code"],
+                    to_level=action["to_level"], text=action["text"]["vi" if locale == "vi" else "en"][:500],
+                    status=PlanItemStatus.PLANNED)
+    db.add(item)
+    db.flush()
+    record_event(db, ctx, "adopt_action", "plan_item", item.id, organisation_id=assessment.organisation_id,
+                 details={"indicator": indicator_key})
+    db.commit()
+    return item
+
+
+def update_plan_item(db: Session, ctx: Context, item: PlanItem, organisation_id: int, *, text: str, owner: str,
+                     due_date: date | None, status: str) -> None:
+    if status not in {s.value for s in PlanItemStatus}:
+        raise ServiceError("unknown_status", "status")
+    if not text.strip():
+        raise ServiceError("required", "text")
+    changes = {}
+    for name, value in (("text", text.strip()[:500]), ("owner", owner.strip()[:120]), ("due_date", due_date),
+                        ("status", status)):
+        if getattr(item, name) != value:
+            changes[name] = [str(getattr(item, name)), str(value)]
+            setattr(item, name, value)
+    if changes:
+        record_event(db, ctx, "edit", "plan_item", item.id, organisation_id=organisation_id, details=changes)
+        db.commit()
