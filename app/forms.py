@@ -11,7 +11,7 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import TextInput
 
 # WTForms' own messages (it ships no Vietnamese catalogue). Listed here so that
@@ -89,10 +89,18 @@ class WholeNumberField(IntegerField):
         if not valuelist:
             return
         raw = str(valuelist[0]).strip().replace("\u00a0", " ")
+        if not raw:
+            self.data = None  # left empty: the required check says so
+            return
         if not _WHOLE_NUMBER.fullmatch(raw) or len(raw) > 15:
             self.data = None
             raise ValueError(gettext("Enter a whole number from 0 to %(max)s.", max=f"{self._maximum():,}"))
         self.data = int(re.sub("[., ]", "", raw))
+
+    def pre_validate(self, form: Any) -> None:
+        # Typed text that is not a number already has its message; the range check would repeat it.
+        if self.process_errors:
+            raise StopValidation()
 
     def _maximum(self) -> int:
         for validator in self.validators:

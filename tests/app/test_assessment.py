@@ -1,0 +1,246 @@
+"""The HR self-assessment through the web: journey, conflicts, evidence, results, scoping."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from assessments.db import today_in_viet_nam
+from assessments.models import Assessment, Evidence, PlanItem
+from assessments.services import Context
+from assessments.services.self_assessment import save_area, submit
+from assessments.simulate import best_answers
+from rubrics.loader import default_registry
+from tests.conftest import PASSWORD, World, add_assessment, add_organisation, database_fingerprint, reload, sign_in
+
+RUBRIC = default_registry().latest("crbp-vn")
+PROFILE_FORM = {"workforce_total": "2.400", "workforce_women": "1950", "workers_under_18": "0",
+                "women_with_infants": "yes", "remote_area": "no", "night_or_overtime_work": "yes",
+                "hazardous_work": "no", "piece_rate_pay": "no", "industrial_park": "yes", "migrant_workers": "no"}
+
+
+def area_url(world: World, area: str = "leave") -> str:
+    return f"/assessments/{world.assessment_a.id}/areas/{area}"
+
+
+def version_on(page: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def errors_on(page: str) -> dict[str, str]:
+    return dict(re.findall(r'id="([a-z_]+)-error">([^<]*)<', page))
+
+
+def test_hr_starts_this_years_assessment_and_confirms_the_profile(client: FlaskClient, world: World,
+                                                                  dbs: Session) -> None:
+    sign_in(client, world.users["hr_b"])
+    response = client.post("/assessments/start", data={})
+    assessment = dbs.scalar(select(Assessment).where(Assessment.organisation_id == world.org_b.id))
+    assert response.headers["Location"] == f"/assessments/{assessment.id}/profile"
+    assert assessment.cycle == today_in_viet_nam().year and assessment.rubric_hash == RUBRIC.content_hash
+    bad = client.post(f"/assessments/{assessment.id}/profile", data={**PROFILE_FORM, "workforce_women": "-5",
+                                                                     "remote_area": "maybe"})
+    errors = errors_on(bad.get_data(as_text=True))
+    assert errors["workforce_women"] == "Nhập một số nguyên từ 0 đến 2,000,000."
+    assert errors["remote_area"] == "Lựa chọn không hợp lệ."
+    good = client.post(f"/assessments/{assessment.id}/profile", data=PROFILE_FORM)
+    assert good.headers["Location"].endswith("/areas/leave")
+    assert reload(dbs, assessment).profile["workforce_total"] == 2400
+    assert reload(dbs, assessment).profile["remote_area"] is False
+
+
+def test_area_page_comes_from_the_rubric_in_both_languages(client: FlaskClient, world: World) -> None:
+    sign_in(client, world.users["hr_a"])
+    vi = client.get(area_url(world, "breastfeeding")).get_data(as_text=True)
+    assert "Có phòng vắt, trữ sữa mẹ riêng không?" in vi and "Nghị định 145/2020/NĐ-CP, Điều 80(5)" in vi
+    assert 'data-asked-when="[{&#34;field&#34;: &#34;breastfeeding__lactation_room&#34;' in vi
+    client.post("/language", data={"lang": "en"})
+    en = client.get(area_url(world, "breastfeeding")).get_data(as_text=True)
+    assert "Is there a dedicated lactation room?" in en and "Decree 145/2020/ND-CP, Article 80(5)" in en
+
+
+def test_save_validates_every_answer_and_keeps_what_was_typed(client: FlaskClient, world: World,
+                                                              engine: Engine) -> None:
+    sign_in(client, world.users["hr_a"])
+    version = version_on(client.get(area_url(world)).get_data(as_text=True))
+    before = database_fingerprint(engine)
+    response = client.post(area_url(world), data={
+        "version": version, "leave__maternity_policy": "twelve_months", "leave__social_insurance_enrolment": "abc",
+        "leave__paternity": "per_law", "leave__adoption": "not_applicable"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    errors = errors_on(page)
+    assert errors["leave__maternity_policy"] == "Lựa chọn không hợp lệ."
+    assert errors["leave__social_insurance_enrolment"] == "Nhập một số từ 0 đến 100."
+    assert errors["leave__adoption"] == "Lựa chọn không hợp lệ."
+    assert 'name="leave__paternity" value="per_law" checked' in page  # typed, kept, not saved
+    assert database_fingerprint(engine) == before
+
+
+def test_save_and_continue_moves_to_the_next_area(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["hr_a"])
+    version = version_on(client.get(area_url(world)).get_data(as_text=True))
+    response = client.post(area_url(world), data={
+        "version": version, "leave__paternity": "per_law", "leave__social_insurance_enrolment": "97,5",
+        "leave__paternity_uptake": "not_applicable", "go": "next"})
+    assert response.headers["Location"].endswith("/areas/breastfeeding")
+    answers = {a.indicator_key: a.value for a in reload(dbs, world.assessment_a).answers}
+    assert answers["leave.paternity"] == "per_law" and answers["leave.social_insurance_enrolment"] == 97.5
+    assert answers["leave.paternity_uptake"] == "not_applicable"
+    assert "leave.maternity_policy" not in answers  # the form left it empty: cleared
+
+
+def test_two_people_on_one_area_the_second_is_told(app: Flask, world: World, dbs: Session) -> None:
+    lan, minh = sign_in(app.test_client(), world.users["hr_a"]), sign_in(app.test_client(), world.users["hr_a"])
+    version = version_on(lan.get(area_url(world)).get_data(as_text=True))
+    assert version_on(minh.get(area_url(world)).get_data(as_text=True)) == version
+    assert lan.post(area_url(world), data={"version": version, "leave__paternity": "extra_days"}).status_code == 302
+    second = minh.post(area_url(world), data={"version": version, "leave__paternity": "below_law"})
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Người khác đã lưu" in page or "người kia đã lưu" in page
+    assert 'name="leave__paternity" value="extra_days" checked' in page  # what was saved
+    assert "Bạn đã nhập" in page and "Ít hơn luật định" in page  # what this person typed
+    answers = {a.indicator_key: a.value for a in reload(dbs, world.assessment_a).answers}
+    assert answers["leave.paternity"] == "extra_days"
+
+
+def test_typed_answers_survive_a_sign_in_that_ran_out(app: Flask, world: World) -> None:
+    tab = app.test_client()
+    tab.post("/auth/login", data={"email": "hr.a@example.vn", "password": PASSWORD})
+    version = version_on(tab.get(area_url(world)).get_data(as_text=True))
+    other_tab = app.test_client()
+    other_tab.set_cookie("session", tab.get_cookie("session").value)
+    other_tab.post("/auth/logout")  # signs this user out everywhere
+    response = tab.post(area_url(world), data={"version": version, "leave__paternity": "extra_days"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    back = tab.post(response.headers["Location"], data={"email": "hr.a@example.vn", "password": PASSWORD})
+    assert back.headers["Location"] == area_url(world)
+    page = tab.get(area_url(world)).get_data(as_text=True)
+    assert 'name="leave__paternity" value="extra_days" checked' in page
+    assert "Câu trả lời của bạn đã được giữ lại" in page
+
+
+def test_evidence_upload_download_and_delete(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["hr_a"])
+    url = f"/assessments/{world.assessment_a.id}/evidence"
+    client.post(url, data={"indicator": "leave.paternity", "file": (io.BytesIO(b"%PDF-1.4 quy che"), "quy chế.pdf")},
+                content_type="multipart/form-data")
+    evidence = dbs.scalar(select(Evidence).where(Evidence.indicator_key == "leave.paternity"))
+    assert evidence.original_name == "quy chế.pdf"
+    download = client.get(f"{url}/{evidence.id}")
+    assert download.data == b"%PDF-1.4 quy che" and download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    refused = client.post(url, data={"indicator": "leave.paternity", "file": (io.BytesIO(b"<script>x</script>"),
+                                                                            "policy.pdf")},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert "Chỉ đính kèm được tệp PDF, JPEG, PNG" in refused.get_data(as_text=True)
+    client.post(f"{url}/{evidence.id}/delete")
+    assert dbs.scalar(select(func.count(Evidence.id)).where(Evidence.indicator_key == "leave.paternity")) == 0
+
+
+def test_too_large_upload_is_413(database_url: str, engine: Engine, world: World) -> None:
+    from app import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(database_url, MAX_CONTENT_LENGTH=1024))
+    client = sign_in(app.test_client(), world.users["hr_a"])
+    response = client.post(f"/assessments/{world.assessment_a.id}/evidence",
+                           data={"indicator": "leave.paternity", "file": (io.BytesIO(b"%PDF" + b"x" * 4000), "a.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_other_organisations_cannot_see_or_touch_it(client: FlaskClient, world: World, engine: Engine) -> None:
+    sign_in(client, world.users["hr_b"])
+    base = f"/assessments/{world.assessment_a.id}"
+    before = database_fingerprint(engine)
+    for url in (base, f"{base}/profile", f"{base}/areas/leave", f"{base}/review", f"{base}/results",
+                f"{base}/evidence/{world.evidence_a.id}"):
+        assert client.get(url).status_code == 404, url
+    for url in (f"{base}/areas/leave", f"{base}/profile", f"{base}/submit", f"{base}/evidence",
+                f"{base}/evidence/{world.evidence_a.id}/delete", f"{base}/plan", f"{base}/plan/{world.plan_item_a.id}"):
+        assert client.post(url, data={"version": "0", "leave__paternity": "per_law"}).status_code == 404, url
+    assert "Ánh Dương" not in client.get("/assessments/").get_data(as_text=True)
+    assert database_fingerprint(engine) == before
+
+
+def test_reviewers_read_but_cannot_change(client: FlaskClient, world: World, engine: Engine) -> None:
+    sign_in(client, world.users["reviewer"])
+    assert client.get(area_url(world)).status_code == 200
+    before = database_fingerprint(engine)
+    assert client.post(area_url(world), data={"version": "0", "leave__paternity": "per_law"}).status_code == 403
+    assert database_fingerprint(engine) == before
+
+
+def complete_and_submit(dbs: Session, world: World, answers: dict) -> Assessment:
+    ctx = Context(world.users["hr_a"])
+    assessment = dbs.get(Assessment, world.assessment_a.id)
+    for area in RUBRIC.areas:
+        keys = {i.key for i in area.indicators}
+        save_area(dbs, ctx, assessment, RUBRIC, area.key, {k: v for k, v in answers.items() if k in keys}, 0)
+    submit(dbs, ctx, assessment, RUBRIC, today_in_viet_nam())
+    return assessment
+
+
+def test_submit_then_results_plan_and_frozen_answers(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["hr_a"])
+    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law", "childcare.support": "occasional"}
+    base = f"/assessments/{world.assessment_a.id}"
+    for area in RUBRIC.areas:
+        keys = {i.key for i in area.indicators}
+        page = client.get(f"{base}/areas/{area.key}").get_data(as_text=True)
+        data: dict[str, object] = {"version": version_on(page)}
+        for key, value in answers.items():
+            if key in keys:
+                data[key.replace(".", "__")] = value
+        assert client.post(f"{base}/areas/{area.key}", data=data).status_code == 302, area.key
+    review = client.get(f"{base}/review").get_data(as_text=True)
+    assert "Các điểm dưới mức tối thiểu theo luật đến lúc này" in review
+    assert client.post(f"{base}/submit").headers["Location"] == f"{base}/results"
+    results = client.get(f"{base}/results").get_data(as_text=True)
+    assert "Dưới mức tối thiểu theo luật" in results and "Bộ luật Lao động 2019" in results
+    assert "Bắt buộc theo luật" in results and "<svg" in results
+    assert "Hiển thị khi có ít nhất 5 tổ chức cùng ngành đã nộp." in results
+    client.post(f"{base}/plan", data={"indicator": "childcare.support"})
+    item = dbs.scalar(select(PlanItem).where(PlanItem.indicator_key == "childcare.support"))
+    client.post(f"{base}/plan/{item.id}", data={"text": "Trợ cấp gửi trẻ 300.000 đồng", "owner": "Lan",
+                                               "due_date": "2027-03-31", "status": "in_progress"})
+    assert (reload(dbs, item).status, reload(dbs, item).owner) == ("in_progress", "Lan")
+    frozen = client.post(f"{base}/areas/leave", data={"version": "1", "leave__paternity": "four_weeks"})
+    assert frozen.status_code == 422 and "không thể sửa câu trả lời nữa" in frozen.get_data(as_text=True)
+
+
+def test_sector_median_appears_from_five_organisations(client: FlaskClient, world: World, dbs: Session) -> None:
+    year = today_in_viet_nam().year
+    for n, percent in enumerate((40.0, 50.0, 60.0, 70.0)):
+        org = add_organisation(dbs, f"Xưởng may {n}", f"08{n:08d}", sector="garment-textile")
+        other = add_assessment(dbs, org, year)
+        other.status, other.percent, other.result = "submitted", percent, {"scorecard": {}, "plan": {"actions": []}}
+    dbs.commit()
+    complete_and_submit(dbs, world, best_answers(RUBRIC))
+    sign_in(client, world.users["hr_a"])
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(
+        f"/assessments/{world.assessment_a.id}/results").get_data(as_text=True)))
+    assert "Trung vị của ngành 60 %" in page and "5 tổ chức" in page
+    assert "Xưởng may" not in page  # anonymised: no other company is named
+
+
+@pytest.mark.parametrize("url", ["/assessments/", "/dashboard"])
+def test_overdue_actions_show_on_the_dashboard(client: FlaskClient, world: World, dbs: Session, url: str) -> None:
+    from datetime import timedelta
+
+    item = dbs.get(PlanItem, world.plan_item_a.id)
+    item.due_date = today_in_viet_nam() - timedelta(days=3)
+    dbs.commit()
+    sign_in(client, world.users["hr_a"])
+    page = client.get("/assessments/").get_data(as_text=True)
+    assert "Hành động quá hạn" in page and "Cho lao động nam nghỉ đủ ngày" in page

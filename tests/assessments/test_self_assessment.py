@@ -1,0 +1,168 @@
+"""The self-assessment services on a real database (no Flask)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessments.evidence import safe_download_name, sniff
+from assessments.models import Answer, Assessment, Evidence, PlanItem
+from assessments.services import Context, ServiceError
+from assessments.services.self_assessment import (
+    add_evidence,
+    adopt_action,
+    answers_of,
+    area_version,
+    delete_evidence,
+    save_area,
+    save_profile,
+    start_assessment,
+    submit,
+    update_plan_item,
+)
+from assessments.simulate import best_answers
+from rubrics.loader import default_registry
+from tests.conftest import COMPLETE_PROFILE, World
+
+RUBRIC = default_registry().latest("crbp-vn")
+TODAY = date(2026, 11, 24)
+
+
+def fill_everything(dbs: Session, ctx: Context, assessment: Assessment, answers: dict) -> None:
+    for area in RUBRIC.areas:
+        keys = {i.key for i in area.indicators}
+        save_area(dbs, ctx, assessment, RUBRIC, area.key, {k: v for k, v in answers.items() if k in keys},
+                  area_version(dbs, assessment, area.key))
+
+
+def test_a_new_cycle_is_pinned_to_the_rubric_and_copies_forward(dbs: Session, world: World) -> None:
+    ctx = Context(world.users["hr_b"])
+    first = start_assessment(dbs, ctx, world.org_b, 2025, RUBRIC)
+    assert (first.rubric_key, first.rubric_version, first.rubric_hash) == (RUBRIC.key, RUBRIC.version,
+                                                                           RUBRIC.content_hash)
+    assert first.profile == {"workforce_total": 500, "workforce_women": 300}
+    save_profile(dbs, ctx, first, RUBRIC, COMPLETE_PROFILE)
+    save_area(dbs, ctx, first, RUBRIC, "leave", {"leave.paternity": "extra_days"}, 0)
+    second = start_assessment(dbs, ctx, world.org_b, 2026, RUBRIC, copy_from=first)
+    assert answers_of(second) == {"leave.paternity": "extra_days"}
+    assert second.profile == COMPLETE_PROFILE
+    with pytest.raises(ServiceError, match="cycle_exists"):
+        start_assessment(dbs, ctx, world.org_b, 2026, RUBRIC)
+
+
+def test_two_saves_from_the_same_version_cannot_both_win(dbs: Session, world: World) -> None:
+    ctx = Context(world.users["hr_a"])
+    assessment = world.assessment_a
+    assert save_area(dbs, ctx, assessment, RUBRIC, "breastfeeding", {"breastfeeding.nursing_break": "per_law"}, 0) == 1
+    with pytest.raises(ServiceError, match="edited_by_someone_else"):
+        save_area(dbs, ctx, assessment, RUBRIC, "breastfeeding", {"breastfeeding.nursing_break": "not_granted"}, 0)
+    dbs.expire_all()
+    assert answers_of(dbs.get(Assessment, assessment.id))["breastfeeding.nursing_break"] == "per_law"
+    assert save_area(dbs, ctx, assessment, RUBRIC, "breastfeeding", {"breastfeeding.nursing_break": None}, 1) == 2
+    dbs.expire_all()
+    assert "breastfeeding.nursing_break" not in answers_of(dbs.get(Assessment, assessment.id))
+
+
+def test_an_invalid_answer_saves_nothing_of_the_area(dbs: Session, world: World) -> None:
+    ctx = Context(world.users["hr_a"])
+    with pytest.raises(ServiceError, match="unknown_option"):
+        save_area(dbs, ctx, world.assessment_a, RUBRIC, "leave",
+                  {"leave.paternity": "per_law", "leave.maternity_pay": "lots"}, 0)
+    dbs.expire_all()
+    assert dbs.scalar(select(Answer.value).where(Answer.indicator_key == "leave.paternity")) is None
+    with pytest.raises(ServiceError, match="unknown_indicator"):
+        save_area(dbs, ctx, world.assessment_a, RUBRIC, "leave", {"childcare.support": "none"}, 0)
+
+
+def test_submission_needs_every_answer_then_freezes_them(dbs: Session, world: World) -> None:
+    ctx = Context(world.users["hr_a"])
+    assessment = world.assessment_a
+    with pytest.raises(ServiceError, match="incomplete"):
+        submit(dbs, ctx, assessment, RUBRIC, TODAY)
+    fill_everything(dbs, ctx, assessment, best_answers(RUBRIC))
+    card = submit(dbs, ctx, assessment, RUBRIC, TODAY)
+    assert card.percent == pytest.approx(100) and assessment.status == "submitted"
+    assert assessment.band == "leading" and assessment.result["scorecard"]["band"]["key"] == "leading"
+    with pytest.raises(ServiceError, match="not_editable"):
+        save_area(dbs, ctx, assessment, RUBRIC, "leave", {"leave.paternity": "below_law"}, 1)
+    with pytest.raises(ServiceError, match="not_editable"):
+        save_profile(dbs, ctx, assessment, RUBRIC, COMPLETE_PROFILE)
+
+
+def test_the_adopted_plan_is_the_teams_own(dbs: Session, world: World) -> None:
+    ctx = Context(world.users["hr_a"])
+    assessment = world.assessment_a
+    answers = best_answers(RUBRIC) | {"childcare.support": "none"}
+    fill_everything(dbs, ctx, assessment, answers)
+    submit(dbs, ctx, assessment, RUBRIC, TODAY)
+    item = adopt_action(dbs, ctx, assessment, "childcare.support", "vi")
+    assert item.code == "C1" and "chăm sóc trẻ" in item.text
+    with pytest.raises(ServiceError, match="already_adopted"):
+        adopt_action(dbs, ctx, assessment, "childcare.support", "vi")
+    with pytest.raises(ServiceError, match="unknown_action"):
+        adopt_action(dbs, ctx, assessment, "leave.maternity_policy", "vi")  # at the top level: no action
+    update_plan_item(dbs, ctx, item, assessment.organisation_id, text="Sửa quy chế nghỉ của cha", owner="Lan",
+                     due_date=date(2027, 1, 31), status="in_progress")
+    assert (item.text, item.owner, item.status) == ("Sửa quy chế nghỉ của cha", "Lan", "in_progress")
+    with pytest.raises(ServiceError, match="unknown_status"):
+        update_plan_item(dbs, ctx, item, assessment.organisation_id, text="x", owner="", due_date=None,
+                         status="forgotten")
+
+
+def docx(extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"%PDF-1.7\n...", "pdf"), (b"\xff\xd8\xff\xe0JFIF", "jpeg"), (b"\x89PNG\r\n\x1a\nrest", "png"),
+    (docx(), "docx"),
+    (b"<html><script>alert(1)</script>", None), (b"MZ\x90\x00 executable", None),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', None), (b"", None),
+    (b"PK\x03\x04 truncated zip", None), (docx({"word/media/huge.bin": b"\0" * (250 * 1024 * 1024)}), None),
+])
+def test_the_file_type_comes_from_the_content(content: bytes, kind: str | None) -> None:
+    assert sniff(content) == kind
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("../../etc/passwd", "passwd"), ("..\\..\\x.pdf", "x.pdf"), ("chính sách.pdf", "chính sách.pdf"),
+    ('a";b.pdf', "a;b.pdf"), ("x.pdf\x00.exe", "x.pdf.exe"), ("...", "evidence"), ("政策.pdf", "政策.pdf"),
+])
+def test_download_names_are_safe(name: str, expected: str) -> None:
+    assert safe_download_name(name) == expected
+
+
+def test_evidence_is_stored_under_a_random_name_and_deleted_with_its_row(dbs: Session, world: World,
+                                                                        tmp_path: Path) -> None:
+    ctx = Context(world.users["hr_a"])
+    evidence = add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "../Quy chế.pdf",
+                            b"%PDF-1.4 policy", tmp_path)
+    stored = tmp_path / evidence.storage_name
+    assert stored.read_bytes() == b"%PDF-1.4 policy"
+    assert evidence.original_name == "Quy chế.pdf" and evidence.content_type == "application/pdf"
+    assert list(tmp_path.iterdir()) == [stored]  # no temporary file left behind
+    delete_evidence(dbs, ctx, world.assessment_a, evidence, tmp_path)
+    assert not stored.exists() and dbs.get(Evidence, evidence.id) is None
+
+
+def test_a_refused_upload_leaves_no_file(dbs: Session, world: World, tmp_path: Path) -> None:
+    ctx = Context(world.users["hr_a"])
+    for content in (b"<html>", b"MZ"):
+        with pytest.raises(ServiceError, match="file_type_not_allowed"):
+            add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "x.pdf", content, tmp_path)
+    with pytest.raises(ServiceError, match="unknown_indicator"):
+        add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "nope", "x.pdf", b"%PDF-1.4", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert dbs.scalar(select(PlanItem).where(PlanItem.indicator_key == "nope")) is None
