@@ -20,7 +20,7 @@ run: install translations
 
 ## make test: install what the tests need (Debian packages too), lint, run the whole suite
 ## against SQLite and a throwaway PostgreSQL server, and drive Debian's chromium.
-test: system-deps install-test translations
+test: system-deps install-test node_modules/.installed translations
 	$(BIN)/ruff check .
 	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest
 
@@ -34,6 +34,11 @@ $(VENV)/.installed: requirements.txt
 
 $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PIP) -r requirements-test.txt
+	touch $@
+
+# axe-core (accessibility checks in the browser tests), pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 .PHONY: system-deps

@@ -5,6 +5,7 @@
 set -euo pipefail
 
 packages=(postgresql chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+command -v npm >/dev/null || packages+=(npm)  # Node.js often comes from elsewhere; only add Debian's if absent
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
