@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.assessment import bp
 from app.assessment.forms import PLAN_STATUSES
-from app.assessment.questions import field_name
 from assessments.db import today_in_viet_nam
 from rubrics.loader import Rubric
 from rubrics.schema import NOT_APPLICABLE, Indicator, LegalReference
@@ -36,17 +34,6 @@ def answer_text(indicator: Indicator, value: Any, lang: str) -> str:
     return str(value)
 
 
-def asked_when_json(indicator: Indicator) -> str:
-    """The follow-up condition for app.js: every test must hold for the question to show."""
-    condition = indicator.asked_when
-    if condition is None:
-        return "[]"
-    tests = condition.all if condition.all is not None else [condition]
-    return json.dumps([
-        {"field": field_name(t.answer or ""), "in": t.in_, "gte": t.gte, "gt": t.gt} for t in tests
-    ])
-
-
 def legal_in_force(rubric: Rubric, indicator: Indicator) -> list[LegalReference]:
     today = today_in_viet_nam()
     refs = [rubric.data.legal_references[key] for key in indicator.legal]
@@ -57,7 +44,6 @@ def legal_in_force(rubric: Rubric, indicator: Indicator) -> list[LegalReference]
 def assessment_helpers() -> dict[str, Any]:
     return {
         "answer_text": answer_text,
-        "asked_when_json": asked_when_json,
         "legal_in_force": legal_in_force,
         "status_name": lambda key: str(STATUS_NAMES.get(key, key)),
         "owner_name": lambda key: str(OWNER_NAMES.get(key, key)),

@@ -10,12 +10,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from app.access import roles_required
 from app.assessment import bp
 from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
+from app.assessment.helpers import answer_text
 from app.assessment.questions import answers_from, area_form_class, field_name
+from app.assessment.render import EvidenceLink, Labels, render_questions
 from app.extensions import db
 from app.labels import current_language
 from app.requests import service_context
@@ -50,7 +53,9 @@ def rubric_of(assessment: Assessment) -> Rubric:
 
 
 def get_visible_assessment_or_404(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    # Answers and organisation come in the same round trip: every page of the journey needs them.
+    assessment = db.session.get(Assessment, assessment_id, options=[
+        selectinload(Assessment.answers), joinedload(Assessment.organisation)])
     if assessment is None:
         abort(404)
     if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
@@ -127,9 +132,9 @@ def start() -> Response:
 def _navigation(assessment: Assessment, rubric: Rubric) -> dict[str, Any]:
     try:
         card = current_card(assessment, rubric, today_in_viet_nam())
-        return {"progress": progress(card), "card": card}
     except ServiceError:
-        return {"progress": None, "card": None}
+        return {"progress": None, "card": None, "results": {}}
+    return {"progress": progress(card), "card": card, "results": {r.key: r for r in card.indicators}}
 
 
 @bp.route("/<id:assessment_id>")
@@ -176,7 +181,8 @@ def area(assessment_id: int, area_key: str) -> Any:
     errors: dict[str, str] = {}
     status = 200
     version = area_version(db.session, assessment, area_key)
-    pending = session.pop("pending_form", None)
+    # Only touch the session when there is something in it: a change re-signs the cookie.
+    pending = session.pop("pending_form", None) if "pending_form" in session else None
     if pending and pending.get("path") == request.path and request.method == "GET":
         # Typed before the sign-in ran out: shown again, not yet saved.
         values |= _values_from_pairs(rubric, area_key, pending.get("data", []))
@@ -195,8 +201,8 @@ def area(assessment_id: int, area_key: str) -> Any:
         expected = request.form.get("version", "")
         if not errors:
             try:
-                save_area(db.session, service_context(), assessment, rubric, area_key, answers,
-                          int(expected) if expected.isdigit() else -1)
+                new_version = save_area(db.session, service_context(), assessment, rubric, area_key, answers,
+                                        int(expected) if expected.isdigit() else -1)
             except ServiceError as error:
                 db.session.rollback()
                 if error.code != "edited_by_someone_else":
@@ -207,20 +213,46 @@ def area(assessment_id: int, area_key: str) -> Any:
                     db.session.expire_all()
                     assessment = get_own_assessment_or_404(assessment_id)
                     flash(message_for(error.code), "error")
-                    return render_template(
-                        "assessment/area.html", assessment=assessment, rubric=rubric, area=area,
-                        values=answers_of(assessment), theirs=True, mine=submitted, errors={},
-                        version=area_version(db.session, assessment, area_key), evidence=_evidence(assessment),
-                        evidence_form=EvidenceForm(), **_navigation(assessment, rubric)), 409
+                    saved = answers_of(assessment)
+                    mine = {k: v for k, v in submitted.items() if v != saved.get(k)}
+                    return _render_area(assessment, rubric, area, saved, {}, area_version(
+                        db.session, assessment, area_key), mine=mine), 409
             else:
                 target = request.form.get("go", "")
                 flash(_("Saved."), "success")
-                return redirect(_next_url(assessment, rubric, area_key, target))
+                response = redirect(_next_url(assessment, rubric, area_key, target))
+                # For scripts that save repeatedly (and the benchmark): the version to send next.
+                response.headers["X-Area-Version"] = str(new_version)
+                return response
         values = {k: v for k, v in values.items() if k not in submitted} | submitted
         status = 422
-    return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, values=values,
-                           errors=errors, version=version, theirs=False, mine={}, evidence=_evidence(assessment),
-                           evidence_form=EvidenceForm(), **_navigation(assessment, rubric)), status
+    return _render_area(assessment, rubric, area, values, errors, version), status
+
+
+def _render_area(assessment: Assessment, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
+                 version: int, mine: dict[str, Any] | None = None) -> str:
+    lang = current_language()
+    navigation = _navigation(assessment, rubric)
+    evidence = _evidence(assessment)
+    editing = assessment.editable and current_user.role == Role.HR
+    links = {key: [EvidenceLink(f.original_name, round(f.size / 1024), url_for(
+        "assessment.evidence_download", assessment_id=assessment.id, evidence_id=f.id), f"delete-{f.id}")
+        for f in files] for key, files in evidence.items()}
+    hidden = {key for key, r in navigation["results"].items()
+              if r.status == "not_applicable" and rubric.indicator(key).applies_when is not None}
+    shown_mine = {key: answer_text(rubric.indicator(key), value, lang) for key, value in (mine or {}).items()}
+    questions_html = render_questions(
+        rubric, area.key, lang, today_in_viet_nam(), page_labels(), values=values, errors=errors,
+        not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine)
+    return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, errors=errors,
+                           version=version, theirs=mine is not None, evidence=evidence, questions_html=questions_html,
+                           **navigation)
+
+
+def page_labels() -> Labels:
+    return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),
+                  evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
+                  upload=_("Upload"), not_applicable=_("Not applicable"))
 
 
 def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:

@@ -23,7 +23,9 @@ FILL = """(gaps) => {
     const radios = [...q.querySelectorAll("input[type=radio]")].filter((r) => r.value !== "not_applicable");
     const name = radios.length ? radios[0].name : null;
     if (name && gaps[name]) { q.querySelector(`input[value='${gaps[name]}']`).checked = true; }
-    else if (radios.length && !q.querySelector("input[type=radio]:checked")) { radios[radios.length - 1].checked = true; }
+    else if (radios.length && !q.querySelector("input[type=radio]:checked")) {
+      radios[radios.length - 1].checked = true;
+    }
     const boxes = q.querySelectorAll("input[type=checkbox]:not([value=not_applicable])");
     if (boxes.length && !q.querySelector("input[type=checkbox]:checked")) { boxes[boxes.length - 1].checked = true; }
     q.querySelectorAll("input[type=text]").forEach((i) => { if (!i.value) { i.value = "100"; } });

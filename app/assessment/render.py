@@ -1,0 +1,177 @@
+"""The questions of an area as HTML: the rendering half of the question-type registry.
+
+Built in Python rather than Jinja macros because an area page repeats the same small pieces
+for every question and option, and macro calls cost several milliseconds a page (measured with
+benchmarks/pages.py). The rubric's texts are escaped once per rubric and language (cached);
+everything that comes from a request or the database is escaped here, every time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from app.assessment.questions import field_name
+from rubrics.loader import Rubric
+from rubrics.schema import NOT_APPLICABLE, Indicator
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The few words every question repeats, already translated."""
+
+    optional: str
+    explain: str
+    article: str
+    evidence: str
+    you_typed: str
+    remove: str
+    attach: str
+    upload: str
+    not_applicable: str
+
+
+@dataclass(frozen=True)
+class StaticQuestion:
+    name: str
+    heading: str  # escaped HTML
+    help_html: str  # escaped HTML
+    options: tuple[tuple[str, str], ...]  # (escaped key, escaped label)
+    unit: str
+    asked_when: str  # escaped JSON, or ""
+
+
+def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
+    """The follow-up condition for app.js: every test must hold for the question to show."""
+    condition = indicator.asked_when
+    if condition is None:
+        return []
+    tests = condition.all if condition.all is not None else [condition]
+    return [{"field": field_name(t.answer or ""), "in": t.in_, "gte": t.gte, "gt": t.gt} for t in tests]
+
+
+@cache
+def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels) -> tuple[StaticQuestion, ...]:
+    area = next(a for a in rubric.areas if a.key == area_key)
+    questions = []
+    for ind in area.indicators:
+        refs = [rubric.data.legal_references[key] for key in ind.legal]
+        legal = "".join(
+            f'<p class="legal"><strong>{escape(r.instrument.get(lang))}, {escape(labels.article)} {escape(r.article)}'
+            f'{escape(f"({r.clause})") if r.clause else ""}:</strong> {escape(r.summary.get(lang))}</p>'
+            for r in refs if r.in_force_on(day))
+        is_optional = not ind.required or not ind.weight
+        optional = f' <span class="muted">({escape(labels.optional)})</span>' if is_optional else ""
+        name = field_name(ind.key)
+        questions.append(StaticQuestion(
+            name=name,
+            heading=f'<h2 class="question-text" id="{name}-text"><span class="code">{escape(ind.code)}</span> '
+                    f'{escape(ind.text.get(lang))}{optional}</h2>',
+            help_html=f'<details class="help"><summary>{escape(labels.explain)}</summary>'
+                      f'<p>{escape(ind.help.get(lang))}</p>{legal}'
+                      f'<p class="muted">{escape(labels.evidence)}: {escape(ind.evidence.get(lang))}</p></details>',
+            options=tuple((str(escape(o.key)), str(escape(o.label.get(lang)))) for o in ind.options),
+            unit=str(escape(ind.unit.get(lang))) if ind.unit else "",
+            asked_when=str(escape(json.dumps(asked_when_tests(ind)))) if ind.asked_when else "",
+        ))
+    return tuple(questions)
+
+
+def _choices(kind: str, q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+    chosen = set(value) if isinstance(value, list) else {value}
+    options = list(q.options)
+    if ind.allow_not_applicable:
+        options.append((NOT_APPLICABLE, str(escape(labels.not_applicable))))
+    role = "radiogroup" if kind == "radio" else "group"
+    items = "".join(
+        f'<label class="choice"><input type="{kind}" name="{q.name}" value="{key}"'
+        f'{" checked" if key in chosen else ""}{disabled}> <span>{label}</span></label>'
+        for key, label in options)
+    return f'<div class="choices" role="{role}" aria-labelledby="{q.name}-text">{items}</div>'
+
+
+def _single(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+    return _choices("radio", q, ind, value, disabled, labels)
+
+
+def _multiple(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+    return _choices("checkbox", q, ind, value, disabled, labels)
+
+
+def _number(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+    shown = "" if value in (None, NOT_APPLICABLE) else escape(value)
+    unit = f'<span class="unit">{q.unit}</span>' if q.unit else ""
+    not_applicable = ""
+    if ind.allow_not_applicable:
+        checked = " checked" if value == NOT_APPLICABLE else ""
+        not_applicable = (f'<label class="choice"><input type="checkbox" name="{q.name}" value="{NOT_APPLICABLE}"'
+                          f'{checked}{disabled}> <span>{escape(labels.not_applicable)}</span></label>')
+    return (f'<div class="number-answer"><input type="text" inputmode="decimal" id="{q.name}" name="{q.name}" '
+            f'aria-labelledby="{q.name}-text" value="{shown}" autocomplete="off"{disabled}>'
+            f'{unit}{not_applicable}</div>')
+
+
+def _text(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+    return (f'<textarea id="{q.name}" name="{q.name}" aria-labelledby="{q.name}-text" maxlength="2000"{disabled}>'
+            f'{escape(value or "")}</textarea>')
+
+
+RENDERERS: dict[str, Callable[[StaticQuestion, Indicator, Any, str, Labels], str]] = {
+    "single_choice": _single,
+    "yes_no": _single,
+    "multi_choice": _multiple,
+    "number": _number,
+    "text": _text,
+}
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    name: str
+    size_kb: int
+    url: str
+    delete_form: str  # the id of its delete form
+
+
+def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels, *,
+                     values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
+                     evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str]) -> Markup:
+    """Every question of the area. `mine`: what this person typed, where it differs (a conflict)."""
+    area = next(a for a in rubric.areas if a.key == area_key)
+    disabled = "" if editing else " disabled"
+    parts = []
+    for q, ind in zip(_static(rubric, area_key, lang, day, labels), area.indicators, strict=True):
+        error = errors.get(ind.key)
+        attributes = f' data-asked-when="{q.asked_when}"' if q.asked_when else ""
+        if ind.key in not_applicable:
+            attributes += " hidden data-not-applicable"
+        html = [f'<section class="question{" has-error" if error else ""}" id="q-{q.name}"{attributes}>',
+                q.heading, q.help_html, RENDERERS[ind.type](q, ind, values.get(ind.key), disabled, labels)]
+        if error:
+            html.append(f'<p class="error" id="{q.name}-error">{escape(error)}</p>')
+        if ind.key in mine:
+            html.append(f'<p class="yours">{escape(labels.you_typed)}: {escape(mine[ind.key])}</p>')
+        files = evidence.get(ind.key, [])
+        if files or editing:
+            html.append('<div class="evidence">')
+            for f in files:
+                remove = (f' <button type="submit" form="{f.delete_form}" class="link-button">'
+                          f'{escape(labels.remove)}</button>') if editing else ""
+                html.append(f'<p class="file"><a href="{escape(f.url)}">{escape(f.name)}</a> '
+                            f'<span class="muted">({f.size_kb} KB)</span>{remove}</p>')
+            if editing:
+                html.append(f'<label class="file-label" for="file-{q.name}">{escape(labels.attach)}</label>'
+                            f'<input type="file" id="file-{q.name}" name="file" form="upload-{q.name}" '
+                            f'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx">'
+                            f'<button type="submit" form="upload-{q.name}" class="button small">'
+                            f'{escape(labels.upload)}</button>')
+            html.append("</div>")
+        html.append("</section>")
+        parts.append("".join(html))
+    return Markup("".join(parts))
