@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import TextInput
 
@@ -37,6 +39,11 @@ class _CatalogueTranslations:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return ngettext(singular, plural, n)
+
+
+def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices (tuples are deprecated from WTForms 3.3)."""
+    return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
 class AppForm(FlaskForm):

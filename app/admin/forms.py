@@ -3,7 +3,7 @@ from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.forms import password_rules
-from app.forms import AppForm, TextField, clean_text
+from app.forms import AppForm, TextField, as_choices, clean_text
 from app.labels import role_choices
 
 
@@ -19,8 +19,8 @@ class UserEditForm(AppForm):
 
     def __init__(self, organisation_choices: list[tuple[object, str]], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = role_choices()
-        self.organisation_id.choices = [(None, _l("None")), *organisation_choices]
+        self.role.choices = as_choices(role_choices())
+        self.organisation_id.choices = as_choices([(None, _l("None")), *organisation_choices])
 
 
 class UserCreateForm(UserEditForm):

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from app.forms import AppForm, TextField, WholeNumberField
+from app.forms import AppForm, TextField, WholeNumberField, as_choices
 from rubrics.loader import Rubric
 
 REQUIRED = _l("This field is required.")
@@ -28,7 +28,7 @@ class ProfileForm(AppForm):
             if spec.type == "integer":
                 fields[spec.key] = WholeNumberField(spec.key, maximum=spec.maximum or 2_000_000)
             else:
-                fields[spec.key] = RadioField(spec.key, choices=[("yes", "yes"), ("no", "no")],
+                fields[spec.key] = RadioField(spec.key, choices=as_choices([("yes", "yes"), ("no", "no")]),
                                               validators=[InputRequired(message=REQUIRED)])
         form_class = type("RubricProfileForm", (cls,), fields)
         data = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in current.items()}
@@ -49,4 +49,4 @@ class PlanItemForm(AppForm):
     text = TextField(_l("Action"), max_length=500)
     owner = TextField(_l("Owner"), max_length=120, required=False)
     due_date = DateField(_l("Due date"), validators=[Optional()], format="%Y-%m-%d")
-    status = SelectField(_l("Status"), choices=[(k, str(v)) for k, v in PLAN_STATUSES.items()])
+    status = SelectField(_l("Status"), choices=as_choices(PLAN_STATUSES.items()))

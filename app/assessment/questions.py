@@ -16,9 +16,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from app.forms import AppForm, clean_text
+from app.forms import AppForm, as_choices, clean_text
 from assessments.scoring import MAX_TEXT_LENGTH
 from rubrics.loader import Rubric
 from rubrics.schema import NOT_APPLICABLE, Indicator
@@ -61,11 +62,9 @@ class NumberAnswerField(StringField):
         return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _choices(indicator: Indicator) -> list[tuple[str, str]]:
-    choices = [(o.key, o.key) for o in indicator.options]
-    if indicator.allow_not_applicable:
-        choices.append((NOT_APPLICABLE, NOT_APPLICABLE))
-    return choices
+def _choices(indicator: Indicator) -> list[SelectChoice]:
+    keys = [o.key for o in indicator.options] + ([NOT_APPLICABLE] if indicator.allow_not_applicable else [])
+    return as_choices((key, key) for key in keys)
 
 
 def _single(indicator: Indicator) -> Field:

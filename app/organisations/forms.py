@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.forms import AppForm, TextField, WholeNumberField
+from app.forms import AppForm, TextField, WholeNumberField, as_choices
 from app.labels import province_choices, sector_choices
 from app.service_errors import MESSAGES
 from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
@@ -23,8 +23,8 @@ class OrganisationForm(AppForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.province_code.choices = [("", _l("Choose…")), *province_choices()]
-        self.sector_code.choices = [("", _l("Choose…")), *sector_choices()]
+        self.province_code.choices = as_choices([("", _l("Choose…")), *province_choices()])
+        self.sector_code.choices = as_choices([("", _l("Choose…")), *sector_choices()])
 
     # The service checks these too; checking them here as well shows every mistake at once
     # instead of one per submit.

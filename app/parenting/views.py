@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.access import roles_required
 from app.extensions import db
+from app.forms import as_choices
 from app.labels import current_language, province_choices, province_name
 from app.parenting import bp
 from app.parenting.forms import VENUE_LABELS, ConfirmImportForm, DeleteForm, ImportForm, ProgrammeForm, SessionForm
@@ -150,15 +151,16 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
     form = SessionForm(obj=record)
     lang = current_language()
     programmes = [p for p in _programmes() if p.active or (record and p.id == record.programme_id)]
-    form.programme_id.choices = [(p.id, p.name(lang)) for p in programmes]
-    form.topic_ids.choices = [(t.id, f"{p.key.upper()} · {t.name(lang)}")
-                              for p in programmes for t in p.topics if t.active]
+    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programmes)
+    form.topic_ids.choices = as_choices((t.id, f"{p.key.upper()} · {t.name(lang)}")
+                                        for p in programmes for t in p.topics if t.active)
     # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
     form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
     organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    form.organisation_id.choices = [(None, _("None (not at a workplace)")), *((o.id, o.name) for o in organisations)]
-    form.province_code.choices = [("", _("Choose…")), *province_choices()]
-    form.venue_type.choices = [(k, str(v)) for k, v in VENUE_LABELS.items()]
+    form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
+                                               *((o.id, o.name) for o in organisations)])
+    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
+    form.venue_type.choices = as_choices(VENUE_LABELS.items())
     if record is not None and request.method == "GET":
         form.topic_ids.data = [t.id for t in record.topics]
         form.version.data = str(record.version)
