@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from app.access import roles_required
@@ -30,6 +30,7 @@ from assessments.services import ServiceError
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
+    answer_values,
     answers_of,
     area_version,
     current_card,
@@ -53,9 +54,8 @@ def rubric_of(assessment: Assessment) -> Rubric:
 
 
 def get_visible_assessment_or_404(assessment_id: int) -> Assessment:
-    # Answers and organisation come in the same round trip: every page of the journey needs them.
-    assessment = db.session.get(Assessment, assessment_id, options=[
-        selectinload(Assessment.answers), joinedload(Assessment.organisation)])
+    # The organisation comes in the same round trip: every page of the journey shows it.
+    assessment = db.session.get(Assessment, assessment_id, options=[joinedload(Assessment.organisation)])
     if assessment is None:
         abort(404)
     if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
@@ -131,7 +131,7 @@ def start() -> Response:
 
 def _navigation(assessment: Assessment, rubric: Rubric) -> dict[str, Any]:
     try:
-        card = current_card(assessment, rubric, today_in_viet_nam())
+        card = current_card(assessment, rubric, today_in_viet_nam(), answer_values(db.session, assessment.id))
     except ServiceError:
         return {"progress": None, "card": None, "results": {}}
     return {"progress": progress(card), "card": card, "results": {r.key: r for r in card.indicators}}
@@ -177,7 +177,7 @@ def area(assessment_id: int, area_key: str) -> Any:
         abort(404)
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
-    values = answers_of(assessment)
+    values = answer_values(db.session, assessment.id)
     errors: dict[str, str] = {}
     status = 200
     version = area_version(db.session, assessment, area_key)

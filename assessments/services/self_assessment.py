@@ -38,6 +38,12 @@ def answers_of(assessment: Assessment) -> dict[str, Any]:
     return {a.indicator_key: a.value for a in assessment.answers}
 
 
+def answer_values(db: Session, assessment_id: int) -> dict[str, Any]:
+    """The answers as plain values, for pages that only read them (no ORM objects to build)."""
+    rows = db.execute(select(Answer.indicator_key, Answer.value).where(Answer.assessment_id == assessment_id))
+    return dict(rows.tuples().all())
+
+
 def default_profile(rubric: Rubric, organisation: Organisation) -> dict[str, Any]:
     """What we know already: the head counts from the organisation record."""
     known = {"workforce_total": organisation.workforce_total, "workforce_women": organisation.workforce_women}
@@ -174,12 +180,12 @@ def progress(card: ScoreCard) -> dict[str, Progress]:
     return result
 
 
-def current_card(assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
-    """The score card as the answers stand (a profile not yet confirmed counts as empty)."""
-    profile = assessment.profile if not validate_profile(rubric, assessment.profile) else None
-    if profile is None:
+def current_card(assessment: Assessment, rubric: Rubric, on_date: date,
+                 answers: dict[str, Any] | None = None) -> ScoreCard:
+    """The score card as the answers stand (pass `answers` when already loaded)."""
+    if validate_profile(rubric, assessment.profile):
         raise ServiceError("profile_incomplete")
-    return score(rubric, profile, answers_of(assessment), on_date)
+    return score(rubric, assessment.profile, answers_of(assessment) if answers is None else answers, on_date)
 
 
 def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
