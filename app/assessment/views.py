@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,10 @@ from app.labels import current_language
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Role
+from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Programme, Role
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
+from assessments.services.parenting import workplace_reach_since
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
@@ -182,6 +184,7 @@ def area(assessment_id: int, area_key: str) -> Any:
     status = 200
     version = area_version(db.session, assessment, area_key)
     # Only touch the session when there is something in it: a change re-signs the cookie.
+    prefilled = _prefill_parenting_education(assessment, area, values) if request.method == "GET" else 0
     pending = session.pop("pending_form", None) if "pending_form" in session else None
     if pending and pending.get("path") == request.path and request.method == "GET":
         # Typed before the sign-in ran out: shown again, not yet saved.
@@ -226,11 +229,35 @@ def area(assessment_id: int, area_key: str) -> Any:
                 return response
         values = {k: v for k, v in values.items() if k not in submitted} | submitted
         status = 422
-    return _render_area(assessment, rubric, area, values, errors, version), status
+    return _render_area(assessment, rubric, area, values, errors, version, prefilled=prefilled), status
+
+
+PARENTING_EDUCATION = "workplace.parenting_education"
+PARENTING_PROGRAMMES = "workplace.parenting_programmes"
+
+
+def _prefill_parenting_education(assessment: Assessment, area: Any, values: dict[str, Any]) -> int:
+    """Parenting sessions UNICEF recorded at this workplace in the last 12 months pre-fill D12
+    when it has no answer yet: shown, not saved, until the HR officer checks it and saves.
+    Returns the number of sessions used (0: nothing pre-filled)."""
+    if PARENTING_EDUCATION in values or not assessment.editable or \
+            PARENTING_EDUCATION not in {i.key for i in area.indicators}:
+        return 0
+    since = today_in_viet_nam() - timedelta(days=365)
+    rows = workplace_reach_since(db.session, assessment.organisation_id, since)
+    if not rows:
+        return 0
+    names = {p.id: p.name(current_language()).split(" (")[0] for p in db.session.scalars(select(Programme))}
+    values[PARENTING_EDUCATION] = "occasional_talks"  # sessions were held; HR says if it was more
+    values.setdefault(PARENTING_PROGRAMMES, "; ".join(
+        _("%(programme)s: %(sessions)d sessions, %(participants)d participants (%(men)d men)",
+          programme=names.get(r.programme_id, ""), sessions=r.sessions, participants=r.participants, men=r.male)
+        for r in rows))
+    return sum(r.sessions for r in rows)
 
 
 def _render_area(assessment: Assessment, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
-                 version: int, mine: dict[str, Any] | None = None) -> str:
+                 version: int, mine: dict[str, Any] | None = None, prefilled: int = 0) -> str:
     lang = current_language()
     navigation = _navigation(assessment, rubric)
     evidence = _evidence(assessment)
@@ -246,7 +273,7 @@ def _render_area(assessment: Assessment, rubric: Rubric, area: Any, values: dict
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine)
     return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, errors=errors,
                            version=version, theirs=mine is not None, evidence=evidence, questions_html=questions_html,
-                           **navigation)
+                           prefilled=prefilled, **navigation)
 
 
 def page_labels() -> Labels:

@@ -25,7 +25,7 @@ from app.requests import service_context
 from app.service_errors import attempt, message_for, show_on_form
 from assessments.db import today_in_viet_nam
 from assessments.dhis2 import data_value_set, load_mapping
-from assessments.models import Organisation, ParentingSession, Programme, Role
+from assessments.models import Assessment, Organisation, ParentingSession, Programme, Role
 from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, normalise_header, parse_rows
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.services import ServiceError
@@ -229,8 +229,11 @@ def workplace(organisation_id: int) -> str:
     filters = SessionFilters(organisation_id=organisation.id)
     records = db.session.scalars(filtered(filters).options(selectinload(ParentingSession.programme))
                                  .order_by(ParentingSession.session_date.desc())).all()
+    latest = db.session.scalar(
+        select(Assessment).where(Assessment.organisation_id == organisation.id, Assessment.percent.is_not(None))
+        .order_by(Assessment.cycle.desc()))
     return render_template("parenting/workplace.html", organisation=organisation, records=records,
-                           reach=reach(db.session, filters), names=_names())
+                           reach=reach(db.session, filters), names=_names(), latest=latest)
 
 
 # --- Import ------------------------------------------------------------------------------------

@@ -316,3 +316,20 @@ def monthly_counts(db: Session, filters: SessionFilters) -> list[MonthlyCount]:
     return [MonthlyCount(key, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
             for key, province, y, m, f, male in db.execute(query)]
 
+
+
+@dataclass(frozen=True)
+class ProgrammeReach:
+    programme_id: int
+    sessions: int
+    participants: int
+    male: int
+
+
+def workplace_reach_since(db: Session, organisation_id: int, since: date) -> list[ProgrammeReach]:
+    """Sessions held at a workplace since a date, per programme (D12 on the HR side uses it)."""
+    query = (select(ParentingSession.programme_id, func.count(ParentingSession.id),
+                    func.sum(ParentingSession.participants_total), func.sum(ParentingSession.participants_male))
+             .where(ParentingSession.organisation_id == organisation_id, ParentingSession.session_date >= since)
+             .group_by(ParentingSession.programme_id).order_by(ParentingSession.programme_id))
+    return [ProgrammeReach(pid, n, int(p), int(m)) for pid, n, p, m in db.execute(query)]

@@ -244,3 +244,24 @@ def test_overdue_actions_show_on_the_dashboard(client: FlaskClient, world: World
     sign_in(client, world.users["hr_a"])
     page = client.get("/assessments/").get_data(as_text=True)
     assert "Hành động quá hạn" in page and "Cho lao động nam nghỉ đủ ngày" in page
+
+
+def test_parenting_sessions_pre_fill_d12_without_saving(client: FlaskClient, world: World, dbs: Session) -> None:
+    # The world has a NICE session at company A on 2026-10-01 (within the last 12 months).
+    sign_in(client, world.users["hr_a"])
+    page = client.get(area_url(world, "workplace")).get_data(as_text=True)
+    assert 'name="workplace__parenting_education" value="occasional_talks" checked' in page
+    assert "Câu D12 đã được điền sẵn từ 1 buổi sinh hoạt" in page
+    assert "NICE – Nuôi dưỡng trẻ nhỏ: 1 buổi, 25 người tham gia (5 nam)" in page
+    answers = {a.indicator_key for a in reload(dbs, world.assessment_a).answers}
+    assert "workplace.parenting_education" not in answers  # shown, not saved
+
+
+def test_workplace_page_shows_the_latest_assessment(client: FlaskClient, world: World, dbs: Session) -> None:
+    assessment = dbs.get(Assessment, world.assessment_a.id)
+    assessment.status, assessment.percent = "submitted", 63.0
+    assessment.result = {"scorecard": {}, "plan": {"actions": []}}
+    dbs.commit()
+    sign_in(client, world.users["unicef"])
+    page = client.get(f"/parenting/workplaces/{world.org_a.id}").get_data(as_text=True)
+    assert "63 %" in page and f"/assessments/{assessment.id}/results" in page
