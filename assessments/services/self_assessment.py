@@ -41,7 +41,7 @@ def answers_of(assessment: Assessment) -> dict[str, Any]:
 def answer_values(db: Session, assessment_id: int) -> dict[str, Any]:
     """The answers as plain values, for pages that only read them (no ORM objects to build)."""
     rows = db.execute(select(Answer.indicator_key, Answer.value).where(Answer.assessment_id == assessment_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())  # type: ignore[arg-type]  # rows are (key, value) pairs
 
 
 def default_profile(rubric: Rubric, organisation: Organisation) -> dict[str, Any]:
