@@ -103,6 +103,8 @@ def index() -> str:
 
 
 def _progress_of(assessment: Assessment) -> int | None:
+    if not assessment.editable:
+        return 100  # submitted means complete: no need to load and score its answers
     try:
         return progress(current_card(assessment, rubric_of(assessment), today_in_viet_nam()))[""].percent
     except ServiceError:
