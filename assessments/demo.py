@@ -23,7 +23,7 @@ from assessments.services.parenting import create_session
 from assessments.services.self_assessment import (
     adopt_action,
     default_profile,
-    save_area,
+    save_answers,
     save_profile,
     start_assessment,
     submit,
@@ -121,10 +121,7 @@ def _answer_everything(db: Session, ctx: Context, assessment: Assessment, rubric
                        organisation: Organisation, quality: float, rng: random.Random) -> None:
     profile = random_profile(rubric, rng) | default_profile(rubric, organisation)
     save_profile(db, ctx, assessment, rubric, profile)
-    answers = random_answers(rubric, quality, rng)
-    for area in rubric.areas:
-        keys = {i.key for i in area.indicators}
-        save_area(db, ctx, assessment, rubric, area.key, {k: v for k, v in answers.items() if k in keys}, 0)
+    save_answers(db, ctx, assessment, rubric, random_answers(rubric, quality, rng))
 
 
 # (programme key, days ago, organisation index or None, venue, province, commune, women, men, topics)

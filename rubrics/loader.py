@@ -62,6 +62,13 @@ class Rubric:
         for area in self.data.areas:
             yield from area.indicators
 
+    def area(self, key: str) -> Area:
+        """The area with this key (KeyError when there is none)."""
+        for area in self.data.areas:
+            if area.key == key:
+                return area
+        raise KeyError(key)
+
     def indicator(self, key: str) -> Indicator:
         return self._by_key[key]
 

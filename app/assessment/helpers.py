@@ -8,9 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.assessment import bp
 from app.assessment.forms import PLAN_STATUSES
-from assessments.db import today_in_viet_nam
-from rubrics.loader import Rubric
-from rubrics.schema import NOT_APPLICABLE, Indicator, LegalReference
+from rubrics.schema import NOT_APPLICABLE, Indicator
 
 STATUS_NAMES = {"draft": _l("Draft"), "submitted": _l("Submitted"), "returned": _l("Returned for changes"),
                 "verified": _l("Verified")}
@@ -34,17 +32,10 @@ def answer_text(indicator: Indicator, value: Any, lang: str) -> str:
     return str(value)
 
 
-def legal_in_force(rubric: Rubric, indicator: Indicator) -> list[LegalReference]:
-    today = today_in_viet_nam()
-    refs = [rubric.data.legal_references[key] for key in indicator.legal]
-    return [ref for ref in refs if ref.in_force_on(today)]
-
-
 @bp.context_processor
 def assessment_helpers() -> dict[str, Any]:
     return {
         "answer_text": answer_text,
-        "legal_in_force": legal_in_force,
         "status_name": lambda key: str(STATUS_NAMES.get(key, key)),
         "owner_name": lambda key: str(OWNER_NAMES.get(key, key)),
         "time_frame_name": lambda key: str(TIME_FRAMES.get(key, key)),

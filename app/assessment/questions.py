@@ -98,14 +98,14 @@ FIELD_BUILDERS: dict[str, Callable[[Indicator], Field]] = {
 @cache
 def area_form_class(rubric: Rubric, area_key: str) -> type[AppForm]:
     """One form class per rubric area, built once."""
-    area = next(a for a in rubric.areas if a.key == area_key)
+    area = rubric.area(area_key)
     fields = {field_name(i.key): FIELD_BUILDERS[i.type](i) for i in area.indicators}
     return type(f"AreaForm_{area_key}", (AppForm,), fields)
 
 
 def answers_from(form: AppForm, rubric: Rubric, area_key: str) -> dict[str, Any]:
     """The area's answers from a validated form: None clears an answer."""
-    area = next(a for a in rubric.areas if a.key == area_key)
+    area = rubric.area(area_key)
     answers: dict[str, Any] = {}
     for indicator in area.indicators:
         value = form[field_name(indicator.key)].data

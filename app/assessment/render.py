@@ -58,7 +58,7 @@ def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
 
 @cache
 def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels) -> tuple[StaticQuestion, ...]:
-    area = next(a for a in rubric.areas if a.key == area_key)
+    area = rubric.area(area_key)
     questions = []
     for ind in area.indicators:
         refs = [rubric.data.legal_references[key] for key in ind.legal]
@@ -143,7 +143,7 @@ def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels
                      values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
                      evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str]) -> Markup:
     """Every question of the area. `mine`: what this person typed, where it differs (a conflict)."""
-    area = next(a for a in rubric.areas if a.key == area_key)
+    area = rubric.area(area_key)
     disabled = "" if editing else " disabled"
     parts = []
     for q, ind in zip(_static(rubric, area_key, lang, day, labels), area.indicators, strict=True):

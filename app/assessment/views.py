@@ -176,8 +176,9 @@ def profile(assessment_id: int) -> Any:
 def area(assessment_id: int, area_key: str) -> Any:
     assessment = get_visible_assessment_or_404(assessment_id)
     rubric = rubric_of(assessment)
-    area = next((a for a in rubric.areas if a.key == area_key), None)
-    if area is None:
+    try:
+        area = rubric.area(area_key)
+    except KeyError:
         abort(404)
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
@@ -286,7 +287,7 @@ def page_labels() -> Labels:
 
 def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """What was typed, as answers (unchecked: for showing it again)."""
-    area = next(a for a in rubric.areas if a.key == area_key)
+    area = rubric.area(area_key)
     by_name = {field_name(i.key): i for i in area.indicators}
     values: dict[str, Any] = {}
     for name, value in pairs:

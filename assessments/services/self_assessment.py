@@ -109,9 +109,10 @@ def save_area(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric,
     """Replace the answers of one area (None clears one) unless someone saved the area since
     `expected_version`; returns the new version. All the area's answers change, or none."""
     _editable(assessment)
-    area = next((a for a in rubric.areas if a.key == area_key), None)
-    if area is None:
-        raise ServiceError("unknown_area")
+    try:
+        area = rubric.area(area_key)
+    except KeyError as error:
+        raise ServiceError("unknown_area") from error
     keys = {i.key for i in area.indicators}
     if set(answers) - keys:
         raise ServiceError("unknown_indicator")
@@ -159,6 +160,14 @@ def save_area(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric,
                  details={"area": area_key, "answers_changed": changed})
     db.commit()
     return expected_version + 1
+
+
+def save_answers(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, answers: dict[str, Any]) -> None:
+    """Save a whole answer set, area by area, each from its current version (imports, demo data)."""
+    for area in rubric.areas:
+        keys = {i.key for i in area.indicators}
+        save_area(db, ctx, assessment, rubric, area.key, {k: v for k, v in answers.items() if k in keys},
+                  area_version(db, assessment, area.key))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Evidence, PlanItem
 from assessments.services import Context
-from assessments.services.self_assessment import save_area, submit
+from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
 from tests.conftest import PASSWORD, World, add_assessment, add_organisation, database_fingerprint, reload, sign_in
@@ -184,9 +184,7 @@ def test_reviewers_read_but_cannot_change(client: FlaskClient, world: World, eng
 def complete_and_submit(dbs: Session, world: World, answers: dict) -> Assessment:
     ctx = Context(world.users["hr_a"])
     assessment = dbs.get(Assessment, world.assessment_a.id)
-    for area in RUBRIC.areas:
-        keys = {i.key for i in area.indicators}
-        save_area(dbs, ctx, assessment, RUBRIC, area.key, {k: v for k, v in answers.items() if k in keys}, 0)
+    save_answers(dbs, ctx, assessment, RUBRIC, answers)
     submit(dbs, ctx, assessment, RUBRIC, today_in_viet_nam())
     return assessment
 
