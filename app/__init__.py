@@ -87,8 +87,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_number
+
     from app.i18n import LANGUAGE_NAMES, LOCALES
     from app.labels import current_language, province_choices, province_name, role_name, sector_choices, sector_name
+    from assessments.report.chart import bar_chart_svg
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -100,4 +103,5 @@ def _register_template_helpers(app: Flask) -> None:
         province_name=province_name,
         sector_name=sector_name,
         role_name=role_name,
+        bar_chart=lambda rows, title, unit="", peak=None: bar_chart_svg(rows, title, unit, format_number, peak),
     )

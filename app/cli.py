@@ -1,4 +1,5 @@
-"""Command-line tools: `flask users create|token`, `flask rubrics validate|show`, `flask demo load`."""
+"""Command-line tools: `flask users create|token`, `flask rubrics validate|show`, `flask demo load`,
+`flask plans render`."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from flask.cli import AppGroup
 from app.extensions import db
 from assessments.db import today_in_viet_nam
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
-from assessments.models import Role
+from assessments.models import Assessment, Role
+from assessments.report.render import EDITIONS
 from assessments.services import Context, ServiceError
 from assessments.services.accounts import create_user, find_user_by_email
 from assessments.services.api_tokens import create_api_token
+from assessments.services.reports import plan_pdf
 from rubrics.loader import VERSIONS_DIR, RubricError, default_registry, load_rubric
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the service locally.")
 rubrics_cli = AppGroup("rubrics", help="Check and inspect rubric files.")
+plans_cli = AppGroup("plans", help="PDF improvement plans.")
 
 
 @users_cli.command("create")
@@ -115,7 +119,27 @@ def load_demo_command() -> None:
         click.echo(f"  {account.role:<9} {account.email:<20} {account.password}")
 
 
+@plans_cli.command("render")
+@click.argument("assessment_id", type=int)
+@click.option("--lang", "edition", type=click.Choice(sorted(EDITIONS)), default="vi", show_default=True,
+              help="vi, en, or both side by side.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the PDF.")
+def render_plan_command(assessment_id: int, edition: str, out: Path) -> None:
+    """Write the PDF improvement plan of a submitted assessment (stored, as on the web)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"No assessment {assessment_id}.")
+    if assessment.result is None:
+        raise click.ClickException(f"Assessment {assessment_id} is not submitted yet: it has no plan.")
+    rubric = default_registry().get(assessment.rubric_key, assessment.rubric_version, assessment.rubric_hash)
+    pdf = plan_pdf(db.session, assessment, rubric, edition)
+    out.write_bytes(pdf.content)
+    how = "rendered" if pdf.rendered_now else "unchanged, served from the stored copy"
+    click.echo(f"{out}: {pdf.pages} pages, {len(pdf.content) // 1024} KB ({how}).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rubrics_cli)
+    app.cli.add_command(plans_cli)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     UniqueConstraint,
@@ -370,3 +371,20 @@ class PlanItem(Base):
     status: Mapped[str] = mapped_column(String(20), default=PlanItemStatus.PLANNED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PlanDocument(Base):
+    """The PDF improvement plan last rendered for an assessment, per edition (vi, en, both).
+    `fingerprint` hashes everything the document shows, so an unchanged plan is served from
+    here instead of being rendered again."""
+
+    __tablename__ = "plan_documents"
+    __table_args__ = (UniqueConstraint("assessment_id", "edition"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    edition: Mapped[str] = mapped_column(String(8))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-import statistics
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from app.access import roles_required
+from app.access import public, roles_required
 from app.assessment import bp
 from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
-from app.assessment.helpers import answer_text
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import EvidenceLink, Labels, render_questions
 from app.extensions import db
@@ -26,9 +36,13 @@ from app.requests import service_context
 from app.service_errors import attempt, message_for
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Programme, Role
+from assessments.report.data import MIN_BENCHMARK_GROUP
+from assessments.report.render import ASSETS, EDITIONS, render_html
+from assessments.report.words import answer_text
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
 from assessments.services.parenting import workplace_reach_since
+from assessments.services.reports import plan_pdf, report_of, sector_median
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
@@ -47,7 +61,6 @@ from assessments.services.self_assessment import (
 from rubrics.loader import Rubric, default_registry
 
 READERS = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
-MIN_BENCHMARK_GROUP = 5  # fewer organisations than this and no single one may be re-identified
 
 
 def rubric_of(assessment: Assessment) -> Rubric:
@@ -422,18 +435,6 @@ def submit_assessment(assessment_id: int) -> Response:
     return redirect(url_for("assessment.results", assessment_id=assessment.id))
 
 
-def sector_median(assessment: Assessment) -> tuple[float | None, int]:
-    """The anonymised median of the organisation's sector for the same cycle (shown from 5)."""
-    percents = db.session.scalars(
-        select(Assessment.percent).join(Organisation, Organisation.id == Assessment.organisation_id)
-        .where(Organisation.sector_code == assessment.organisation.sector_code, Assessment.cycle == assessment.cycle,
-               Assessment.status.in_((AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)),
-               Assessment.percent.is_not(None))).all()
-    if len(percents) < MIN_BENCHMARK_GROUP:
-        return None, len(percents)
-    return statistics.median(percents), len(percents)
-
-
 @bp.route("/<id:assessment_id>/results")
 @roles_required(*READERS)
 def results(assessment_id: int) -> Any:
@@ -441,7 +442,7 @@ def results(assessment_id: int) -> Any:
     if assessment.result is None:
         return redirect(url_for("assessment.review", assessment_id=assessment.id))
     rubric = rubric_of(assessment)
-    median, group = sector_median(assessment)
+    median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
     previous = db.session.scalar(select(Assessment).where(
@@ -453,7 +454,52 @@ def results(assessment_id: int) -> Any:
                            card=assessment.result["scorecard"], plan=assessment.result["plan"], median=median,
                            group=group, items=items, item_forms={k: PlanItemForm(obj=v) for k, v in items.items()},
                            previous=previous, previous_items=previous_items, min_group=MIN_BENCHMARK_GROUP,
-                           can_edit=current_user.role == Role.HR, lang=current_language())
+                           can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)
+
+
+# --- The PDF improvement plan ---------------------------------------------------------------------
+
+
+def _edition() -> str:
+    edition = request.args.get("edition") or current_language()
+    if edition not in EDITIONS:
+        abort(404)
+    return edition
+
+
+@bp.route("/<id:assessment_id>/plan.pdf")
+@roles_required(*READERS)
+def plan_download(assessment_id: int) -> Response:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    edition = _edition()
+    if assessment.result is None:
+        flash(_("The improvement plan is ready once the assessment is submitted."), "info")
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    pdf = plan_pdf(db.session, assessment, rubric_of(assessment), edition)
+    name = f"{_('improvement-plan')}-{assessment.organisation.name}-{assessment.cycle}-{edition}.pdf"
+    response = send_file(io.BytesIO(pdf.content), mimetype="application/pdf", as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["X-Plan-Rendered"] = "1" if pdf.rendered_now else "0"
+    return response
+
+
+@bp.route("/<id:assessment_id>/plan/preview")
+@roles_required(*READERS)
+def plan_preview(assessment_id: int) -> Any:
+    """The same HTML the PDF is made from, in the browser."""
+    assessment = get_visible_assessment_or_404(assessment_id)
+    edition = _edition()
+    if assessment.result is None:
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    report = report_of(db.session, assessment, rubric_of(assessment))
+    return render_html(report, edition, url_for("assessment.report_asset", filename=""))
+
+
+@bp.route("/report-assets/<path:filename>")
+@public
+def report_asset(filename: str) -> Response:
+    """The report's stylesheet and fonts, for the preview page (nothing secret)."""
+    return send_from_directory(ASSETS, filename, max_age=86400)
 
 
 @bp.route("/<id:assessment_id>/plan", methods=["POST"])

@@ -77,6 +77,9 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.evidence_delete", "POST"): signed_in("hr", hr_b=404),
     ("assessment.plan_adopt", "POST"): signed_in("hr", hr_b=404),
     ("assessment.plan_item", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.plan_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.plan_preview", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("assessment.report_asset", "GET"): everyone(),  # the PDF plan's stylesheet and fonts
     # Parenting sessions: UNICEF and admins record; reviewers read and export; HR users read
     # their own organisation's sessions (the world's session is at company A: HR-B gets 404).
     ("parenting.dashboard", "GET"): signed_in(*ANALYSTS),

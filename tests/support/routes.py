@@ -11,7 +11,8 @@ def url_for_rule(app: Flask, endpoint: str, world: World) -> str:
     values = {"organisation_id": world.org_a.id, "user_id": world.users["hr_b"].id, "key": "crbp-vn",
               "version": "2026.1", "session_id": world.session_a.id, "programme_id": world.programme.id,
               "fmt": "csv", "assessment_id": world.assessment_a.id, "area_key": "leave",
-              "evidence_id": world.evidence_a.id, "item_id": world.plan_item_a.id}
+              "evidence_id": world.evidence_a.id, "item_id": world.plan_item_a.id,
+              "filename": "report.css"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})

@@ -1,0 +1,376 @@
+"""What the improvement plan says, as plain data: built from the stored score card and plan,
+the answers, the adopted actions, the previous cycle and the sector median. No ORM objects
+and no Flask: the services gather the inputs, the HTML template only lays this out.
+
+Every text is a `Pair` holding both languages, so one build serves the Vietnamese, the English
+and the bilingual edition alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from assessments.plan import build_plan
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.report.words import (
+    ASSESSMENT_STATUSES,
+    LANGUAGES,
+    OWNER_NAMES,
+    PLAN_STATUSES,
+    TIME_FRAMES,
+    WORDS,
+    answer_text,
+    name_of,
+    word,
+)
+from assessments.scoring import score
+from assessments.sectors import SECTORS_BY_CODE
+from assessments.serialize import plan_to_dict, scorecard_to_dict
+from assessments.simulate import random_answers, random_profile
+from rubrics.loader import Rubric
+from rubrics.schema import Text
+
+Pair = dict[str, str]  # {"vi": ..., "en": ...}
+PACKAGE = Path(__file__).resolve().parent
+
+TOP_ACTIONS = 3
+MIN_BENCHMARK_GROUP = 5  # fewer organisations than this and no single one may be re-identified
+
+
+@cache
+def report_code_hash() -> str:
+    """A hash of the report's own code, template and stylesheet: a new release that changes how
+    the plan looks or what it says makes every stored PDF stale, with nothing to remember to bump."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".html", ".css"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def both(make: Callable[[str], str]) -> Pair:
+    return {lang: make(lang) for lang in LANGUAGES}
+
+
+def from_text(text: Text | dict[str, str] | None) -> Pair:
+    if text is None:
+        return both(lambda _lang: "")
+    if isinstance(text, Text):
+        return both(text.get)
+    return both(lambda lang: text.get(lang) or text.get("vi") or "")
+
+
+def same(value: str) -> Pair:
+    return both(lambda _lang: value)
+
+
+@dataclass(frozen=True)
+class AdoptedAction:
+    """An action the HR team took into its own plan, with their wording."""
+
+    indicator: str
+    text: str
+    owner: str
+    due_date: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PreviousCycle:
+    cycle: int
+    scorecard: dict[str, Any]  # as stored at submission
+    adopted: int
+    done: int
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    organisation_name: str
+    province_code: str
+    sector_code: str
+    cycle: int
+    status: str
+    rubric: Rubric
+    scorecard: dict[str, Any]
+    plan: dict[str, Any]
+    answers: dict[str, Any]
+    adopted: tuple[AdoptedAction, ...] = ()
+    previous: PreviousCycle | None = None
+    sector_median: float | None = None
+    sector_group: int = 0
+
+    def fingerprint(self) -> str:
+        """A hash of everything the report shows. Two inputs with the same fingerprint give the
+        same document, so a stored PDF with it can be served instead of rendering again."""
+        content = {k: v for k, v in asdict(self).items() if k != "rubric"}
+        content |= {"rubric": self.rubric.content_hash, "code": report_code_hash()}
+        raw = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reference:
+    citation: Pair  # "Labour Code 2019 (No. 45/2019/QH14), Article 139(1)"
+    summary: Pair
+
+
+@dataclass(frozen=True)
+class Adopted:
+    text: str
+    owner: str
+    due_date: str
+    status: Pair
+
+
+@dataclass(frozen=True)
+class Action:
+    priority: int
+    code: str
+    legal: bool
+    text: Pair
+    owner_role: Pair
+    time_frame: Pair
+    evidence: Pair
+    gain: float
+    adopted: Adopted | None
+
+
+@dataclass(frozen=True)
+class Gap:
+    code: str
+    question: Pair
+    references: tuple[Reference, ...]
+    answered: Pair
+    fine: Pair | None
+    action: Pair | None
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    code: str
+    title: Pair
+    percent: float | None
+    gaps: int
+
+
+@dataclass(frozen=True)
+class Movement:
+    code: str
+    question: Pair
+    before: int
+    after: int
+    max_level: int
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    code: str
+    title: Pair
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    cycle: int
+    before: float | None
+    after: float | None
+    areas: tuple[AreaChange, ...]
+    improved: tuple[Movement, ...]
+    slipped: tuple[Movement, ...]
+    plan_done: int
+    plan_total: int
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    shown: bool
+    group: int
+    median: float | None
+    ours: float | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    code: str
+    question: Pair
+    answer: Pair
+
+
+@dataclass(frozen=True)
+class AppendixArea:
+    code: str
+    title: Pair
+    rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    organisation: str
+    province: Pair
+    sector: Pair
+    cycle: int
+    status: Pair
+    rubric: str
+    assessed_on: str
+    percent: float | None
+    band_key: str
+    band: Pair
+    areas: tuple[AreaScore, ...]
+    gaps: tuple[Gap, ...]
+    actions: tuple[Action, ...]
+    comparison: Comparison | None
+    benchmark: Benchmark
+    appendix: tuple[AppendixArea, ...]
+    words: dict[str, Pair] = field(default_factory=lambda: {k: {"vi": v[0], "en": v[1]} for k, v in WORDS.items()})
+
+    @property
+    def top_actions(self) -> tuple[Action, ...]:
+        return self.actions[:TOP_ACTIONS]
+
+
+def _reference(ref: dict[str, Any]) -> Reference:
+    instrument = from_text(ref["instrument"])
+    clause = f"({ref['clause']})" if ref.get("clause") else ""
+    article = f"{ref['article']}{clause}"
+    return Reference(citation=both(lambda lang: f"{instrument[lang]}, {word('article', lang)} {article}"),
+                     summary=from_text(ref["summary"]))
+
+
+def _answer(rubric: Rubric, key: str, answers: dict[str, Any]) -> Pair:
+    indicator = rubric.indicator(key)
+    return both(lambda lang: answer_text(indicator, answers.get(key), lang))
+
+
+def _actions(data: ReportInput) -> tuple[Action, ...]:
+    adopted = {a.indicator: a for a in data.adopted}
+    actions = []
+    for action in data.plan.get("actions", []):
+        mine = adopted.get(action["indicator"])
+        actions.append(Action(
+            priority=action["priority"], code=action["code"], legal=action["kind"] == "legal",
+            text=from_text(action["text"]),
+            owner_role=both(lambda lang, a=action: name_of(OWNER_NAMES, a["owner"], lang)),
+            time_frame=both(lambda lang, a=action: name_of(TIME_FRAMES, a["time_frame"], lang)),
+            evidence=from_text(action["evidence"]), gain=float(action["expected_gain"] or 0),
+            adopted=None if mine is None else Adopted(
+                text=mine.text, owner=mine.owner, due_date=mine.due_date.strftime("%d/%m/%Y") if mine.due_date else "",
+                status=both(lambda lang, m=mine: name_of(PLAN_STATUSES, m.status, lang))),
+        ))
+    return tuple(actions)
+
+
+def _gaps(data: ReportInput, actions: dict[str, Action]) -> tuple[Gap, ...]:
+    rubric = data.rubric
+    gaps = []
+    for gap in data.scorecard.get("legal_gaps", []):
+        action = actions.get(gap["code"])
+        gaps.append(Gap(
+            code=gap["code"], question=from_text(rubric.indicator(gap["indicator"]).text),
+            references=tuple(_reference(r) for r in gap["references"]),
+            answered=_answer(rubric, gap["indicator"], data.answers),
+            fine=from_text(gap["fine"]) if gap.get("fine") else None,
+            action=action.text if action else None,
+        ))
+    return tuple(gaps)
+
+
+def _levels(scorecard: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    return {r["key"]: (r["level"], r["max_level"]) for r in scorecard.get("indicators", [])
+            if r.get("status") == "scored" and r.get("level") is not None}
+
+
+def _comparison(data: ReportInput) -> Comparison | None:
+    previous = data.previous
+    if previous is None:
+        return None
+    rubric = data.rubric
+    before_areas = {a["key"]: a.get("percent") for a in previous.scorecard.get("areas", [])}
+    areas = tuple(AreaChange(code=area.code, title=from_text(area.title), before=before_areas.get(area.key),
+                             after=a.get("percent"))
+                  for area, a in zip(rubric.areas, data.scorecard.get("areas", []), strict=False))
+    before, after = _levels(previous.scorecard), _levels(data.scorecard)
+    improved, slipped = [], []
+    for key, (level, max_level) in after.items():
+        if key not in before or before[key][0] == level or not rubric.has_indicator(key):
+            continue
+        indicator = rubric.indicator(key)
+        move = Movement(code=indicator.code, question=from_text(indicator.text), before=before[key][0],
+                        after=level, max_level=max_level)
+        (improved if level > before[key][0] else slipped).append(move)
+    return Comparison(cycle=previous.cycle, before=previous.scorecard.get("percent"),
+                      after=data.scorecard.get("percent"), areas=areas, improved=tuple(improved),
+                      slipped=tuple(slipped), plan_done=previous.done, plan_total=previous.adopted)
+
+
+def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
+    results = {r["key"]: r for r in data.scorecard.get("indicators", [])}
+    areas = []
+    for area in data.rubric.areas:
+        rows = []
+        for indicator in area.indicators:
+            result = results.get(indicator.key, {})
+            if result.get("status") == "hidden" and indicator.key not in data.answers:
+                continue  # a follow-up that was never asked
+            rows.append(AnswerRow(code=indicator.code, question=from_text(indicator.text),
+                                  answer=_answer(data.rubric, indicator.key, data.answers)))
+        areas.append(AppendixArea(code=area.code, title=from_text(area.title), rows=tuple(rows)))
+    return tuple(areas)
+
+
+def build_report(data: ReportInput) -> Report:
+    card, rubric = data.scorecard, data.rubric
+    province = PROVINCES_BY_CODE.get(data.province_code)
+    sector = SECTORS_BY_CODE.get(data.sector_code)
+    actions = _actions(data)
+    areas = tuple(AreaScore(code=area.code, title=from_text(area.title), percent=a.get("percent"),
+                            gaps=int(a.get("legal_gaps") or 0))
+                  for area, a in zip(rubric.areas, card.get("areas", []), strict=False))
+    shown = data.sector_median is not None and data.sector_group >= MIN_BENCHMARK_GROUP
+    return Report(
+        organisation=data.organisation_name,
+        province=both(province.name) if province else same(data.province_code),
+        sector=both(sector.name) if sector else same(data.sector_code),
+        cycle=data.cycle,
+        status=both(lambda lang: name_of(ASSESSMENT_STATUSES, data.status, lang)),
+        rubric=f"{rubric.key} {rubric.version}",
+        assessed_on=date.fromisoformat(card["date"]).strftime("%d/%m/%Y"),
+        percent=card.get("percent"),
+        band_key=card["band"]["key"],
+        band=from_text(card["band"]["label"]),
+        areas=areas,
+        gaps=_gaps(data, {a.code: a for a in actions if a.legal}),
+        actions=actions,
+        comparison=_comparison(data),
+        benchmark=Benchmark(shown=shown, group=data.sector_group, median=data.sector_median if shown else None,
+                            ours=card.get("percent")),
+        appendix=_appendix(data),
+    )
+
+
+def sample_input(rubric: Rubric, seed: int = 1, quality: float = 0.35, *, organisation_name: str = "Công ty TNHH "
+                 "May Mặc Sông Hồng", answers: dict[str, Any] | None = None) -> ReportInput:
+    """A plausible submitted assessment with a previous cycle, adopted actions and a sector
+    median: a full plan, for tests and benchmarks/pdf.py."""
+    rng = random.Random(seed)
+    profile = random_profile(rubric, rng)
+    answers = answers if answers is not None else random_answers(rubric, quality, rng)
+    card = score(rubric, profile, answers, date(2026, 6, 30))
+    earlier = score(rubric, profile, random_answers(rubric, quality * 0.8, rng), date(2025, 6, 30))
+    plan = build_plan(rubric, card)
+    adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi, owner="Nguyễn Thị Lan",
+                                  due_date=date(2026, 9, 30), status=status)
+                    for a, status in zip(plan.actions, ("in_progress", "planned", "done"), strict=False))
+    return ReportInput(
+        organisation_name=organisation_name, province_code="hung-yen", sector_code="garment-textile", cycle=2026,
+        status="submitted", rubric=rubric, scorecard=scorecard_to_dict(card, rubric), plan=plan_to_dict(plan),
+        answers=answers, adopted=adopted, previous=PreviousCycle(cycle=2025, scorecard=scorecard_to_dict(
+            earlier, rubric), adopted=4, done=3), sector_median=57.5, sector_group=7)

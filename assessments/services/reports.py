@@ -1,0 +1,97 @@
+"""The PDF improvement plan of a submitted assessment: gather what it shows, render it once,
+and serve the stored copy for as long as nothing it shows has changed."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessments.models import Assessment, AssessmentStatus, Organisation, PlanDocument, PlanItem, PlanItemStatus
+from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
+from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
+from assessments.services.common import ServiceError
+from assessments.services.self_assessment import answer_values
+from rubrics.loader import Rubric
+
+SCORED_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
+
+
+def sector_median(db: Session, assessment: Assessment) -> tuple[float | None, int]:
+    """The anonymised median score of the organisation's sector in the same cycle, and how many
+    organisations it comes from. None below MIN_BENCHMARK_GROUP, so no one is re-identified."""
+    percents = db.scalars(
+        select(Assessment.percent).join(Organisation, Organisation.id == Assessment.organisation_id)
+        .where(Organisation.sector_code == assessment.organisation.sector_code, Assessment.cycle == assessment.cycle,
+               Assessment.status.in_(SCORED_STATUSES), Assessment.percent.is_not(None))).all()
+    if len(percents) < MIN_BENCHMARK_GROUP:
+        return None, len(percents)
+    return statistics.median(percents), len(percents)
+
+
+def _previous_cycle(db: Session, assessment: Assessment) -> PreviousCycle | None:
+    previous = db.scalar(select(Assessment).where(
+        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
+        Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1))
+    if previous is None or previous.result is None:
+        return None
+    adopted, done = db.execute(select(
+        func.count(PlanItem.id), func.count(PlanItem.id).filter(PlanItem.status == PlanItemStatus.DONE))
+        .where(PlanItem.assessment_id == previous.id)).one()
+    return PreviousCycle(cycle=previous.cycle, scorecard=previous.result["scorecard"], adopted=adopted, done=done)
+
+
+def report_input(db: Session, assessment: Assessment, rubric: Rubric) -> ReportInput:
+    if assessment.result is None:
+        raise ServiceError("not_submitted")
+    organisation = assessment.organisation
+    median, group = sector_median(db, assessment)
+    adopted = tuple(AdoptedAction(indicator=i.indicator_key, text=i.text, owner=i.owner, due_date=i.due_date,
+                                  status=i.status)
+                    for i in db.scalars(select(PlanItem).where(PlanItem.assessment_id == assessment.id)
+                                        .order_by(PlanItem.id)))
+    return ReportInput(
+        organisation_name=organisation.name, province_code=organisation.province_code,
+        sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
+        scorecard=assessment.result["scorecard"], plan=assessment.result["plan"],
+        answers=answer_values(db, assessment.id), adopted=adopted, previous=_previous_cycle(db, assessment),
+        sector_median=median, sector_group=group)
+
+
+def report_of(db: Session, assessment: Assessment, rubric: Rubric) -> Report:
+    return build_report(report_input(db, assessment, rubric))
+
+
+@dataclass(frozen=True)
+class PlanPdf:
+    content: bytes
+    pages: int
+    rendered_now: bool  # False: served from the stored copy
+
+
+def plan_pdf(db: Session, assessment: Assessment, rubric: Rubric, edition: str,
+             render: Callable[[Report, str], RenderedPdf] = render_pdf) -> PlanPdf:
+    """The plan as PDF in an edition (vi, en or both). Rendered only when what it shows
+    changed since the stored copy (a plan item edited, a new sector median...)."""
+    if edition not in EDITIONS:
+        raise ServiceError("unknown_edition", "edition")
+    data = report_input(db, assessment, rubric)
+    fingerprint = data.fingerprint()
+    stored = db.execute(select(PlanDocument.fingerprint, PlanDocument.content, PlanDocument.pages).where(
+        PlanDocument.assessment_id == assessment.id, PlanDocument.edition == edition)).one_or_none()
+    if stored is not None and stored.fingerprint == fingerprint:
+        return PlanPdf(content=stored.content, pages=stored.pages, rendered_now=False)
+    pdf = render(build_report(data), edition)
+    db.execute(delete(PlanDocument).where(PlanDocument.assessment_id == assessment.id,
+                                          PlanDocument.edition == edition))
+    db.add(PlanDocument(assessment_id=assessment.id, edition=edition, fingerprint=fingerprint, pages=pdf.pages,
+                        content=pdf.content))
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()  # another request stored the same edition meanwhile: theirs is as good
+    return PlanPdf(content=pdf.content, pages=pdf.pages, rendered_now=True)

@@ -1,0 +1,98 @@
+"""The PDF improvement plan on the web: download, stored copy, preview, editions, CLI."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessments.models import PlanDocument, PlanItem
+from assessments.simulate import best_answers
+from tests.app.test_assessment import RUBRIC, complete_and_submit
+from tests.conftest import World, reload, sign_in
+
+
+def text_of(content: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages))
+
+
+def submitted(dbs: Session, world: World) -> str:
+    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law", "childcare.support": "occasional"}
+    complete_and_submit(dbs, world, answers)
+    return f"/assessments/{world.assessment_a.id}"
+
+
+def test_download_is_rendered_once_and_then_served_from_the_stored_copy(client: FlaskClient, world: World,
+                                                                       dbs: Session) -> None:
+    base = submitted(dbs, world)
+    sign_in(client, world.users["hr_a"])
+    first = client.get(f"{base}/plan.pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    assert first.headers["Content-Disposition"].startswith("attachment;")
+    assert first.headers["X-Plan-Rendered"] == "1"
+    text = text_of(first.data)
+    assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in text
+    assert world.org_a.name in text and "Bộ luật Lao động 2019" in text and "Dưới mức tối thiểu theo luật" in text
+    again = client.get(f"{base}/plan.pdf")
+    assert again.headers["X-Plan-Rendered"] == "0" and again.data == first.data
+    assert dbs.scalar(select(func.count(PlanDocument.id))) == 1
+
+    # The HR team edits an adopted action: the next download shows it.
+    client.post(f"{base}/plan", data={"indicator": "childcare.support"})
+    item = dbs.scalar(select(PlanItem).where(PlanItem.assessment_id == world.assessment_a.id,
+                                             PlanItem.indicator_key == "childcare.support"))
+    client.post(f"{base}/plan/{item.id}", data={"text": "Trợ cấp gửi trẻ 300.000 đồng mỗi tháng", "owner": "Chị Hòa",
+                                               "due_date": "2027-03-31", "status": "in_progress"})
+    assert reload(dbs, item).owner == "Chị Hòa"
+    changed = client.get(f"{base}/plan.pdf")
+    assert changed.headers["X-Plan-Rendered"] == "1"
+    assert "Trợ cấp gửi trẻ 300.000 đồng mỗi tháng" in text_of(changed.data) and "Chị Hòa" in text_of(changed.data)
+    assert dbs.scalar(select(func.count(PlanDocument.id))) == 1  # replaced, not piled up
+
+
+def test_editions_and_reviewers(client: FlaskClient, world: World, dbs: Session) -> None:
+    base = submitted(dbs, world)
+    sign_in(client, world.users["reviewer"])
+    english = client.get(f"{base}/plan.pdf?edition=en")
+    assert english.status_code == 200 and "Family-friendly workplace improvement plan" in text_of(english.data)
+    assert client.get(f"{base}/plan.pdf?edition=fr").status_code == 404
+    preview = client.get(f"{base}/plan/preview?edition=both")
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Kế hoạch cải thiện" in page and "Improvement plan" in page
+    assert 'href="/assessments/report-assets/report.css"' in page
+    css = client.get("/assessments/report-assets/report.css")
+    assert css.status_code == 200 and "@font-face" in css.get_data(as_text=True)
+    assert client.get("/assessments/report-assets/../render.py").status_code == 404
+
+
+def test_a_draft_has_no_plan_yet(client: FlaskClient, world: World) -> None:
+    sign_in(client, world.users["hr_a"])
+    response = client.get(f"/assessments/{world.assessment_a.id}/plan.pdf")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/review")
+
+
+def test_results_page_offers_the_pdf(client: FlaskClient, world: World, dbs: Session) -> None:
+    base = submitted(dbs, world)
+    sign_in(client, world.users["hr_a"])
+    page = client.get(f"{base}/results").get_data(as_text=True)
+    for edition in ("vi", "en", "both"):
+        assert f'{base}/plan.pdf?edition={edition}"' in page
+    assert "Song ngữ" in page and f"{base}/plan/preview" in page
+
+
+def test_cli_renders_the_plan(app: Flask, world: World, dbs: Session, tmp_path) -> None:
+    submitted(dbs, world)
+    out = tmp_path / "plan.pdf"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["plans", "render", str(world.assessment_a.id), "--lang", "en", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "rendered" in result.output and out.read_bytes().startswith(b"%PDF")
+    again = runner.invoke(args=["plans", "render", str(world.assessment_a.id), "--lang", "en", "--out", str(out)])
+    assert "stored copy" in again.output
+    draft = runner.invoke(args=["plans", "render", "999999", "--out", str(out)])
+    assert draft.exit_code != 0 and "No assessment 999999" in draft.output

@@ -1,0 +1,210 @@
+"""The PDF improvement plan without Flask or a database: content, escaping, fonts, fetching, PDF."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image
+from pypdf import PdfReader
+
+from assessments.report.data import build_report, sample_input
+from assessments.report.render import ASSETS, EDITIONS, asset_path, assets_only_fetcher, render_html, render_pdf
+from rubrics.loader import default_registry
+
+RUBRIC = default_registry().latest("crbp-vn")
+HOSTILE = '<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/hostname"> Xưởng "A" & B'
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages))
+
+
+@pytest.fixture(scope="module")
+def data():
+    return sample_input(RUBRIC)
+
+
+@pytest.fixture(scope="module")
+def pdf_vi(data):
+    return render_pdf(build_report(data), "vi")
+
+
+def test_the_report_holds_what_the_director_needs(data) -> None:
+    report = build_report(data)
+    assert report.organisation == "Công ty TNHH May Mặc Sông Hồng"
+    assert report.province["vi"] == "Hưng Yên" and report.sector["en"] == "Garment and textile"
+    assert report.percent == data.scorecard["percent"] and report.band_key == data.scorecard["band"]["key"]
+    assert [g.code for g in report.gaps] == [g["code"] for g in data.scorecard["legal_gaps"]]
+    assert report.gaps, "a low-quality sample has legal gaps"
+    assert all(g.action is not None for g in report.gaps), "every legal gap names the action that closes it"
+    assert [a.priority for a in report.actions] == list(range(1, len(report.actions) + 1))
+    assert report.top_actions == report.actions[:3]
+    adopted = [a for a in report.actions if a.adopted]
+    assert len(adopted) == 3 and adopted[0].adopted.owner == "Nguyễn Thị Lan"
+    assert adopted[0].adopted.due_date == "30/09/2026" and adopted[0].adopted.status["vi"] == "Đang thực hiện"
+    asked = sum(1 for area in report.appendix for _row in area.rows)
+    assert asked >= len([r for r in data.scorecard["indicators"] if r["status"] != "hidden"])
+
+
+def test_comparison_lists_what_moved_both_ways(data) -> None:
+    previous = data.previous
+    before = {r["key"]: r["level"] for r in previous.scorecard["indicators"] if r["status"] == "scored"}
+    after = {r["key"]: r["level"] for r in data.scorecard["indicators"] if r["status"] == "scored"}
+    report = build_report(data)
+    up = {RUBRIC.indicator(k).code for k in after if k in before and after[k] > before[k]}
+    down = {RUBRIC.indicator(k).code for k in after if k in before and after[k] < before[k]}
+    assert {m.code for m in report.comparison.improved} == up and up
+    assert {m.code for m in report.comparison.slipped} == down
+    assert report.comparison.plan_done == 3 and report.comparison.plan_total == 4
+    assert build_report(replace(data, previous=None)).comparison is None
+
+
+def test_the_sector_median_is_shown_only_from_five_organisations(data) -> None:
+    assert build_report(data).benchmark.median == 57.5
+    hidden = build_report(replace(data, sector_median=55.0, sector_group=4)).benchmark
+    assert not hidden.shown and hidden.median is None
+    html = render_html(build_report(replace(data, sector_median=55.0, sector_group=4)), "vi", "")
+    assert "ít nhất 5 doanh nghiệp" in html and "55 %" not in html
+
+
+def test_the_fingerprint_changes_with_anything_shown_and_only_then(data) -> None:
+    assert data.fingerprint() == sample_input(RUBRIC).fingerprint()
+    edited = replace(data, adopted=(replace(data.adopted[0], status="done"), *data.adopted[1:]))
+    assert edited.fingerprint() != data.fingerprint()
+    assert replace(data, sector_group=8).fingerprint() != data.fingerprint()
+    assert replace(data, organisation_name="Khác").fingerprint() != data.fingerprint()
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_every_character_has_a_glyph_in_the_bundled_font(data, edition: str) -> None:
+    """No text may fall back to a host font or a missing-glyph box."""
+    import html as html_lib
+
+    covered = TTFont(str(ASSETS / "fonts/NotoSans-Regular.ttf")).getBestCmap()
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", render_html(build_report(data), edition, "")))
+    assert {c for c in text if not c.isspace() and ord(c) not in covered} == set()
+    assert (ASSETS / "fonts/OFL.txt").read_text().count("SIL Open Font License") >= 1
+
+
+def test_names_and_answers_are_printed_as_text(data) -> None:
+    hostile = replace(data, organisation_name=HOSTILE,
+                      answers=data.answers | {"workplace.parenting_programmes": "<script>alert(1)</script>"})
+    html = render_html(build_report(hostile), "vi", "")
+    assert "<img src=" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize(("url", "allowed"), [
+    ((ASSETS / "report.css").as_uri(), True),
+    ((ASSETS / "fonts/NotoSans-Regular.ttf").as_uri(), True),
+    ("file:///etc/passwd", False),
+    ((ASSETS / "..").as_uri() + "/render.py", False),
+    ((ASSETS / "fonts/../../render.py").as_uri(), False),
+    ("file://evil.example/" + str(ASSETS / "report.css"), False),
+    ("http://127.0.0.1:9/report.css", False),
+    ("data:text/css,body{}", False),
+    ((ASSETS / "missing.css").as_uri(), False),
+])
+def test_only_the_reports_own_assets_can_be_fetched(url: str, allowed: bool) -> None:
+    assert (asset_path(url) is not None) is allowed
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+        _Counter.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_hostile_markup_fetches_nothing_even_if_it_reached_the_html(tmp_path: Path, data) -> None:
+    """Defence in depth: the fetcher refuses local files and the network even for raw HTML."""
+    from weasyprint import HTML
+
+    marker = tmp_path / "secret.txt"
+    marker.write_text("MARKER-7f3a9c")
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        raw = (f'<html><head><style>@import url(http://127.0.0.1:{port}/import.css);</style>'
+               f'<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css"></head><body>'
+               f'<p>Công ty</p><img src="http://127.0.0.1:{port}/img.png"><img src="{marker.as_uri()}">'
+               f'<link rel="attachment" href="{marker.as_uri()}"><a rel="attachment" href="{marker.as_uri()}">x</a>'
+               f'<div style="background: url(http://127.0.0.1:{port}/bg.png)">x</div></body></html>')
+        content = HTML(string=raw, base_url=ASSETS.as_uri() + "/", url_fetcher=assets_only_fetcher()).write_pdf(
+            uncompressed_pdf=True)
+        # And the escaped route the real report takes, with the same server waiting.
+        hostile = replace(data, organisation_name=f'<img src="http://127.0.0.1:{port}/org.png"> {HOSTILE}')
+        report_pdf = render_pdf(build_report(hostile), "en").content
+    finally:
+        server.shutdown()
+    assert _Counter.hits == []
+    assert b"MARKER-7f3a9c" not in content
+    assert f'<img src="http://127.0.0.1:{port}/org.png">' in pdf_text(report_pdf)
+
+
+def test_the_pdf_reads_in_vietnamese_with_the_law_and_the_actions(pdf_vi, data) -> None:
+    text = pdf_text(pdf_vi.content)
+    assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in text
+    assert "Công ty TNHH May Mặc Sông Hồng" in text and "Hưng Yên" in text and "Dệt may" in text
+    assert "Mục lục" in text and "Phụ lục: toàn bộ câu trả lời" in text
+    first_gap = data.scorecard["legal_gaps"][0]
+    ref = first_gap["references"][0]
+    assert f"{ref['instrument']['vi']}, Điều {ref['article']}" in text
+    first_action = data.plan["actions"][0]["text"]["vi"]
+    assert first_action[:40] in text
+    assert pdf_vi.pages >= 5 and f"1 / {pdf_vi.pages}" in text
+
+
+def test_the_pdf_embeds_only_the_bundled_font(tmp_path: Path, pdf_vi) -> None:
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf_vi.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names and all("Report-Sans" in name for name in names), fonts
+
+
+def test_page_one_is_not_blank(tmp_path: Path, pdf_vi) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf_vi.content)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+                   check=True)
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    dark = sum(image.histogram()[:160])
+    assert dark > 0.01 * image.width * image.height  # text, the score box and the table are there
+
+
+def test_english_and_bilingual_editions(data) -> None:
+    report = build_report(data)
+    english = pdf_text(render_pdf(report, "en").content)
+    assert "Family-friendly workplace improvement plan" in english and "Kế hoạch" not in english
+    both = render_html(report, "both", "")
+    assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in both
+    assert "Family-friendly workplace improvement plan" in both and 'class="bi' in both
+
+
+def test_a_plan_with_nothing_to_do(data) -> None:
+    from assessments.simulate import best_answers
+
+    top = sample_input(RUBRIC, answers=best_answers(RUBRIC))
+    html = render_html(build_report(replace(top, adopted=(), previous=None)), "vi", "")
+    assert "Không cần hành động thêm" in html and "Đây là kỳ đánh giá đầu tiên" in html
