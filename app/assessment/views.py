@@ -492,7 +492,8 @@ def plan_preview(assessment_id: int) -> Any:
     if assessment.result is None:
         return redirect(url_for("assessment.review", assessment_id=assessment.id))
     report = report_of(db.session, assessment, rubric_of(assessment))
-    return render_html(report, edition, url_for("assessment.report_asset", filename=""))
+    return render_html(report, edition, url_for("assessment.report_asset", filename=""),
+                       icon_url=url_for("static", filename="favicon.svg"))
 
 
 @bp.route("/report-assets/<path:filename>")

@@ -12,7 +12,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -110,9 +110,11 @@ class ReportInput:
     def fingerprint(self) -> str:
         """A hash of everything the report shows. Two inputs with the same fingerprint give the
         same document, so a stored PDF with it can be served instead of rendering again."""
-        content = {k: v for k, v in asdict(self).items() if k != "rubric"}
+        # Not asdict(self): it would deep-copy the whole rubric, which the hash stands for.
+        content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rubric"}
         content |= {"rubric": self.rubric.content_hash, "code": report_code_hash()}
-        raw = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        raw = json.dumps(content, sort_keys=True, ensure_ascii=False,
+                         default=lambda value: asdict(value) if is_dataclass(value) else str(value))
         return hashlib.sha256(raw.encode()).hexdigest()
 
 

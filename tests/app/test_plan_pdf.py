@@ -65,8 +65,9 @@ def test_editions_and_reviewers(client: FlaskClient, world: World, dbs: Session)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Kế hoạch cải thiện" in page and "Improvement plan" in page
     assert 'href="/assessments/report-assets/report.css"' in page
-    css = client.get("/assessments/report-assets/report.css")
-    assert css.status_code == 200 and "@font-face" in css.get_data(as_text=True)
+    fonts = client.get("/assessments/report-assets/fonts.css")
+    assert fonts.status_code == 200 and "@font-face" in fonts.get_data(as_text=True)
+    assert client.get("/assessments/report-assets/fonts/NotoSans-Regular.ttf").status_code == 200
     assert client.get("/assessments/report-assets/../render.py").status_code == 404
 
 

@@ -9,6 +9,7 @@ import subprocess
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -120,9 +121,9 @@ def test_only_the_reports_own_assets_can_be_fetched(url: str, allowed: bool) -> 
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+    def do_GET(self) -> None:
         _Counter.hits.append(self.path)
         self.send_response(200)
         self.end_headers()

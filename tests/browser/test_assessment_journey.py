@@ -133,4 +133,14 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
     screenshot(page, "results")
     page.locator("#plan").get_by_role("button", name="Thêm vào kế hoạch của chúng tôi").first.click()
     expect(page.get_by_text("Đã thêm hành động vào kế hoạch của bạn.")).to_be_visible()
+
+    # The PDF plan: downloaded as a file, and previewed as the same HTML.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải PDF · Tiếng Việt").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith("-vi.pdf")
+    page.get_by_role("link", name="Xem trước trên trình duyệt").click()
+    expect(page.get_by_role("heading", name="Kế hoạch cải thiện nơi làm việc thân thiện với gia đình")).to_be_visible()
+    expect(page.locator("figure.chart svg")).to_be_visible()
+    screenshot(page, "plan-preview")
     assert problems == [], problems

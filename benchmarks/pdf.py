@@ -1,0 +1,137 @@
+"""How long the PDF improvement plan takes to render, against WeasyPrint's own floor.
+
+    .venv/bin/python benchmarks/pdf.py [--runs 5]
+
+Prints, in one run:
+- the median time to render a full plan (a low-scoring sample with legal gaps, a 20-action
+  plan, a previous cycle, the sector median and every answer): cold (the first render in a fresh
+  process, import excluded) and warm (the same process again), and its page count;
+- the median time WeasyPrint takes for a plain HTML document with the same number of pages
+  (paragraphs of Vietnamese text in the same font, size and margins), and the ratio;
+- the median time of a cached download through the web app (the stored copy, signed in).
+Targets (issue 5): ratio at most 1.5, cached download under 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assessments.report.data import build_report, sample_input  # noqa: E402
+from assessments.report.render import ASSETS, render_pdf  # noqa: E402
+from rubrics.loader import default_registry  # noqa: E402
+
+PARAGRAPH = ("Người lao động nữ được nghỉ thai sản sáu tháng và hưởng chế độ bảo hiểm xã hội theo quy định "
+             "của pháp luật; doanh nghiệp hỗ trợ phòng vắt sữa, giờ nghỉ cho con bú và chi phí gửi trẻ. ") * 3
+PLAIN_CSS = """@font-face { font-family: "Report Sans"; src: url(fonts/NotoSans-Regular.ttf); }
+@page { size: A4; margin: 22mm 16mm 20mm 16mm; }
+html { font-family: "Report Sans"; font-size: 10pt; line-height: 1.4; }"""
+COLD = """
+import sys, time
+sys.path.insert(0, {root!r})
+import weasyprint  # noqa: F401 (import is not part of the render)
+from assessments.report.data import build_report, sample_input
+from assessments.report.render import render_pdf
+from rubrics.loader import default_registry
+report = build_report(sample_input(default_registry().latest("crbp-vn")))
+start = time.perf_counter()
+render_pdf(report, "vi")
+print(time.perf_counter() - start)
+"""
+
+
+def median_seconds(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def plain_document(paragraphs: int) -> str:
+    return (f"<html><head><style>{PLAIN_CSS}</style></head><body>"
+            + f"<p>{PARAGRAPH}</p>" * paragraphs + "</body></html>")
+
+
+def plain_with_pages(pages: int):
+    """The plain document with exactly `pages` pages, and a function rendering it to PDF."""
+    from weasyprint import HTML
+
+    from assessments.report.render import assets_only_fetcher
+
+    def render(html: str):
+        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=assets_only_fetcher()).render()
+        return document, document.write_pdf
+
+    paragraphs = 8 * pages
+    while True:
+        document, _write = render(plain_document(paragraphs))
+        if len(document.pages) == pages:
+            break
+        paragraphs += 1 if len(document.pages) < pages else -1
+    html = plain_document(paragraphs)
+    return lambda: render(html)[1]()
+
+
+def cached_download_ms(runs: int) -> float:
+    """Median time of a download served from the stored copy, through Flask, on SQLite."""
+    import re
+
+    workdir = Path(tempfile.mkdtemp(prefix="ffw-pdf-"))
+    os.environ.update({"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir)})
+    env = {**os.environ, "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT)}
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([sys.executable, "-m", "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    from app import create_app
+
+    app = create_app()
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/auth/login").get_data(as_text=True))[1]
+    client.post("/auth/login", data={"csrf_token": token, "email": "hr@demo.vn", "password": "demo-hr-2026"})
+    url = "/assessments/1/plan.pdf?edition=vi"  # the demo HR company's submitted 2025 assessment
+    assert client.get(url).headers["X-Plan-Rendered"] == "1"
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.headers["X-Plan-Rendered"] == "0" and response.status_code == 200
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    cold = statistics.median(
+        float(subprocess.run([sys.executable, "-c", COLD.format(root=str(ROOT))], capture_output=True, text=True,
+                             check=True).stdout) for _ in range(3))
+    report = build_report(sample_input(default_registry().latest("crbp-vn")))
+    pdf = render_pdf(report, "vi")
+    warm = median_seconds(lambda: render_pdf(report, "vi"), args.runs)
+    plain = plain_with_pages(pdf.pages)
+    plain()
+    floor = median_seconds(plain, args.runs)
+    cached = cached_download_ms(50)
+
+    print(f"full plan (vi): {pdf.pages} pages, {len(pdf.content) // 1024} KB")
+    print(f"  cold render (first in a process): {cold * 1000:8.0f} ms")
+    print(f"  warm render:                      {warm * 1000:8.0f} ms")
+    print(f"plain HTML, {pdf.pages} pages:              {floor * 1000:8.0f} ms")
+    print(f"ratio warm plan / plain:            {warm / floor:8.2f}   (target <= 1.5)")
+    print(f"cached download (stored copy):      {cached:8.1f} ms (target < 20 ms)")
+
+
+if __name__ == "__main__":
+    main()
