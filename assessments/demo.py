@@ -89,9 +89,11 @@ def load_demo_data(db: Session, today: date) -> bool:
     return True
 
 
-# (organisation index, cycles back from this year, quality 0-1): a spread of bands.
+# (organisation index, cycles back from this year, quality 0-1): a spread of bands, and earlier
+# cycles for a few organisations so plans and trends have a previous cycle to compare with.
 DEMO_ASSESSMENTS = ((0, 1, 0.45), (6, 1, 0.7), (7, 1, 0.3), (8, 1, 0.85), (9, 1, 0.55),
-                    (1, 0, 0.8), (2, 0, 0.35), (3, 0, 0.6), (4, 0, 0.15), (5, 0, 0.9))
+                    (1, 0, 0.8), (2, 0, 0.35), (3, 0, 0.6), (4, 0, 0.15), (5, 0, 0.9),
+                    (0, 2, 0.3), (1, 1, 0.6), (2, 1, 0.25), (3, 1, 0.5))
 
 
 def _load_demo_assessments(db: Session, organisations: list[Organisation], today: date) -> None:
@@ -106,7 +108,8 @@ def _load_demo_assessments(db: Session, organisations: list[Organisation], today
         submit(db, ctx, assessment, rubric, today - timedelta(days=365 * cycles_back))
     # The demo HR company: last year's plan is under way (one action overdue), and this year's
     # assessment is a draft, copied forward and half answered.
-    last_year = db.scalar(select(Assessment).where(Assessment.organisation_id == organisations[0].id))
+    last_year = db.scalar(select(Assessment).where(Assessment.organisation_id == organisations[0].id,
+                                                   Assessment.cycle == today.year - 1))
     actions = last_year.result["plan"]["actions"] if last_year and last_year.result else []
     for number, action in enumerate(actions[:3]):
         item = adopt_action(db, ctx, last_year, action["indicator"], "vi")

@@ -7,6 +7,7 @@ organisation name or an answer contains, it is printed as text and fetches nothi
 
 from __future__ import annotations
 
+import atexit
 import logging
 import mimetypes
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ def _fonts() -> tuple[Any, Any]:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
+    # Let its temporary font folder go while the interpreter still works (not at teardown).
+    atexit.register(_fonts.cache_clear)
     stylesheet = CSS(filename=str(ASSETS / "fonts.css"), url_fetcher=assets_only_fetcher(), font_config=font_config)
     return stylesheet, font_config
 
