@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import access, http
 from app.extensions import babel, csrf, db, login_manager, migrate
-from app.i18n import select_locale
+from app.i18n import install_fast_template_gettext, select_locale
 from app.routing import IdConverter
 from assessments.db import configure_sqlite
 from assessments.models import User
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_fast_template_gettext(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

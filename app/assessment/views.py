@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from assessments.report.render import ASSETS, EDITIONS, render_html
 from assessments.report.words import answer_text
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
+from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reports import plan_pdf, report_of, sector_median
 from assessments.services.self_assessment import (
@@ -48,7 +50,6 @@ from assessments.services.self_assessment import (
     adopt_action,
     answer_values,
     answers_of,
-    area_version,
     current_card,
     delete_evidence,
     progress,
@@ -63,7 +64,7 @@ from rubrics.loader import Rubric, default_registry
 READERS = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
 
 
-def rubric_of(assessment: Assessment) -> Rubric:
+def rubric_of(assessment: Assessment | AssessmentSnapshot) -> Rubric:
     """Always the exact rubric file the assessment was started on."""
     return default_registry().get(assessment.rubric_key, assessment.rubric_version, assessment.rubric_hash)
 
@@ -146,9 +147,13 @@ def start() -> Response:
 # --- Profile and areas -------------------------------------------------------------------------
 
 
-def _navigation(assessment: Assessment, rubric: Rubric) -> dict[str, Any]:
+def _navigation(assessment: Assessment | AssessmentSnapshot, rubric: Rubric,
+                values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Progress per area and overall. `values`: the saved answers, when the caller has them."""
+    if values is None:
+        values = answer_values(db.session, assessment.id)
     try:
-        card = current_card(assessment, rubric, today_in_viet_nam(), answer_values(db.session, assessment.id))
+        card = current_card(assessment, rubric, today_in_viet_nam(), values)
     except ServiceError:
         return {"progress": None, "card": None, "results": {}}
     return {"progress": progress(card), "card": card, "results": {r.key: r for r in card.indicators}}
@@ -187,7 +192,8 @@ def profile(assessment_id: int) -> Any:
 @bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
 @roles_required(*READERS)
 def area(assessment_id: int, area_key: str) -> Any:
-    assessment = get_visible_assessment_or_404(assessment_id)
+    page = _visible_area_page_or_404(assessment_id, area_key)
+    assessment = page.assessment
     rubric = rubric_of(assessment)
     try:
         area = rubric.area(area_key)
@@ -195,64 +201,71 @@ def area(assessment_id: int, area_key: str) -> Any:
         abort(404)
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
-    values = answer_values(db.session, assessment.id)
-    errors: dict[str, str] = {}
-    status = 200
-    version = area_version(db.session, assessment, area_key)
+    if request.method == "POST":
+        return _save_area(assessment_id, rubric, area, page)
+    values = dict(page.answers)  # what the page shows: saved answers, plus a pre-fill or what was typed
+    prefilled = _prefill_parenting_education(assessment, area, values)
     # Only touch the session when there is something in it: a change re-signs the cookie.
-    prefilled = _prefill_parenting_education(assessment, area, values) if request.method == "GET" else 0
     pending = session.pop("pending_form", None) if "pending_form" in session else None
-    if pending and pending.get("path") == request.path and request.method == "GET":
+    if pending and pending.get("path") == request.path:
         # Typed before the sign-in ran out: shown again, not yet saved.
         values |= _values_from_pairs(rubric, area_key, pending.get("data", []))
         flash(_("Your answers were kept while you signed in again. Check them and press Save."), "info")
-    if request.method == "POST":
-        assessment = get_own_assessment_or_404(assessment_id)
-        form = area_form_class(rubric, area_key)()
-        submitted = _values_from_pairs(rubric, area_key, list(request.form.items(multi=True)))
-        if not form.validate_on_submit():
-            errors = {key: " ".join(str(e) for e in form[field_name(key)].errors)
-                      for key in (i.key for i in area.indicators) if form[field_name(key)].errors}
-        else:
-            answers = answers_from(form, rubric, area_key)
-            errors = {k.removeprefix("answers."): message_for(v) for k, v in
-                      validate_answers(rubric, {k: v for k, v in answers.items() if v is not None}).items()}
-        expected = request.form.get("version", "")
-        if not errors:
-            try:
-                new_version = save_area(db.session, service_context(), assessment, rubric, area_key, answers,
-                                        int(expected) if expected.isdigit() else -1)
-            except ServiceError as error:
-                db.session.rollback()
-                if error.code != "edited_by_someone_else":
-                    errors = {error.field or "": message_for(error.code)}
-                else:
-                    # Someone saved this area meanwhile: show what they saved, and what this
-                    # person typed next to it; nothing is overwritten.
-                    db.session.expire_all()
-                    assessment = get_own_assessment_or_404(assessment_id)
-                    flash(message_for(error.code), "error")
-                    saved = answers_of(assessment)
-                    mine = {k: v for k, v in submitted.items() if v != saved.get(k)}
-                    return _render_area(assessment, rubric, area, saved, {}, area_version(
-                        db.session, assessment, area_key), mine=mine), 409
+    return _render_area(page, rubric, area, values, {}, prefilled=prefilled)
+
+
+def _visible_area_page_or_404(assessment_id: int, area_key: str) -> AreaPage:
+    page = area_page(db.session, assessment_id, area_key)
+    if page is None or (current_user.role == Role.HR
+                        and page.assessment.organisation_id != current_user.organisation_id):
+        abort(404)
+    return page
+
+
+def _save_area(assessment_id: int, rubric: Rubric, area: Any, page: AreaPage) -> Any:
+    assessment = get_own_assessment_or_404(assessment_id)
+    form = area_form_class(rubric, area.key)()
+    submitted = _values_from_pairs(rubric, area.key, list(request.form.items(multi=True)))
+    errors: dict[str, str] = {}
+    if not form.validate_on_submit():
+        errors = {key: " ".join(str(e) for e in form[field_name(key)].errors)
+                  for key in (i.key for i in area.indicators) if form[field_name(key)].errors}
+    else:
+        answers = answers_from(form, rubric, area.key)
+        errors = {k.removeprefix("answers."): message_for(v) for k, v in
+                  validate_answers(rubric, {k: v for k, v in answers.items() if v is not None}).items()}
+    expected = request.form.get("version", "")
+    if not errors:
+        try:
+            new_version = save_area(db.session, service_context(), assessment, rubric, area.key, answers,
+                                    int(expected) if expected.isdigit() else -1)
+        except ServiceError as error:
+            db.session.rollback()
+            if error.code != "edited_by_someone_else":
+                errors = {error.field or "": message_for(error.code)}
             else:
-                target = request.form.get("go", "")
-                flash(_("Saved."), "success")
-                response = redirect(_next_url(assessment, rubric, area_key, target))
-                # For scripts that save repeatedly (and the benchmark): the version to send next.
-                response.headers["X-Area-Version"] = str(new_version)
-                return response
-        values = {k: v for k, v in values.items() if k not in submitted} | submitted
-        status = 422
-    return _render_area(assessment, rubric, area, values, errors, version, prefilled=prefilled), status
+                # Someone saved this area meanwhile: show what they saved, and what this
+                # person typed next to it; nothing is overwritten.
+                flash(message_for(error.code), "error")
+                page = _visible_area_page_or_404(assessment_id, area.key)
+                mine = {k: v for k, v in submitted.items() if v != page.answers.get(k)}
+                return _render_area(page, rubric, area, dict(page.answers), {}, mine=mine), 409
+        else:
+            target = request.form.get("go", "")
+            flash(_("Saved."), "success")
+            response = redirect(_next_url(assessment, rubric, area.key, target))
+            # For scripts that save repeatedly (and the benchmark): the version to send next.
+            response.headers["X-Area-Version"] = str(new_version)
+            return response
+    values = {k: v for k, v in page.answers.items() if k not in submitted} | submitted
+    return _render_area(page, rubric, area, values, errors), 422
 
 
 PARENTING_EDUCATION = "workplace.parenting_education"
 PARENTING_PROGRAMMES = "workplace.parenting_programmes"
 
 
-def _prefill_parenting_education(assessment: Assessment, area: Any, values: dict[str, Any]) -> int:
+def _prefill_parenting_education(assessment: AssessmentSnapshot, area: Any, values: dict[str, Any]) -> int:
     """Parenting sessions UNICEF recorded at this workplace in the last 12 months pre-fill D12
     when it has no answer yet: shown, not saved, until the HR officer checks it and saves.
     Returns the number of sessions used (0: nothing pre-filled)."""
@@ -272,27 +285,29 @@ def _prefill_parenting_education(assessment: Assessment, area: Any, values: dict
     return sum(r.sessions for r in rows)
 
 
-def _render_area(assessment: Assessment, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
-                 version: int, mine: dict[str, Any] | None = None, prefilled: int = 0) -> str:
-    lang = current_language()
-    navigation = _navigation(assessment, rubric)
-    evidence = _evidence(assessment)
+def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
+                 mine: dict[str, Any] | None = None, prefilled: int = 0) -> str:
+    """The area page. `values`: what the questions show; progress counts the saved answers."""
+    assessment, lang = page.assessment, current_language()
+    navigation = _navigation(assessment, rubric, page.answers)
     editing = assessment.editable and current_user.role == Role.HR
     links = {key: [EvidenceLink(f.original_name, round(f.size / 1024), url_for(
         "assessment.evidence_download", assessment_id=assessment.id, evidence_id=f.id), f"delete-{f.id}")
-        for f in files] for key, files in evidence.items()}
+        for f in files] for key, files in page.evidence.items()}
     hidden = {key for key, r in navigation["results"].items()
               if r.status == "not_applicable" and rubric.indicator(key).applies_when is not None}
     shown_mine = {key: answer_text(rubric.indicator(key), value, lang) for key, value in (mine or {}).items()}
     questions_html = render_questions(
-        rubric, area.key, lang, today_in_viet_nam(), page_labels(), values=values, errors=errors,
+        rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine)
     return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, errors=errors,
-                           version=version, theirs=mine is not None, evidence=evidence, questions_html=questions_html,
-                           prefilled=prefilled, **navigation)
+                           version=page.version, theirs=mine is not None, evidence=page.evidence,
+                           questions_html=questions_html, prefilled=prefilled, **navigation)
 
 
-def page_labels() -> Labels:
+@cache
+def page_labels(lang: str) -> Labels:
+    """Translated once per language: the words are the same on every area page."""
     return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),
                   evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
                   upload=_("Upload"), not_applicable=_("Not applicable"))
