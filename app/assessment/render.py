@@ -175,3 +175,77 @@ def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels
         html.append("</section>")
         parts.append("".join(html))
     return Markup("".join(parts))
+
+
+def render_evidence_forms(rubric: Rubric, area_key: str, upload_url: str, csrf_token: str,
+                          delete_urls: Mapping[int, str]) -> Markup:
+    """The hidden upload form of each question and the delete form of each file. They sit
+    outside the answers' form (forms cannot nest); the buttons point at them with form="...".
+    `delete_urls`: the delete URL of each file, by evidence id."""
+    token = escape(csrf_token)
+    forms = [f'<form id="upload-{field_name(ind.key)}" method="post" enctype="multipart/form-data" '
+             f'action="{escape(upload_url)}" hidden><input type="hidden" name="csrf_token" value="{token}">'
+             f'<input type="hidden" name="indicator" value="{escape(ind.key)}"></form>'
+             for ind in rubric.area(area_key).indicators]
+    forms += [f'<form id="delete-{evidence_id}" method="post" action="{escape(url)}" hidden>'
+              f'<input type="hidden" name="csrf_token" value="{token}"></form>'
+              for evidence_id, url in delete_urls.items()]
+    return Markup("".join(forms))
+
+
+@dataclass(frozen=True)
+class JourneyLabels:
+    """The words of the journey's header and steps, already translated."""
+
+    cycle: str  # "Cycle %(year)s"
+    overall: str
+    answered: str  # "%(answered)d of %(required)d questions answered"
+    steps: str
+    profile: str
+    review: str
+
+
+@cache
+def _area_titles(rubric: Rubric, lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((str(escape(a.key)), str(escape(f"{a.code}. {a.title.get(lang)}"))) for a in rubric.areas)
+
+
+def render_journey_header(organisation_name: str, cycle: int, status_name: str, labels: JourneyLabels,
+                          progress: Mapping[str, Any] | None) -> Markup:
+    """Whose assessment, which cycle and status, and the overall progress."""
+    html = [f'<div class="assessment-head"><p class="muted">{escape(organisation_name)} · '
+            f'{escape(labels.cycle % {"year": cycle})} · {escape(status_name)}</p>']
+    if progress:
+        overall = progress[""]
+        html.append(f'<progress class="progress" max="100" value="{overall.percent}" '
+                    f'aria-label="{escape(labels.overall)}">{overall.percent} %</progress><p class="muted">'
+                    f'{escape(labels.answered % {"answered": overall.answered, "required": overall.required})}</p>')
+    html.append("</div>")
+    return Markup("".join(html))
+
+
+def render_steps(rubric: Rubric, lang: str, labels: JourneyLabels, *, active: str, as_buttons: bool,
+                 progress: Mapping[str, Any] | None, profile_url: str, review_url: str,
+                 area_url: Callable[[str], str]) -> Markup:
+    """The steps: profile, each area with its progress, review. Inside the area form they are
+    submit buttons, so moving on saves first; elsewhere they are links."""
+    def current(key: str) -> str:
+        return ' aria-current="step"' if key == active else ""
+
+    html = [f'<nav class="steps" aria-label="{escape(labels.steps)}">'
+            f'<a href="{escape(profile_url)}"{current("profile")}>{escape(labels.profile)}</a>']
+    for key, title in _area_titles(rubric, lang):
+        done = progress.get(key) if progress else None
+        badge = f' <span class="step-progress">{done.percent}%</span>' if done else ""
+        if as_buttons:
+            html.append(f'<button type="submit" name="go" value="{key}" class="step"{current(key)}>{title}{badge}'
+                        f'</button>')
+        else:
+            html.append(f'<a href="{escape(area_url(key))}"{current(key)}>{title}{badge}</a>')
+    if as_buttons:
+        html.append(f'<button type="submit" name="go" value="review" class="step"{current("review")}>'
+                    f'{escape(labels.review)}</button>')
+    else:
+        html.append(f'<a href="{escape(review_url)}"{current("review")}>{escape(labels.review)}</a>')
+    html.append("</nav>")
+    return Markup("".join(html))

@@ -22,6 +22,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -30,7 +32,15 @@ from app.access import public, roles_required
 from app.assessment import bp
 from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
 from app.assessment.questions import answers_from, area_form_class, field_name
-from app.assessment.render import EvidenceLink, Labels, render_questions
+from app.assessment.render import (
+    EvidenceLink,
+    JourneyLabels,
+    Labels,
+    render_evidence_forms,
+    render_journey_header,
+    render_questions,
+    render_steps,
+)
 from app.extensions import db
 from app.labels import current_language
 from app.requests import service_context
@@ -39,7 +49,7 @@ from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Programme, Role
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, render_html
-from assessments.report.words import answer_text
+from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page
@@ -185,8 +195,9 @@ def profile(assessment_id: int) -> Any:
                 flash(_("Profile saved."), "success")
                 return redirect(url_for("assessment.area", assessment_id=assessment.id,
                                         area_key=rubric.areas[0].key))
+    navigation = _navigation(assessment, rubric)
     return render_template("assessment/profile.html", assessment=assessment, rubric=rubric, form=form,
-                           **_navigation(assessment, rubric))
+                           **navigation, **journey(assessment, rubric, navigation["progress"], "profile"))
 
 
 @bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
@@ -300,9 +311,38 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine)
+    evidence_forms = render_evidence_forms(
+        rubric, area.key, url_for("assessment.evidence_upload", assessment_id=assessment.id), generate_csrf(),
+        {f.id: url_for("assessment.evidence_delete", assessment_id=assessment.id, evidence_id=f.id)
+         for files in page.evidence.values() for f in files}) if editing else ""
     return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, errors=errors,
-                           version=page.version, theirs=mine is not None, evidence=page.evidence,
-                           questions_html=questions_html, prefilled=prefilled, **navigation)
+                           version=page.version, theirs=mine is not None, questions_html=questions_html,
+                           evidence_forms=evidence_forms, prefilled=prefilled, **navigation,
+                           **journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing))
+
+
+@cache
+def journey_labels(lang: str) -> JourneyLabels:
+    """Translated once per language (the catalogue does not change while the app runs)."""
+    return JourneyLabels(cycle=_("Cycle %(year)s"), overall=_("Overall progress"),
+                         answered=_("%(answered)d of %(required)d questions answered"), steps=_("Steps"),
+                         profile=_("Profile"), review=_("Review and submit"))
+
+
+def journey(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, progress: dict[str, Any] | None,
+            active: str, as_buttons: bool = False) -> dict[str, Markup]:
+    """The header and the steps every page of the journey shows."""
+    lang = current_language()
+    labels = journey_labels(lang)
+    return {
+        "head_html": render_journey_header(assessment.organisation.name, assessment.cycle,
+                                           name_of(ASSESSMENT_STATUSES, assessment.status, lang), labels, progress),
+        "steps_html": render_steps(
+            rubric, lang, labels, active=active, as_buttons=as_buttons, progress=progress,
+            profile_url=url_for("assessment.profile", assessment_id=assessment.id),
+            review_url=url_for("assessment.review", assessment_id=assessment.id),
+            area_url=lambda key: url_for("assessment.area", assessment_id=assessment.id, area_key=key)),
+    }
 
 
 @cache
@@ -432,9 +472,10 @@ def review(assessment_id: int) -> Any:
     rubric = rubric_of(assessment)
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
+    navigation = _navigation(assessment, rubric)
     return render_template("assessment/review.html", assessment=assessment, rubric=rubric,
                            values=answers_of(assessment), evidence=_evidence(assessment),
-                           **_navigation(assessment, rubric))
+                           **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
 
 
 @bp.route("/<id:assessment_id>/submit", methods=["POST"])
