@@ -53,7 +53,10 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(header, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
+    # Who was signed in when the request began (Flask-Login keeps it on g). Asking current_user
+    # again after a commit would reload the user from the database just for this header.
+    user = g.get("_login_user")
+    if user is not None and not user.is_anonymous:
         # Pages with personal or company data must not stay in shared browser caches.
         response.headers["Cache-Control"] = "no-store"
     return response

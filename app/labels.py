@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -18,8 +19,15 @@ ROLE_NAMES = {
 
 
 def current_language() -> str:
-    locale = get_locale()
-    return locale.language if locale is not None else "vi"
+    """"vi" or "en" for this request (kept on the app context: pages ask many times)."""
+    ctx = _cv_app.get(None)
+    language = getattr(ctx, "ffw_language", None)
+    if language is None:
+        locale = get_locale()
+        language = locale.language if locale is not None else "vi"
+        if ctx is not None:
+            ctx.ffw_language = language  # type: ignore[attr-defined]
+    return language
 
 
 def province_name(code: str) -> str:

@@ -99,7 +99,14 @@ FIELD_BUILDERS: dict[str, Callable[[Indicator], Field]] = {
 def area_form_class(rubric: Rubric, area_key: str) -> type[AppForm]:
     """One form class per rubric area, built once."""
     area = rubric.area(area_key)
-    fields = {field_name(i.key): FIELD_BUILDERS[i.type](i) for i in area.indicators}
+    fields: dict[str, Any] = {field_name(i.key): FIELD_BUILDERS[i.type](i) for i in area.indicators}
+
+    class Meta:
+        # CSRFProtect checks every POST before any view runs; a second check per form would only
+        # cost time on the most frequent save (and keep-what-was-typed relies on the first).
+        csrf = False
+
+    fields["Meta"] = Meta
     return type(f"AreaForm_{area_key}", (AppForm,), fields)
 
 

