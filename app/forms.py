@@ -8,13 +8,15 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import TextInput
+
+from app.i18n import request_translations
 
 # WTForms' own messages (it ships no Vietnamese catalogue). Listed here so that
 # `pybabel extract` puts them into ours; AppForm routes WTForms through our catalogue.
@@ -34,11 +36,14 @@ WTFORMS_MESSAGES = (
 
 
 class _CatalogueTranslations:
+    """WTForms asks for messages it may not show (a choice field translates "Not a valid
+    choice." on every validation), so the lookup goes through the per-request catalogue."""
+
     def gettext(self, string: str) -> str:
-        return gettext(string)
+        return request_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        return request_translations().ungettext(singular, plural, n)
 
 
 def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -141,8 +141,9 @@ _UPDATE_ANSWER = (
 _DELETE_ANSWERS = delete(Answer).where(
     Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True))
 ).execution_options(synchronize_session=False)
-_TOUCH_ASSESSMENT = update(Assessment).where(Assessment.id == bindparam("aid")).values(
-    updated_at=bindparam("now", type_=UTCDateTime())).execution_options(synchronize_session=False)
+_TOUCH_ASSESSMENT = update(Assessment.__table__).where(Assessment.__table__.c.id == bindparam("aid")).values(
+    updated_at=bindparam("now", type_=UTCDateTime()))
+_INSERT_ANSWERS = insert(Answer.__table__)
 
 
 def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric: Rubric, area_key: str,
@@ -164,33 +165,34 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
         raise ServiceError(code, key.removeprefix("answers."))
     actor_id = ctx.actor.id if ctx.actor else None
     now = utcnow()
+    sql = db.connection()  # plain statements on the connection: a third of the ORM's cost each
     # Claim the next version first: of two saves from the same version, exactly one succeeds.
     if expected_version == 0 and db.get(AreaVersion, (assessment.id, area_key)) is None:
         try:
-            db.execute(insert(AreaVersion).values(assessment_id=assessment.id, area_key=area_key, version=1,
-                                                  updated_by_id=actor_id, updated_at=now))
+            sql.execute(insert(AreaVersion.__table__).values(assessment_id=assessment.id, area_key=area_key,
+                                                             version=1, updated_by_id=actor_id, updated_at=now))
         except IntegrityError as error:
             db.rollback()
             raise ServiceError("edited_by_someone_else") from error
     else:
-        claimed = db.execute(_CLAIM_VERSION, {"aid": assessment.id, "area": area_key, "expected": expected_version,
+        claimed = sql.execute(_CLAIM_VERSION, {"aid": assessment.id, "area": area_key, "expected": expected_version,
                                               "actor": actor_id, "now": now})
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult
+        if claimed.rowcount != 1:
             db.rollback()
             raise ServiceError("edited_by_someone_else")
-    existing = dict(db.execute(_AREA_ANSWERS, {"aid": assessment.id, "keys": keys}).all())
+    existing = dict(sql.execute(_AREA_ANSWERS, {"aid": assessment.id, "keys": keys}).all())
     cleared = [key for key, value in answers.items() if value is None and key in existing]
     added = [{"assessment_id": assessment.id, "indicator_key": key, "value": value, "updated_by_id": actor_id,
               "updated_at": now} for key, value in answers.items() if value is not None and key not in existing]
     changed = [{"aid": assessment.id, "key": key, "new_value": value, "actor": actor_id, "now": now}
                for key, value in answers.items() if value is not None and key in existing and existing[key] != value]
     if cleared:
-        db.execute(_DELETE_ANSWERS, {"aid": assessment.id, "keys": cleared})
+        sql.execute(_DELETE_ANSWERS, {"aid": assessment.id, "keys": cleared})
     if added:
-        db.execute(insert(Answer), added)
-    if changed:  # on the connection: a list of rows would make the ORM update by primary key
-        db.connection().execute(_UPDATE_ANSWER, changed)
-    db.execute(_TOUCH_ASSESSMENT, {"aid": assessment.id, "now": now})
+        sql.execute(_INSERT_ANSWERS, added)
+    if changed:
+        sql.execute(_UPDATE_ANSWER, changed)
+    sql.execute(_TOUCH_ASSESSMENT, {"aid": assessment.id, "now": now})
     record_event(db, ctx, "edit_area", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"area": area_key, "answers_changed": len(cleared) + len(added) + len(changed)})
     db.commit()
