@@ -158,12 +158,13 @@ def start() -> Response:
 
 
 def _navigation(assessment: Assessment | AssessmentSnapshot, rubric: Rubric,
-                values: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Progress per area and overall. `values`: the saved answers, when the caller has them."""
-    if values is None:
-        values = answer_values(db.session, assessment.id)
+                page: AreaPage | None = None) -> dict[str, Any]:
+    """Progress per area and overall (from the area page's data when there is one)."""
     try:
-        card = current_card(assessment, rubric, today_in_viet_nam(), values)
+        if page is not None:
+            card = page.progress_card(rubric, today_in_viet_nam())
+        else:
+            card = current_card(assessment, rubric, today_in_viet_nam(), answer_values(db.session, assessment.id))
     except ServiceError:
         return {"progress": None, "card": None, "results": {}}
     return {"progress": progress(card), "card": card, "results": {r.key: r for r in card.indicators}}
@@ -302,7 +303,7 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
                  mine: dict[str, Any] | None = None, prefilled: int = 0) -> str:
     """The area page. `values`: what the questions show; progress counts the saved answers."""
     assessment, lang = page.assessment, current_language()
-    navigation = _navigation(assessment, rubric, page.answers)
+    navigation = _navigation(assessment, rubric, page)
     editing = assessment.editable and current_user.role == Role.HR
     links = {key: [EvidenceLink(f.original_name, round(f.size / 1024), url_for(
         "assessment.evidence_download", assessment_id=assessment.id, evidence_id=f.id), f"delete-{f.id}")

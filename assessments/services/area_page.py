@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Select, Text, bindparam, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from assessments.models import EDITABLE_STATUSES, Answer, AreaVersion, Assessment, Evidence, Organisation
+from assessments.scoring import ScoreCard, score, validate_profile
+from assessments.services.common import ServiceError
+from rubrics.loader import Rubric
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,20 @@ class AreaPage:
     answers: dict[str, Any]
     version: int  # the area's version, carried in the form for optimistic locking
     evidence: dict[str, list[EvidenceFile]]  # by indicator, oldest first
+    answers_json: str  # the answers as the database returned them: a cheap key for memoising
+
+    def progress_card(self, rubric: Rubric, on_date: date) -> ScoreCard:
+        """The score card as the answers stand (for progress), computed once per distinct
+        assessment state: scoring is a pure function of the rubric, profile, answers and date."""
+        return _card(rubric, json.dumps(self.assessment.profile, sort_keys=True), self.answers_json, on_date)
+
+
+@lru_cache(maxsize=512)
+def _card(rubric: Rubric, profile_json: str, answers_json: str, on_date: date) -> ScoreCard:
+    profile = json.loads(profile_json)
+    if validate_profile(rubric, profile):
+        raise ServiceError("profile_incomplete")
+    return score(rubric, profile, json.loads(answers_json), on_date)
 
 
 def _aggregates(dialect: str) -> tuple[Any, Any]:
@@ -113,5 +130,6 @@ def area_page(db: Session, assessment_id: int, area_key: str) -> AreaPage | None
         id=id_, organisation_id=organisation_id, cycle=cycle, status=status, rubric_key=rubric_key,
         rubric_version=rubric_version, rubric_hash=rubric_hash, profile=profile or {},
         profile_confirmed_at=confirmed, organisation=OrganisationName(organisation_id, name))
-    return AreaPage(assessment=snapshot, answers=json.loads(answers or "{}"), version=version or 0,
-                    evidence=evidence)
+    answers = answers or "{}"
+    return AreaPage(assessment=snapshot, answers=json.loads(answers), version=version or 0, evidence=evidence,
+                    answers_json=answers)
