@@ -52,7 +52,7 @@ from assessments.report.render import ASSETS, EDITIONS, render_html
 from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
-from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page
+from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reports import plan_pdf, report_of, sector_median
 from assessments.services.self_assessment import (
@@ -204,8 +204,9 @@ def profile(assessment_id: int) -> Any:
 @bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
 @roles_required(*READERS)
 def area(assessment_id: int, area_key: str) -> Any:
-    page = _visible_area_page_or_404(assessment_id, area_key)
-    assessment = page.assessment
+    # A save needs only the assessment; answers and files are read when a page is drawn.
+    page = None if request.method == "POST" else _visible_area_page_or_404(assessment_id, area_key)
+    assessment = page.assessment if page is not None else _visible_snapshot_or_404(assessment_id)
     rubric = rubric_of(assessment)
     try:
         area = rubric.area(area_key)
@@ -213,8 +214,8 @@ def area(assessment_id: int, area_key: str) -> Any:
         abort(404)
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
-    if request.method == "POST":
-        return _save_area(assessment_id, rubric, area, page)
+    if page is None:
+        return _save_area(assessment, rubric, area)
     values = dict(page.answers)  # what the page shows: saved answers, plus a pre-fill or what was typed
     prefilled = _prefill_parenting_education(assessment, area, values)
     # Only touch the session when there is something in it: a change re-signs the cookie.
@@ -228,16 +229,28 @@ def area(assessment_id: int, area_key: str) -> Any:
 
 def _visible_area_page_or_404(assessment_id: int, area_key: str) -> AreaPage:
     page = area_page(db.session, assessment_id, area_key)
-    if page is None or (current_user.role == Role.HR
-                        and page.assessment.organisation_id != current_user.organisation_id):
+    if page is None:
         abort(404)
+    _check_visible(page.assessment)
     return page
 
 
-def _save_area(assessment_id: int, rubric: Rubric, area: Any, page: AreaPage) -> Any:
+def _visible_snapshot_or_404(assessment_id: int) -> AssessmentSnapshot:
+    snapshot = assessment_snapshot(db.session, assessment_id)
+    if snapshot is None:
+        abort(404)
+    _check_visible(snapshot)
+    return snapshot
+
+
+def _check_visible(assessment: AssessmentSnapshot) -> None:
+    if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
+        abort(404)
+
+
+def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any:
     if current_user.role != Role.HR:  # only the organisation's own HR officers change answers
         abort(403)
-    assessment = page.assessment
     form = area_form_class(rubric, area.key)()
     submitted = _values_from_pairs(rubric, area.key, list(request.form.items(multi=True)))
     errors: dict[str, str] = {}
@@ -261,7 +274,7 @@ def _save_area(assessment_id: int, rubric: Rubric, area: Any, page: AreaPage) ->
                 # Someone saved this area meanwhile: show what they saved, and what this
                 # person typed next to it; nothing is overwritten.
                 flash(message_for(error.code), "error")
-                page = _visible_area_page_or_404(assessment_id, area.key)
+                page = _visible_area_page_or_404(assessment.id, area.key)
                 mine = {k: v for k, v in submitted.items() if v != page.answers.get(k)}
                 return _render_area(page, rubric, area, dict(page.answers), {}, mine=mine), 409
         else:
@@ -271,6 +284,7 @@ def _save_area(assessment_id: int, rubric: Rubric, area: Any, page: AreaPage) ->
             # For scripts that save repeatedly (and the benchmark): the version to send next.
             response.headers["X-Area-Version"] = str(new_version)
             return response
+    page = _visible_area_page_or_404(assessment.id, area.key)
     values = {k: v for k, v in page.answers.items() if k not in submitted} | submitted
     return _render_area(page, rubric, area, values, errors), 422
 

@@ -93,6 +93,27 @@ def _aggregates(dialect: str) -> tuple[Any, Any]:
     return answers, files
 
 
+_SNAPSHOT_COLUMNS = (Assessment.id, Assessment.organisation_id, Assessment.cycle, Assessment.status,
+                     Assessment.rubric_key, Assessment.rubric_version, Assessment.rubric_hash, Assessment.profile,
+                     Assessment.profile_confirmed_at, Organisation.name)
+_SNAPSHOT = (select(*_SNAPSHOT_COLUMNS).join(Organisation, Organisation.id == Assessment.organisation_id)
+             .where(Assessment.id == bindparam("assessment_id")))
+
+
+def _snapshot(row: Any) -> AssessmentSnapshot:
+    (id_, organisation_id, cycle, status, rubric_key, rubric_version, rubric_hash, profile, confirmed, name) = row
+    return AssessmentSnapshot(
+        id=id_, organisation_id=organisation_id, cycle=cycle, status=status, rubric_key=rubric_key,
+        rubric_version=rubric_version, rubric_hash=rubric_hash, profile=profile or {},
+        profile_confirmed_at=confirmed, organisation=OrganisationName(organisation_id, name))
+
+
+def assessment_snapshot(db: Session, assessment_id: int) -> AssessmentSnapshot | None:
+    """Just the assessment and its organisation's name (a save needs no more)."""
+    row = db.connection().execute(_SNAPSHOT, {"assessment_id": assessment_id}).one_or_none()
+    return None if row is None else _snapshot(row)
+
+
 @cache
 def _statement(dialect: str) -> Select[Any]:
     """Built once per database kind; the ids are bound parameters."""
@@ -100,9 +121,7 @@ def _statement(dialect: str) -> Select[Any]:
     answers, files = _aggregates(dialect)
     return (
         select(
-            Assessment.id, Assessment.organisation_id, Assessment.cycle, Assessment.status, Assessment.rubric_key,
-            Assessment.rubric_version, Assessment.rubric_hash, Assessment.profile, Assessment.profile_confirmed_at,
-            Organisation.name,
+            *_SNAPSHOT_COLUMNS,
             select(answers).where(Answer.assessment_id == Assessment.id).correlate(Assessment).scalar_subquery(),
             select(AreaVersion.version).where(AreaVersion.assessment_id == Assessment.id,
                                               AreaVersion.area_key == area_key)
@@ -121,15 +140,11 @@ def area_page(db: Session, assessment_id: int, area_key: str) -> AreaPage | None
                              {"assessment_id": assessment_id, "area_key": area_key}).one_or_none()
     if row is None:
         return None
-    (id_, organisation_id, cycle, status, rubric_key, rubric_version, rubric_hash, profile, confirmed, name,
-     answers, version, files) = row
+    snapshot = _snapshot(row[:len(_SNAPSHOT_COLUMNS)])
+    answers, version, files = row[len(_SNAPSHOT_COLUMNS):]
     evidence: dict[str, list[EvidenceFile]] = {}
     for file_id, indicator_key, original_name, size in sorted(json.loads(files or "[]")):
         evidence.setdefault(indicator_key, []).append(EvidenceFile(file_id, indicator_key, original_name, size))
-    snapshot = AssessmentSnapshot(
-        id=id_, organisation_id=organisation_id, cycle=cycle, status=status, rubric_key=rubric_key,
-        rubric_version=rubric_version, rubric_hash=rubric_hash, profile=profile or {},
-        profile_confirmed_at=confirmed, organisation=OrganisationName(organisation_id, name))
     answers = answers or "{}"
     return AreaPage(assessment=snapshot, answers=json.loads(answers), version=version or 0, evidence=evidence,
                     answers_json=answers)
