@@ -76,9 +76,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.assessment import bp as assessment_bp
     from app.auth import bp as auth_bp
+    from app.compare import bp as compare_bp
     from app.main import bp as main_bp
     from app.organisations import bp as organisations_bp
     from app.parenting import bp as parenting_bp
+    from app.review import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -86,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(assessment_bp)
     app.register_blueprint(parenting_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(compare_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser cannot be tricked into sending one
 

@@ -58,7 +58,7 @@ class Organisation(Base):
     tax_code: Mapped[str] = mapped_column(String(14), unique=True)
     province_code: Mapped[str] = mapped_column(String(40), index=True)
     sector_code: Mapped[str] = mapped_column(String(40), index=True)
-    workforce_total: Mapped[int] = mapped_column(Integer)
+    workforce_total: Mapped[int] = mapped_column(Integer, index=True)  # size bands filter on it
     workforce_women: Mapped[int] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -275,7 +275,12 @@ class Assessment(Base):
     """One organisation's self-assessment for one cycle (year), pinned to a rubric version."""
 
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("organisation_id", "cycle"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "cycle"),
+        # The comparison list filters by cycle and status and sorts by score.
+        Index("ix_assessments_cycle_status_percent", "cycle", "status", "percent"),
+        Index("ix_assessments_band", "band"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -388,3 +393,50 @@ class PlanDocument(Base):
     pages: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AreaScore(Base):
+    """A submitted assessment's score in one area, as a row: comparisons and benchmarks
+    group and sort by it in SQL. Written with the stored score card at submission."""
+
+    __tablename__ = "area_scores"
+    __table_args__ = (Index("ix_area_scores_area_percent", "area_key", "percent"),)
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    area_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    percent: Mapped[float | None] = mapped_column(Float)
+
+
+class LegalGapRow(Base):
+    """A legal gap of a submitted assessment, as a row (the share of companies with each gap)."""
+
+    __tablename__ = "legal_gaps"
+    __table_args__ = (Index("ix_legal_gaps_indicator", "indicator_key"),)
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    indicator_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class ReviewDecision(StrEnum):
+    ACCEPTED = "accepted"  # an indicator's answer and evidence hold
+    QUERIED = "queried"  # an indicator needs a correction or evidence (comment required)
+    VERIFIED = "verified"  # the whole assessment
+    RETURNED = "returned"  # the whole assessment, back to the company with the queries
+    RESUBMITTED = "resubmitted"  # the company answered the queries and submitted again
+
+
+class ReviewNote(Base):
+    """Every decision a reviewer took on an assessment (and each resubmission): who, when, what.
+    Append-only: the current state of an indicator is its latest note since the last submission."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    indicator_key: Mapped[str | None] = mapped_column(String(80))  # None: about the whole assessment
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(String(2000), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()

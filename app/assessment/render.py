@@ -35,6 +35,7 @@ class Labels:
     attach: str
     upload: str
     not_applicable: str
+    query: str  # "Reviewer's query"
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,10 @@ class EvidenceLink:
 
 def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels, *,
                      values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
-                     evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str]) -> Markup:
-    """Every question of the area. `mine`: what this person typed, where it differs (a conflict)."""
+                     evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str],
+                     queries: Mapping[str, str] | None = None) -> Markup:
+    """Every question of the area. `mine`: what this person typed, where it differs (a conflict);
+    `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment)."""
     area = rubric.area(area_key)
     disabled = "" if editing else " disabled"
     parts = []
@@ -157,6 +160,9 @@ def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels
             html.append(f'<p class="error" id="{q.name}-error">{escape(error)}</p>')
         if ind.key in mine:
             html.append(f'<p class="yours">{escape(labels.you_typed)}: {escape(mine[ind.key])}</p>')
+        if queries and ind.key in queries:
+            html.append(f'<p class="query" role="note"><strong>{escape(labels.query)}:</strong> '
+                        f'{escape(queries[ind.key])}</p>')
         files = evidence.get(ind.key, [])
         if files or editing:
             html.append('<div class="evidence">')

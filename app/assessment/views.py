@@ -46,7 +46,16 @@ from app.labels import current_language
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, AssessmentStatus, Evidence, Organisation, PlanItem, Programme, Role
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    Organisation,
+    PlanItem,
+    Programme,
+    ReviewDecision,
+    Role,
+)
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, render_html
 from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
@@ -55,6 +64,7 @@ from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reports import plan_pdf, report_of, sector_median
+from assessments.services.reviews import current_reviews
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
@@ -325,9 +335,11 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     hidden = {key for key, r in navigation["results"].items()
               if r.status == "not_applicable" and rubric.indicator(key).applies_when is not None}
     shown_mine = {key: answer_text(rubric.indicator(key), value, lang) for key, value in (mine or {}).items()}
+    queries = {key: r.comment for key, r in current_reviews(db.session, assessment.id, include_last_round=True).items()
+               if r.decision == ReviewDecision.QUERIED} if assessment.status == AssessmentStatus.RETURNED else {}
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
-        not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine)
+        not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries)
     evidence_forms = render_evidence_forms(
         rubric, area.key, url_for("assessment.evidence_upload", assessment_id=assessment.id), generate_csrf(),
         {f.id: url_for("assessment.evidence_delete", assessment_id=assessment.id, evidence_id=f.id)
@@ -367,7 +379,8 @@ def page_labels(lang: str) -> Labels:
     """Translated once per language: the words are the same on every area page."""
     return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),
                   evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
-                  upload=_("Upload"), not_applicable=_("Not applicable"))
+                  upload=_("Upload"), not_applicable=_("Not applicable"),
+                  query=_("Reviewer's query"))
 
 
 def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:

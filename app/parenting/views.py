@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.access import roles_required
+from app.downloads import table_download
 from app.extensions import db
 from app.forms import as_choices
 from app.labels import current_language, province_choices, province_name
@@ -48,7 +49,7 @@ from assessments.services.parenting import (
     set_programme_active,
     update_session,
 )
-from assessments.tabular import TableError, read_table, write_csv, write_xlsx
+from assessments.tabular import TableError, read_table
 
 EDITORS = (Role.UNICEF, Role.ADMIN)
 ANALYSTS = (Role.UNICEF, Role.ADMIN, Role.REVIEWER)
@@ -352,14 +353,7 @@ EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venu
 
 
 def _download(fmt: str, stem: str, header: Any, rows: Any) -> Response:
-    if fmt == "csv":
-        body, mimetype = write_csv(header, rows), "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(header, rows, "Sessions")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return table_download(fmt, stem, header, rows, "Sessions")
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

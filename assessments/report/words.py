@@ -106,6 +106,13 @@ ASSESSMENT_STATUSES: dict[str, tuple[str, str]] = {
     "returned": ("Được trả lại để chỉnh sửa", "Returned for changes"),
     "verified": ("Đã xác nhận", "Verified"),
 }
+REVIEW_DECISIONS: dict[str, tuple[str, str]] = {
+    "accepted": ("Chấp nhận", "Accepted"),
+    "queried": ("Yêu cầu làm rõ", "Queried"),
+    "verified": ("Đã xác nhận bản đánh giá", "Assessment verified"),
+    "returned": ("Trả lại doanh nghiệp", "Returned to the company"),
+    "resubmitted": ("Doanh nghiệp đã nộp lại", "Resubmitted by the company"),
+}
 PLAN_STATUSES: dict[str, tuple[str, str]] = {
     "planned": ("Đã lên kế hoạch", "Planned"),
     "in_progress": ("Đang thực hiện", "In progress"),

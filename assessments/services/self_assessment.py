@@ -20,13 +20,17 @@ from assessments.evidence import ALLOWED, safe_download_name, sniff
 from assessments.models import (
     EDITABLE_STATUSES,
     Answer,
+    AreaScore,
     AreaVersion,
     Assessment,
     AssessmentStatus,
     Evidence,
+    LegalGapRow,
     Organisation,
     PlanItem,
     PlanItemStatus,
+    ReviewDecision,
+    ReviewNote,
 )
 from assessments.plan import build_plan
 from assessments.scoring import ScoreCard, score, validate_answers, validate_profile
@@ -236,6 +240,14 @@ def current_card(assessment: Assessment, rubric: Rubric, on_date: date,
     return score(rubric, assessment.profile, answers_of(assessment) if answers is None else answers, on_date)
 
 
+def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:
+    """The score card's area scores and legal gaps as rows, for comparisons in SQL."""
+    db.execute(delete(AreaScore).where(AreaScore.assessment_id == assessment_id))
+    db.execute(delete(LegalGapRow).where(LegalGapRow.assessment_id == assessment_id))
+    db.add_all(AreaScore(assessment_id=assessment_id, area_key=a.key, percent=a.percent) for a in card.areas)
+    db.add_all(LegalGapRow(assessment_id=assessment_id, indicator_key=g.indicator) for g in card.legal_gaps)
+
+
 def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
     """Freeze the answers and store the score card and plan with the assessment."""
     _editable(assessment)
@@ -245,10 +257,15 @@ def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on
     if not card.complete:
         raise ServiceError("incomplete")
     plan = build_plan(rubric, card)
+    resubmitted = assessment.status == AssessmentStatus.RETURNED
     assessment.result = {"scorecard": scorecard_to_dict(card, rubric), "plan": plan_to_dict(plan)}
     assessment.percent = card.percent
     assessment.band = card.band
     assessment.status = AssessmentStatus.SUBMITTED
+    store_score_rows(db, assessment.id, card)
+    if resubmitted:
+        db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RESUBMITTED,
+                          author_id=ctx.actor.id if ctx.actor else None))
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = ctx.actor.id if ctx.actor else None
     record_event(db, ctx, "submit", "assessment", assessment.id, organisation_id=assessment.organisation_id,

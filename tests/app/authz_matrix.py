@@ -101,6 +101,21 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("parenting.programmes", "POST"): signed_in("admin"),
     ("parenting.programme_topic", "POST"): signed_in("admin"),
     ("parenting.programme_active", "POST"): signed_in("admin"),
+    # Chamber verification: reviewers and admins. The world's assessment is a draft, which is
+    # not under review: 404 for them too (tests/app/test_review_compare.py reviews a submitted one).
+    ("review.queue", "GET"): signed_in("reviewer", "admin"),
+    ("review.assessment", "GET"): signed_in("reviewer", "admin", reviewer=404, admin=404),
+    ("review.decide", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
+    ("review.verify_assessment", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
+    ("review.return_assessment", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
+    # Comparisons: the list, side by side and exports for reviewers, UNICEF and admins; the
+    # benchmarks and trends (groups under five suppressed) for HR users too.
+    ("compare.index", "GET"): signed_in(*ANALYSTS),
+    ("compare.side_by_side_view", "GET"): signed_in(*ANALYSTS),
+    ("compare.export", "GET"): signed_in(*ANALYSTS),
+    ("compare.export_answers", "GET"): signed_in(*ANALYSTS),
+    ("compare.benchmarks_view", "GET"): signed_in(*ALL_ROLES),
+    ("compare.trends_view", "GET"): signed_in(*ALL_ROLES),
     # The JSON API takes personal bearer tokens only: a session cookie, whoever's, is 401
     # (tests/app/test_api.py covers the tokens of every role).
     ("api.openapi", "GET"): everyone(),

@@ -1,0 +1,204 @@
+"""Comparing organisations (Chamber reviewers, UNICEF, admins): the filtered list of latest
+scores, side by side, benchmarks by sector or province, trends, and the exports. HR users see
+benchmarks and trends only, where groups under five organisations are suppressed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.access import roles_required
+from app.compare import bp
+from app.downloads import table_download
+from app.extensions import db
+from app.labels import current_language, province_name, sector_name
+from assessments.models import AssessmentStatus, Role
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.report.chart import bar_chart_svg
+from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
+from assessments.sectors import SECTORS_BY_CODE
+from assessments.services.compare import (
+    GROUPINGS,
+    MAX_SIDE_BY_SIDE,
+    MIN_GROUP,
+    SIZE_BANDS,
+    Filters,
+    ListRow,
+    all_rows,
+    answers_of,
+    benchmarks,
+    gaps_of,
+    latest_cycle,
+    list_page,
+    side_by_side,
+    trends,
+)
+from rubrics.loader import Rubric, default_registry
+
+ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)
+EVERYONE = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
+PER_PAGE = 25
+
+
+def current_rubric() -> Rubric:
+    return default_registry().latest("crbp-vn")
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    return int(value) if value and value.isdigit() and low <= int(value) <= high else None
+
+
+def current_filters() -> Filters:
+    """The filters in the query string; anything unknown is ignored rather than an error."""
+    args = request.args
+    band_keys = {b.key for b in [current_rubric().data.gap_band, *current_rubric().data.bands]}
+    return Filters(
+        province=args.get("province", "") if args.get("province") in PROVINCES_BY_CODE else "",
+        sector=args.get("sector", "") if args.get("sector") in SECTORS_BY_CODE else "",
+        size=args.get("size", "") if args.get("size") in SIZE_BANDS else "",
+        cycle=_int(args.get("cycle"), 2000, 2100),
+        status=args.get("status", "") if args.get("status") in (AssessmentStatus.SUBMITTED,
+                                                               AssessmentStatus.VERIFIED) else "",
+        band=args.get("band", "") if args.get("band") in band_keys else "",
+        organisation_id=current_user.organisation_id if current_user.role == Role.HR else None,
+    )
+
+
+def _sort() -> tuple[str, bool]:
+    sort = request.args.get("sort", "overall")
+    if sort not in ("name", "overall", *(a.key for a in current_rubric().areas)):
+        sort = "overall"
+    return sort, request.args.get("dir", "desc" if sort != "name" else "asc") != "asc"
+
+
+def _choices() -> dict[str, Any]:
+    rubric, lang = current_rubric(), current_language()
+    return {
+        "size_choices": [(key, {"lt200": _("Under 200 workers"), "200-999": _("200 to 999 workers"),
+                                "1000-4999": _("1,000 to 4,999 workers"), "5000+": _("5,000 workers or more")}[key])
+                         for key in SIZE_BANDS],
+        "band_choices": [(b.key, b.label.get(lang)) for b in [rubric.data.gap_band, *rubric.data.bands]],
+        "status_choices": [(s, name_of(ASSESSMENT_STATUSES, s, lang)) for s in ("submitted", "verified")],
+        "areas": rubric.areas,
+        "lang": lang,
+    }
+
+
+@bp.route("/")
+@roles_required(*ANALYSTS)
+def index() -> str:
+    filters = current_filters()
+    sort, descending = _sort()
+    page = list_page(db.session, filters, sort=sort, descending=descending,
+                     page=_int(request.args.get("page"), 1, 100000) or 1, per_page=PER_PAGE,
+                     area_keys=[a.key for a in current_rubric().areas])
+    return render_template("compare/index.html", page=page, filters=filters, sort=sort, descending=descending,
+                           max_selected=MAX_SIDE_BY_SIDE, **_choices())
+
+
+@bp.route("/side-by-side")
+@roles_required(*ANALYSTS)
+def side_by_side_view() -> Any:
+    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit() and len(i) < 10]
+    rows = side_by_side(db.session, ids)
+    if not 2 <= len(rows) <= MAX_SIDE_BY_SIDE:
+        flash(_("Choose from 2 to %(max)d organisations to compare.", max=MAX_SIDE_BY_SIDE), "error")
+    rubric, lang = current_rubric(), current_language()
+    gaps = gaps_of(db.session, [r.assessment_id for r in rows])
+    answers = answers_of(db.session, [r.assessment_id for r in rows])
+    key_indicators = [i for area in rubric.areas for i in area.indicators if i.legal][:12]
+    charts = {r.assessment_id: bar_chart_svg([(f"{a.code}. {a.title.get(lang)}", round(r.areas.get(a.key) or 0))
+                                              for a in rubric.areas], r.name, " %", peak=100) for r in rows}
+    return render_template("compare/side_by_side.html", rows=rows, gaps=gaps, answers=answers, charts=charts,
+                           key_indicators=key_indicators, rubric=rubric, answer_text=answer_text, **_choices())
+
+
+@bp.route("/benchmarks")
+@roles_required(*EVERYONE)
+def benchmarks_view() -> str:
+    by = request.args.get("by", "sector") if request.args.get("by") in GROUPINGS else "sector"
+    filters = current_filters()
+    cycle = filters.cycle or latest_cycle(db.session)
+    result = benchmarks(db.session, by, cycle)
+    names = sector_name if by == "sector" else province_name
+    rubric = current_rubric()
+    return render_template("compare/benchmarks.html", result=result, by=by, cycle=cycle, names=names,
+                           min_group=MIN_GROUP, rubric=rubric, groups=sorted(result.groups, key=names),
+                           gap_indicators=[i for a in rubric.areas for i in a.indicators if i.legal], **_choices())
+
+
+@bp.route("/trends")
+@roles_required(*EVERYONE)
+def trends_view() -> str:
+    by = request.args.get("by", "sector") if request.args.get("by") in GROUPINGS else "sector"
+    known = SECTORS_BY_CODE if by == "sector" else PROVINCES_BY_CODE
+    value = request.args.get("value", "")
+    if value and value not in known:
+        abort(404)
+    result = trends(db.session, by, value) if value else {}
+    chart = bar_chart_svg([(str(cycle), round(d.median)) for cycle, d in result.items() if d.shown and d.median],
+                          _("Median overall score by cycle"), " %", peak=100)
+    return render_template("compare/trends.html", by=by, value=value, result=result, chart=chart,
+                           min_group=MIN_GROUP, **_choices())
+
+
+# --- Exports ---------------------------------------------------------------------------------------
+
+
+def _list_header(rubric: Rubric) -> list[str]:
+    return ["organisation_id", "organisation", "province", "sector", "workforce", "cycle", "status",
+            "overall_percent", "band", *(f"area_{a.key}_percent" for a in rubric.areas), "legal_gaps"]
+
+
+def _list_cells(row: ListRow, rubric: Rubric) -> list[Any]:
+    def pct(value: float | None) -> float | str:
+        return "" if value is None else round(value, 1)
+    return [row.organisation_id, row.name, province_name(row.province_code), sector_name(row.sector_code),
+            row.workforce, row.cycle, row.status, pct(row.percent), row.band or "",
+            *(pct(row.areas.get(a.key)) for a in rubric.areas), row.gaps]
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@roles_required(*ANALYSTS)
+def export(fmt: str) -> Response:
+    rubric = current_rubric()
+    sort, descending = _sort()
+    rows = (_list_cells(r, rubric) for r in all_rows(db.session, current_filters(), sort=sort,
+                                                      descending=descending, area_keys=[a.key for a in rubric.areas]))
+    return table_download(fmt, "assessments", _list_header(rubric), rows, "Assessments")
+
+
+def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
+    """One row per assessment: the list's columns, the legal gaps, then every answer."""
+    indicators = [i for area in rubric.areas for i in area.indicators]
+    batch: list[ListRow] = []
+
+    def flush() -> Iterator[list[Any]]:
+        ids = [r.assessment_id for r in batch]
+        answers, gaps = answers_of(db.session, ids), gaps_of(db.session, ids)
+        for row in batch:
+            given = answers.get(row.assessment_id, {})
+            codes = sorted(rubric.indicator(k).code for k in gaps.get(row.assessment_id, []) if rubric.has_indicator(k))
+            yield [*_list_cells(row, rubric), "; ".join(codes),
+                   *("" if i.key not in given else answer_text(i, given[i.key], lang) for i in indicators)]
+
+    for row in all_rows(db.session, current_filters(), area_keys=[a.key for a in rubric.areas]):
+        batch.append(row)
+        if len(batch) == 500:
+            yield from flush()
+            batch = []
+    yield from flush()
+
+
+@bp.route("/answers.<any(csv, xlsx):fmt>")
+@roles_required(*ANALYSTS)
+def export_answers(fmt: str) -> Response:
+    rubric = current_rubric()
+    header = [*_list_header(rubric), "legal_gap_codes",
+              *(f"{i.code} {i.key}" for area in rubric.areas for i in area.indicators)]
+    return table_download(fmt, "assessment-answers", header, _answer_rows(rubric, current_language()), "Answers")

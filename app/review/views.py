@@ -1,0 +1,108 @@
+"""Chamber reviewers verify submitted assessments: a queue, then per assessment every answer
+with its evidence, a decision per question, and verify or return. Every decision is kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from app.access import roles_required
+from app.assessment.views import rubric_of
+from app.extensions import db
+from app.labels import current_language
+from app.requests import service_context
+from app.review import bp
+from app.service_errors import message_for
+from assessments.models import Assessment, AssessmentStatus, Evidence, Role
+from assessments.report.words import ASSESSMENT_STATUSES, REVIEW_DECISIONS, answer_text, name_of
+from assessments.services import ServiceError
+from assessments.services.reviews import current_reviews, decide_indicator, history, return_to_company, verify
+from assessments.services.self_assessment import answer_values
+
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+
+
+@bp.context_processor
+def review_helpers() -> dict[str, Any]:
+    return {
+        "status_name": lambda key: name_of(ASSESSMENT_STATUSES, key, current_language()),
+        "decision_name": lambda key: name_of(REVIEW_DECISIONS, key, current_language()),
+    }
+
+
+def _assessment_or_404(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id, options=[joinedload(Assessment.organisation)])
+    if assessment is None or assessment.status == AssessmentStatus.DRAFT:
+        abort(404)
+    return assessment
+
+
+@bp.route("/")
+@roles_required(*REVIEWERS)
+def queue() -> str:
+    def listed(status: str, newest_first: bool) -> list[Assessment]:
+        order = Assessment.submitted_at.desc() if newest_first else Assessment.submitted_at
+        return list(db.session.scalars(select(Assessment).options(joinedload(Assessment.organisation))
+                                       .where(Assessment.status == status).order_by(order, Assessment.id).limit(200)))
+    return render_template("review/queue.html", waiting=listed(AssessmentStatus.SUBMITTED, False),
+                           returned=listed(AssessmentStatus.RETURNED, True),
+                           verified=listed(AssessmentStatus.VERIFIED, True)[:20])
+
+
+@bp.route("/<id:assessment_id>")
+@roles_required(*REVIEWERS)
+def assessment(assessment_id: int) -> str:
+    found = _assessment_or_404(assessment_id)
+    rubric = rubric_of(found)
+    evidence: dict[str, list[Evidence]] = {}
+    for item in db.session.scalars(select(Evidence).where(Evidence.assessment_id == found.id).order_by(Evidence.id)):
+        evidence.setdefault(item.indicator_key, []).append(item)
+    results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
+    return render_template("review/assessment.html", assessment=found, rubric=rubric,
+                           values=answer_values(db.session, found.id), evidence=evidence, results=results,
+                           reviews=current_reviews(db.session, found.id), notes=history(db.session, found.id),
+                           answer_text=answer_text, lang=current_language(),
+                           reviewing=found.status == AssessmentStatus.SUBMITTED)
+
+
+def _attempt(assessment_id: int, action: Any, success: str, anchor: str = "") -> Response:
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(message_for(error.code), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("review.assessment", assessment_id=assessment_id) + anchor)
+
+
+@bp.route("/<id:assessment_id>/indicator", methods=["POST"])
+@roles_required(*REVIEWERS)
+def decide(assessment_id: int) -> Response:
+    found = _assessment_or_404(assessment_id)
+    key = request.form.get("indicator", "")[:80]
+    return _attempt(found.id, lambda: decide_indicator(
+        db.session, service_context(), found, rubric_of(found), key, request.form.get("decision", ""),
+        request.form.get("comment", "")), _("Decision saved."), f"#q-{key.replace('.', '__')}")
+
+
+@bp.route("/<id:assessment_id>/verify", methods=["POST"])
+@roles_required(*REVIEWERS)
+def verify_assessment(assessment_id: int) -> Response:
+    found = _assessment_or_404(assessment_id)
+    return _attempt(found.id, lambda: verify(db.session, service_context(), found, request.form.get("comment", "")),
+                    _("Assessment verified: its scores now count as verified."))
+
+
+@bp.route("/<id:assessment_id>/return", methods=["POST"])
+@roles_required(*REVIEWERS)
+def return_assessment(assessment_id: int) -> Response:
+    found = _assessment_or_404(assessment_id)
+    return _attempt(found.id, lambda: return_to_company(db.session, service_context(), found,
+                                                        request.form.get("comment", "")),
+                    _("Assessment returned to the company with your comments."))

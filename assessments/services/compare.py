@@ -1,0 +1,291 @@
+"""Comparing organisations: the filtered list of latest scores, side by side, benchmarks by
+sector or province, trends by cycle, and the rows of the exports.
+
+Everything is grouped, counted, ranked and sorted in SQL (indexes on the filter columns):
+with 10,000 organisations nothing here loops in Python over more rows than a page shows,
+except the exports, which stream every row by design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from assessments.models import Answer, AreaScore, Assessment, AssessmentStatus, LegalGapRow, Organisation
+
+SCORED = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
+MIN_GROUP = 5  # fewer organisations than this and a benchmark could point at one of them
+MAX_SIDE_BY_SIDE = 6
+# Workforce size bands (inclusive bounds; None: no upper bound).
+SIZE_BANDS: dict[str, tuple[int, int | None]] = {
+    "lt200": (0, 199), "200-999": (200, 999), "1000-4999": (1000, 4999), "5000+": (5000, None)}
+GROUPINGS = {"sector": Organisation.sector_code, "province": Organisation.province_code}
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str = ""
+    sector: str = ""
+    size: str = ""  # a SIZE_BANDS key
+    cycle: int | None = None  # None: each organisation's latest scored cycle
+    status: str = ""  # submitted or verified
+    band: str = ""
+    organisation_id: int | None = None  # set for HR users: their own organisation only
+
+
+@dataclass(frozen=True)
+class ListRow:
+    assessment_id: int
+    organisation_id: int
+    name: str
+    province_code: str
+    sector_code: str
+    workforce: int
+    cycle: int
+    status: str
+    percent: float | None
+    band: str | None
+    areas: dict[str, float | None] = field(default_factory=dict)
+    gaps: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[ListRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    # The names the pagination macro uses (as Flask-SQLAlchemy's pages have them).
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _scored_assessments(filters: Filters) -> Select[Any]:
+    """The assessments the list shows: one per organisation (its latest scored cycle, or the
+    chosen cycle), with the filters applied."""
+    status = (filters.status,) if filters.status in SCORED else SCORED
+    query = select(Assessment.id).join(Organisation, Organisation.id == Assessment.organisation_id).where(
+        Assessment.status.in_(status))
+    if filters.cycle is not None:
+        query = query.where(Assessment.cycle == filters.cycle)
+    else:
+        latest = (select(Assessment.organisation_id, func.max(Assessment.cycle).label("cycle"))
+                  .where(Assessment.status.in_(status)).group_by(Assessment.organisation_id).subquery())
+        query = query.join(latest, and_(latest.c.organisation_id == Assessment.organisation_id,
+                                        latest.c.cycle == Assessment.cycle))
+    if filters.province:
+        query = query.where(Organisation.province_code == filters.province)
+    if filters.sector:
+        query = query.where(Organisation.sector_code == filters.sector)
+    if filters.size in SIZE_BANDS:
+        low, high = SIZE_BANDS[filters.size]
+        query = query.where(Organisation.workforce_total >= low)
+        if high is not None:
+            query = query.where(Organisation.workforce_total <= high)
+    if filters.band:
+        query = query.where(Assessment.band == filters.band)
+    if filters.organisation_id is not None:
+        query = query.where(Assessment.organisation_id == filters.organisation_id)
+    return query
+
+
+def _row_columns() -> tuple[Any, ...]:
+    return (Assessment.id, Organisation.id, Organisation.name, Organisation.province_code, Organisation.sector_code,
+            Organisation.workforce_total, Assessment.cycle, Assessment.status, Assessment.percent, Assessment.band)
+
+
+def _ordered(filters: Filters, sort: str, descending: bool, area_keys: Sequence[str]) -> Select[Any]:
+    ids = _scored_assessments(filters).subquery()
+    query = (select(*_row_columns()).join(Organisation, Organisation.id == Assessment.organisation_id)
+             .where(Assessment.id.in_(select(ids.c.id))))
+    if sort == "name":
+        order = [Organisation.name.desc() if descending else Organisation.name, Assessment.id]
+    elif sort in area_keys:
+        area = select(AreaScore.assessment_id, AreaScore.percent).where(AreaScore.area_key == sort).subquery()
+        query = query.outerjoin(area, area.c.assessment_id == Assessment.id)
+        key = area.c.percent
+        order = [key.is_(None), key.desc() if descending else key, Organisation.name, Assessment.id]
+    else:
+        key = Assessment.percent
+        order = [key.is_(None), key.desc() if descending else key, Organisation.name, Assessment.id]
+    return query.order_by(*order)
+
+
+def _with_details(db: Session, rows: Sequence[Any]) -> list[ListRow]:
+    ids = [r[0] for r in rows]
+    areas: dict[int, dict[str, float | None]] = {}
+    gaps: dict[int, int] = {}
+    if ids:
+        for assessment_id, area_key, percent in db.execute(
+                select(AreaScore.assessment_id, AreaScore.area_key, AreaScore.percent)
+                .where(AreaScore.assessment_id.in_(ids))):
+            areas.setdefault(assessment_id, {})[area_key] = percent
+        gaps = dict(db.execute(select(LegalGapRow.assessment_id, func.count()).where(
+            LegalGapRow.assessment_id.in_(ids)).group_by(LegalGapRow.assessment_id)).all())  # type: ignore[arg-type]
+    return [ListRow(*r, areas=areas.get(r[0], {}), gaps=gaps.get(r[0], 0)) for r in rows]
+
+
+def list_page(db: Session, filters: Filters, *, sort: str = "overall", descending: bool = True, page: int = 1,
+              per_page: int = 25, area_keys: Sequence[str] = ()) -> Page:
+    total = db.scalar(select(func.count()).select_from(_scored_assessments(filters).subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = db.execute(_ordered(filters, sort, descending, area_keys).limit(per_page)
+                      .offset((page - 1) * per_page)).all()
+    return Page(rows=_with_details(db, rows), total=total, page=page, per_page=per_page)
+
+
+def all_rows(db: Session, filters: Filters, *, sort: str = "overall", descending: bool = True,
+             area_keys: Sequence[str] = (), chunk: int = 1000) -> Iterator[ListRow]:
+    """Every row of the filtered list, in order, fetched in chunks (for exports)."""
+    result = db.execute(_ordered(filters, sort, descending, area_keys).execution_options(yield_per=chunk))
+    for rows in result.partitions():
+        yield from _with_details(db, rows)
+
+
+def answers_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    if assessment_ids:
+        for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
+                                                    .where(Answer.assessment_id.in_(assessment_ids))):
+            found.setdefault(assessment_id, {})[key] = value
+    return found
+
+
+def gaps_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if assessment_ids:
+        for assessment_id, key in db.execute(select(LegalGapRow.assessment_id, LegalGapRow.indicator_key)
+                                             .where(LegalGapRow.assessment_id.in_(assessment_ids))):
+            found.setdefault(assessment_id, []).append(key)
+    return found
+
+
+def side_by_side(db: Session, assessment_ids: Sequence[int], organisation_id: int | None = None) -> list[ListRow]:
+    """Up to MAX_SIDE_BY_SIDE scored assessments in the order given (any cycle); for an HR user
+    (`organisation_id`) only their own organisation's."""
+    ids = list(dict.fromkeys(assessment_ids))[:MAX_SIDE_BY_SIDE]
+    query = (select(*_row_columns()).join(Organisation, Organisation.id == Assessment.organisation_id)
+             .where(Assessment.id.in_(ids), Assessment.status.in_(SCORED)))
+    if organisation_id is not None:
+        query = query.where(Assessment.organisation_id == organisation_id)
+    by_id = {r.assessment_id: r for r in _with_details(db, db.execute(query).all())}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --- Benchmarks and trends ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Distribution:
+    count: int
+    q1: float | None
+    median: float | None
+    q3: float | None
+
+    @property
+    def shown(self) -> bool:
+        return self.count >= MIN_GROUP
+
+
+def _quantile(n: int, k: int, low: float | None, high: float | None) -> float | None:
+    """The k-th quartile (k = 1, 2, 3) by linear interpolation between ranks (percentile_cont)."""
+    if low is None:
+        return None
+    fraction = ((n - 1) * k % 4) / 4
+    return low if high is None or fraction == 0 else low + fraction * (high - low)
+
+
+def _distributions(db: Session, values: Select[Any]) -> dict[tuple[Any, Any], Distribution]:
+    """Quartiles of `values` (columns grp, part, value) per (grp, part), ranked in SQL:
+    the database returns one row per group with the values at the ranks the quartiles need."""
+    base = values.subquery()
+    ranked = select(
+        base.c.grp, base.c.part, base.c.value,
+        func.row_number().over(partition_by=(base.c.grp, base.c.part), order_by=base.c.value).label("rn"),
+        func.count().over(partition_by=(base.c.grp, base.c.part)).label("n"),
+    ).subquery()
+
+    def at(k: int, offset: int) -> Any:
+        # Integer arithmetic: the same truncation in SQLite and PostgreSQL.
+        return func.min(ranked.c.value).filter(ranked.c.rn == 1 + (ranked.c.n - 1) * k // 4 + offset)
+
+    rows = db.execute(select(ranked.c.grp, ranked.c.part, func.max(ranked.c.n),
+                             at(1, 0), at(1, 1), at(2, 0), at(2, 1), at(3, 0), at(3, 1))
+                      .group_by(ranked.c.grp, ranked.c.part)).all()
+    result = {}
+    for grp, part, n, q1a, q1b, q2a, q2b, q3a, q3b in rows:
+        if n < MIN_GROUP:  # suppressed: not even the quartiles leave this function
+            result[(grp, part)] = Distribution(n, None, None, None)
+        else:
+            result[(grp, part)] = Distribution(n, _quantile(n, 1, q1a, q1b), _quantile(n, 2, q2a, q2b),
+                                               _quantile(n, 3, q3a, q3b))
+    return result
+
+
+def latest_cycle(db: Session) -> int | None:
+    return db.scalar(select(func.max(Assessment.cycle)).where(Assessment.status.in_(SCORED)))
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    by: str
+    cycle: int | None
+    groups: dict[str, int]  # group -> organisations
+    areas: dict[tuple[str, str], Distribution]  # (group, area key or "" for overall) -> distribution
+    gap_shares: dict[tuple[str, str], float]  # (group, indicator) -> share of organisations (shown groups only)
+
+
+def benchmarks(db: Session, by: str, cycle: int | None, filters: Filters = Filters()) -> Benchmarks:
+    """Per sector or province: the distribution of each area score and of the overall score,
+    and the share of organisations with each legal gap. Groups under MIN_GROUP are suppressed."""
+    group = GROUPINGS[by]
+    chosen = Filters(province=filters.province, sector=filters.sector, size=filters.size, cycle=cycle)
+    ids = _scored_assessments(chosen).subquery()
+    joined = (Assessment.__table__.join(Organisation.__table__, Organisation.id == Assessment.organisation_id))
+    area_values = (select(group.label("grp"), AreaScore.area_key.label("part"), AreaScore.percent.label("value"))
+                   .select_from(joined.join(AreaScore.__table__, AreaScore.assessment_id == Assessment.id))
+                   .where(Assessment.id.in_(select(ids.c.id)), AreaScore.percent.is_not(None)))
+    overall = (select(group.label("grp"), literal("").label("part"), Assessment.percent.label("value"))
+               .select_from(joined).where(Assessment.id.in_(select(ids.c.id)), Assessment.percent.is_not(None)))
+    areas = _distributions(db, union_all(area_values, overall))
+    sizes = dict(db.execute(select(group, func.count()).select_from(joined)
+                            .where(Assessment.id.in_(select(ids.c.id))).group_by(group)).all())  # type: ignore[arg-type]
+    shares: dict[tuple[str, str], float] = {}
+    for grp, indicator, count in db.execute(
+            select(group, LegalGapRow.indicator_key, func.count())
+            .select_from(joined.join(LegalGapRow.__table__, LegalGapRow.assessment_id == Assessment.id))
+            .where(Assessment.id.in_(select(ids.c.id))).group_by(group, LegalGapRow.indicator_key)):
+        if sizes.get(grp, 0) >= MIN_GROUP:
+            shares[(grp, indicator)] = count / sizes[grp]
+    return Benchmarks(by=by, cycle=cycle, groups=sizes, areas=areas, gap_shares=shares)
+
+
+def trends(db: Session, by: str, value: str) -> dict[int, Distribution]:
+    """The overall score of one sector or province, cycle by cycle (suppressed under MIN_GROUP)."""
+    group = GROUPINGS[by]
+    values = (select(literal("").label("grp"), Assessment.cycle.label("part"), Assessment.percent.label("value"))
+              .join(Organisation, Organisation.id == Assessment.organisation_id)
+              .where(group == value, Assessment.status.in_(SCORED), Assessment.percent.is_not(None)))
+    return {part: d for (_grp, part), d in sorted(_distributions(db, values).items(), key=lambda x: x[0][1])}

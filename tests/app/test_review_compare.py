@@ -1,0 +1,105 @@
+"""Chamber reviewers on the web: query, return, resubmit, verify with a full history; the
+comparison pages and exports, and what HR users can and cannot reach."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessments.models import Assessment, ReviewNote
+from assessments.simulate import best_answers
+from tests.app.test_assessment import RUBRIC, complete_and_submit
+from tests.conftest import World, reload, sign_in
+
+
+def submitted(dbs: Session, world: World) -> Assessment:
+    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law"}
+    return complete_and_submit(dbs, world, answers)
+
+
+def test_query_return_resubmit_verify_with_history(client: FlaskClient, world: World, dbs: Session) -> None:
+    assessment = submitted(dbs, world)
+    base = f"/review/{assessment.id}"
+    sign_in(client, world.users["reviewer"])
+    assert world.org_a.name in client.get("/review/").get_data(as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    paternity = RUBRIC.indicator("leave.paternity")
+    assert paternity.text.vi in page and 'name="decision" value="queried"' in page
+    # A query needs a comment; the message says so and nothing is stored.
+    refused = client.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "queried"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "cần có nhận xét" in refused and dbs.scalar(select(ReviewNote.id)) is None
+    client.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "queried",
+                                           "comment": "Gửi bảng chấm công tháng 3"})
+    client.post(f"{base}/indicator", data={"indicator": "leave.maternity_policy", "decision": "accepted"})
+    blocked = client.post(f"{base}/verify", follow_redirects=True).get_data(as_text=True)
+    assert "vẫn đang được yêu cầu làm rõ" in blocked and reload(dbs, assessment).status == "submitted"
+    client.post(f"{base}/return", data={"comment": "Vui lòng bổ sung"})
+    assert reload(dbs, assessment).status == "returned"
+
+    # The HR officer sees the query next to the answer, fixes it and submits again.
+    hr = sign_in(client.application.test_client(), world.users["hr_a"])
+    area = hr.get(f"/assessments/{assessment.id}/areas/leave").get_data(as_text=True)
+    assert "Gửi bảng chấm công tháng 3" in area and "Yêu cầu của người thẩm định" in area
+    version = area.split('name="version" value="')[1].split('"')[0]
+    leave = {i.key for i in RUBRIC.area("leave").indicators}
+    form = {k.replace(".", "__"): v for k, v in best_answers(RUBRIC).items() if k in leave}
+    assert hr.post(f"/assessments/{assessment.id}/areas/leave", data={"version": version, **form}).status_code == 302
+    assert hr.post(f"/assessments/{assessment.id}/submit").status_code == 302
+    assert reload(dbs, assessment).status == "submitted"
+
+    client.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "accepted"})
+    client.post(f"{base}/verify")
+    assert reload(dbs, assessment).status == "verified"
+    decisions = [n.decision for n in dbs.scalars(select(ReviewNote).order_by(ReviewNote.id))]
+    assert decisions == ["queried", "accepted", "returned", "resubmitted", "accepted", "verified"]
+    history = client.get(base).get_data(as_text=True).split('id="history"')[1]
+    for word in ("Yêu cầu làm rõ", "Trả lại doanh nghiệp", "Doanh nghiệp đã nộp lại", "Đã xác nhận bản đánh giá"):
+        assert word in history
+    # A verified assessment is not reviewed again.
+    assert "Chỉ có thể thẩm định" in client.post(f"{base}/return", data={"comment": "x"},
+                                                follow_redirects=True).get_data(as_text=True)
+
+
+def test_hr_users_reach_benchmarks_only(client: FlaskClient, world: World, dbs: Session) -> None:
+    submitted(dbs, world)
+    sign_in(client, world.users["hr_a"])
+    for url in ("/compare/", "/compare/export.csv", "/compare/answers.xlsx", "/compare/side-by-side?ids=1&ids=2",
+                "/review/"):
+        assert client.get(url).status_code == 403, url
+    page = client.get("/compare/benchmarks?by=sector").get_data(as_text=True)
+    assert "Dưới 5 tổ chức: không hiển thị." in page  # one garment factory: suppressed
+    assert world.org_a.name not in page
+
+
+def test_exports_keep_vietnamese_and_neutralise_formulas(client: FlaskClient, world: World, dbs: Session) -> None:
+    assessment = submitted(dbs, world)
+    org = assessment.organisation
+    org.name = "=HYPERLINK(\"http://evil\") Công ty Sông Hồng"
+    dbs.commit()
+    sign_in(client, world.users["unicef"])
+    csv = client.get("/compare/export.csv")
+    assert csv.status_code == 200 and csv.data.startswith(b"\xef\xbb\xbf")
+    text = csv.data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Công ty Sông Hồng" in text
+    answers = client.get("/compare/answers.xlsx")
+    sheet = load_workbook(io.BytesIO(answers.data)).active
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[1].startswith("'=HYPERLINK")
+    paternity = header.index(next(h for h in header if str(h).endswith("leave.paternity")))
+    assert row[paternity]  # the answer as text, in Vietnamese
+    assert client.get("/compare/?sort=leave&dir=asc&province=nowhere&size=huge").status_code == 200
+
+
+def test_side_by_side_and_list_pages(client: FlaskClient, world: World, dbs: Session) -> None:
+    first = submitted(dbs, world)
+    sign_in(client, world.users["reviewer"])
+    listing = client.get("/compare/").get_data(as_text=True)
+    assert world.org_a.name in listing and 'name="ids"' in listing
+    alone = client.get(f"/compare/side-by-side?ids={first.id}", follow_redirects=True).get_data(as_text=True)
+    assert "Chọn từ 2 đến 6 tổ chức" in alone
