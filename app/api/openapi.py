@@ -55,12 +55,51 @@ def openapi_document() -> dict[str, Any]:
                     "schema": {"$ref": "#/components/schemas/ScoreResponse"}}}},
                     **_error_responses(400, 401, 403, 413, 415, 422)},
             }},
+            "/assessments": {"get": {
+                "summary": "Submitted and verified assessments: each organisation's latest (or a chosen cycle)",
+                "description": "Reviewer, UNICEF and admin tokens see every organisation; HR tokens only "
+                               "their own. Sorted by overall score, best first.",
+                "parameters": [
+                    {"name": "province", "in": "query", "schema": {"type": "string"},
+                     "description": "Province code (2025 map), e.g. ha-noi"},
+                    {"name": "sector", "in": "query", "schema": {"type": "string"}, "description": "Sector code"},
+                    {"name": "size", "in": "query", "schema": {"enum": ["lt200", "200-999", "1000-4999", "5000+"]}},
+                    {"name": "cycle", "in": "query", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+                    {"name": "status", "in": "query", "schema": {"enum": ["submitted", "verified"]}},
+                    {"name": "band", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                ],
+                "responses": {"200": {"description": "One page of assessments", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/AssessmentItem"}},
+                        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                        "total": {"type": "integer"}}}}}},
+                    **_error_responses(400, 401)},
+            }},
+            "/assessments/{assessment_id}": {"get": {
+                "summary": "One submitted assessment: profile, answers, score card and plan",
+                "parameters": [{"name": "assessment_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "The assessment", "content": {"application/json": {
+                    "schema": {"type": "object"}}}}, **_error_responses(401, 404)},
+            }},
             "/openapi.json": {"get": {"summary": "This document", "security": [],
                                       "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                "AssessmentItem": {"type": "object", "properties": {
+                    "id": {"type": "integer"},
+                    "organisation": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}, "province": {"type": "string"},
+                        "sector": {"type": "string"}, "workforce": {"type": "integer"}}},
+                    "cycle": {"type": "integer"}, "status": {"enum": ["submitted", "verified"]},
+                    "percent": {"type": ["number", "null"]}, "band": {"type": ["string", "null"]},
+                    "areas": {"type": "object", "additionalProperties": {"type": ["number", "null"]}},
+                    "legal_gaps": {"type": "integer"}}},
                 "Text": {"type": "object", "required": ["vi", "en"],
                          "properties": {"vi": {"type": "string"}, "en": {"type": "string"}}},
                 "Error": {"type": "object", "required": ["error"], "properties": {

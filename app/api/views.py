@@ -6,17 +6,23 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from werkzeug.wrappers import Response
 
 from app.access import api_token_required, public
 from app.api import bp
 from app.api.openapi import openapi_document
+from app.extensions import db
 from app.http import json_error
 from assessments.db import today_in_viet_nam
+from assessments.models import Assessment, Role
 from assessments.plan import build_plan
+from assessments.provinces import PROVINCES_BY_CODE
 from assessments.scoring import score, validate_answers, validate_profile
+from assessments.sectors import SECTORS_BY_CODE
 from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
+from assessments.services.compare import SIZE_BANDS, Filters, ListRow, list_page
+from assessments.services.self_assessment import answer_values
 from rubrics.loader import default_registry
 
 # A full answer set is a few kilobytes; anything near this limit is not a real request.
@@ -114,3 +120,77 @@ def _request_problems(body: dict[str, Any]) -> dict[str, str]:
 def _score_date(body: dict[str, Any]) -> date:
     # Without a date, score under the law in force today in Viet Nam (UTC+7), not the server's day.
     return _parse_date(body["date"]) if "date" in body else today_in_viet_nam()  # type: ignore[return-value]
+
+
+# --- Assessments ------------------------------------------------------------------------------------
+
+MAX_PER_PAGE = 200
+
+
+def _assessment_item(row: ListRow) -> dict[str, Any]:
+    return {
+        "id": row.assessment_id,
+        "organisation": {"id": row.organisation_id, "name": row.name, "province": row.province_code,
+                         "sector": row.sector_code, "workforce": row.workforce},
+        "cycle": row.cycle, "status": row.status, "percent": row.percent, "band": row.band,
+        "areas": row.areas, "legal_gaps": row.gaps,
+    }
+
+
+def _filter_problems() -> tuple[Filters, dict[str, str]]:
+    """The list filters from the query string; unlike the web page, unknown values are errors."""
+    args, problems = request.args, {}
+    rubric = default_registry().latest("crbp-vn")
+    allowed = {
+        "province": set(PROVINCES_BY_CODE), "sector": set(SECTORS_BY_CODE), "size": set(SIZE_BANDS),
+        "status": {"submitted", "verified"}, "band": {b.key for b in [rubric.data.gap_band, *rubric.data.bands]},
+    }
+    values: dict[str, Any] = {}
+    for name, choices in allowed.items():
+        value = args.get(name, "")
+        if value and value not in choices:
+            problems[name] = "unknown_value"
+        values[name] = value if value in choices else ""
+    cycle = args.get("cycle", "")
+    if cycle and not (cycle.isdigit() and 2000 <= int(cycle) <= 2100):
+        problems["cycle"] = "not_a_year"
+    user = g.api_user
+    return Filters(**values, cycle=int(cycle) if cycle.isdigit() and not problems.get("cycle") else None,
+                   organisation_id=user.organisation_id if user.role == Role.HR else None), problems
+
+
+@bp.route("/assessments")
+@api_token_required()
+def assessments() -> Response:
+    filters, problems = _filter_problems()
+    page_arg, per_page_arg = request.args.get("page", "1"), request.args.get("per_page", "50")
+    if not (page_arg.isdigit() and 1 <= int(page_arg) <= 1_000_000):
+        problems["page"] = "not_a_page_number"
+    if not (per_page_arg.isdigit() and 1 <= int(per_page_arg) <= MAX_PER_PAGE):
+        problems["per_page"] = f"from_1_to_{MAX_PER_PAGE}"
+    if problems:
+        return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
+    rubric = default_registry().latest("crbp-vn")
+    page = list_page(db.session, filters, page=int(page_arg), per_page=int(per_page_arg),
+                     area_keys=[a.key for a in rubric.areas])
+    return jsonify({"items": [_assessment_item(r) for r in page.rows], "page": page.page,
+                    "per_page": page.per_page, "total": page.total})
+
+
+@bp.route("/assessments/<id:assessment_id>")
+@api_token_required()
+def assessment_detail(assessment_id: int) -> Response:
+    user = g.api_user
+    found = db.session.get(Assessment, assessment_id)
+    if found is None or found.result is None or (user.role == Role.HR
+                                                 and found.organisation_id != user.organisation_id):
+        return json_error(404, "not_found", f"No submitted assessment {assessment_id} for this token.")
+    organisation = found.organisation
+    return jsonify({
+        "id": found.id, "cycle": found.cycle, "status": found.status, "percent": found.percent, "band": found.band,
+        "organisation": {"id": organisation.id, "name": organisation.name, "province": organisation.province_code,
+                         "sector": organisation.sector_code, "workforce": organisation.workforce_total},
+        "rubric": {"key": found.rubric_key, "version": found.rubric_version, "content_hash": found.rubric_hash},
+        "profile": found.profile, "answers": answer_values(db.session, found.id),
+        "scorecard": found.result["scorecard"], "plan": found.result["plan"],
+    })

@@ -122,6 +122,8 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("api.rubrics", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
     ("api.rubric", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
     ("api.score_answers", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.assessments", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.assessment_detail", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
 }
 
 # POSTs that change the database even when sent empty, and for whom: signing out rotates the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -174,7 +175,7 @@ def test_openapi_describes_every_api_route(app: Flask, client: FlaskClient) -> N
     routes = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.removeprefix("/api/v1").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == described
     for _path, operations in document["paths"].items():
@@ -218,3 +219,37 @@ def _fuzz_app(database_url: str) -> Flask:
             token = create_api_token(db.session, Context(None), user, "fuzz")
         _FUZZ.update(url=database_url, app=app, token=token)
     return _FUZZ["app"]
+
+
+def test_assessments_list_and_detail_by_role(client: FlaskClient, dbs: Session, world: World) -> None:
+    from assessments.simulate import best_answers
+    from tests.app.test_assessment import RUBRIC, complete_and_submit
+    from tests.conftest import add_assessment, add_organisation
+
+    mine = complete_and_submit(dbs, world, best_answers(RUBRIC))
+    other_org = add_organisation(dbs, "Công ty Hải Phòng", "0311111111", province="hai-phong", sector="seafood")
+    other = add_assessment(dbs, other_org, mine.cycle)
+    from assessments.services import Context
+    from assessments.services.self_assessment import save_answers, submit
+
+    save_answers(dbs, Context(world.users["admin"]), other, RUBRIC, best_answers(RUBRIC))
+    submit(dbs, Context(world.users["admin"]), other, RUBRIC, mine.submitted_at.date())
+    reviewer = auth(token_for(dbs, world, "reviewer"))
+    listing = client.get("/api/v1/assessments?per_page=1", headers=reviewer).get_json()
+    assert (listing["total"], listing["per_page"], len(listing["items"])) == (2, 1, 1)
+    seafood = client.get("/api/v1/assessments?sector=seafood", headers=reviewer).get_json()
+    assert [i["organisation"]["name"] for i in seafood["items"]] == ["Công ty Hải Phòng"]
+    assert set(seafood["items"][0]["areas"]) == {a.key for a in RUBRIC.areas}
+    bad = client.get("/api/v1/assessments?sector=nowhere&per_page=500&cycle=abc", headers=reviewer)
+    assert bad.status_code == 400 and set(bad.get_json()["fields"]) == {"sector", "per_page", "cycle"}
+    detail = client.get(f"/api/v1/assessments/{other.id}", headers=reviewer).get_json()
+    assert detail["scorecard"]["percent"] == 100 and detail["answers"]["leave.paternity"]
+
+    hr = auth(token_for(dbs, world, "hr_a"))
+    own = client.get("/api/v1/assessments", headers=hr).get_json()
+    assert [i["id"] for i in own["items"]] == [mine.id]
+    assert client.get("/api/v1/assessments?sector=seafood", headers=hr).get_json()["items"] == []
+    assert client.get(f"/api/v1/assessments/{other.id}", headers=hr).status_code == 404
+    assert client.get(f"/api/v1/assessments/{mine.id}", headers=hr).status_code == 200
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/assessments", "/assessments/{assessment_id}"} <= set(paths)
