@@ -177,6 +177,13 @@ def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
     """One row per assessment: the list's columns, the legal gaps, then every answer."""
     indicators = [i for area in rubric.areas for i in area.indicators]
     batch: list[ListRow] = []
+    texts: dict[tuple[str, Any], str] = {}  # the same answers recur across thousands of rows
+
+    def text(indicator: Any, value: Any) -> str:
+        key = (indicator.key, tuple(value) if isinstance(value, list) else value)
+        if key not in texts:
+            texts[key] = answer_text(indicator, value, lang)
+        return texts[key]
 
     def flush() -> Iterator[list[Any]]:
         ids = [r.assessment_id for r in batch]
@@ -185,11 +192,11 @@ def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
             given = answers.get(row.assessment_id, {})
             codes = sorted(rubric.indicator(k).code for k in gaps.get(row.assessment_id, []) if rubric.has_indicator(k))
             yield [*_list_cells(row, rubric), "; ".join(codes),
-                   *("" if i.key not in given else answer_text(i, given[i.key], lang) for i in indicators)]
+                   *("" if i.key not in given else text(i, given[i.key]) for i in indicators)]
 
     for row in all_rows(db.session, current_filters(), area_keys=[a.key for a in rubric.areas]):
         batch.append(row)
-        if len(batch) == 500:
+        if len(batch) == 2000:
             yield from flush()
             batch = []
     yield from flush()

@@ -8,14 +8,25 @@ except the exports, which stream every row by design.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import secrets
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, literal, select, union_all, update
+from sqlalchemy.orm import Session, aliased
 
-from assessments.models import Answer, AreaScore, Assessment, AssessmentStatus, LegalGapRow, Organisation
+from assessments.models import (
+    Answer,
+    AreaScore,
+    Assessment,
+    AssessmentStatus,
+    LegalGapRow,
+    Organisation,
+    ScoresVersion,
+)
+
+T = TypeVar("T")
 
 SCORED = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
 MIN_GROUP = 5  # fewer organisations than this and a benchmark could point at one of them
@@ -82,19 +93,20 @@ class Page:
         return self.page + 1
 
 
-def _scored_assessments(filters: Filters) -> Select[Any]:
-    """The assessments the list shows: one per organisation (its latest scored cycle, or the
-    chosen cycle), with the filters applied."""
+def _scored(filters: Filters, *columns: Any) -> Select[Any]:
+    """`columns` of the assessments the list shows: one per organisation (its latest scored
+    cycle, or the chosen cycle), joined to its organisation, with the filters applied."""
     status = (filters.status,) if filters.status in SCORED else SCORED
-    query = select(Assessment.id).join(Organisation, Organisation.id == Assessment.organisation_id).where(
-        Assessment.status.in_(status))
+    query = select(*columns).select_from(Assessment).join(
+        Organisation, Organisation.id == Assessment.organisation_id).where(Assessment.status.in_(status))
     if filters.cycle is not None:
         query = query.where(Assessment.cycle == filters.cycle)
     else:
-        latest = (select(Assessment.organisation_id, func.max(Assessment.cycle).label("cycle"))
-                  .where(Assessment.status.in_(status)).group_by(Assessment.organisation_id).subquery())
-        query = query.join(latest, and_(latest.c.organisation_id == Assessment.organisation_id,
-                                        latest.c.cycle == Assessment.cycle))
+        # The latest: no later scored cycle of the same organisation (an anti-join on the
+        # (organisation, cycle) index, cheaper than grouping every assessment first).
+        later = aliased(Assessment)
+        query = query.where(~exists().where(later.organisation_id == Assessment.organisation_id,
+                                            later.cycle > Assessment.cycle, later.status.in_(status)))
     if filters.province:
         query = query.where(Organisation.province_code == filters.province)
     if filters.sector:
@@ -117,15 +129,13 @@ def _row_columns() -> tuple[Any, ...]:
 
 
 def _ordered(filters: Filters, sort: str, descending: bool, area_keys: Sequence[str]) -> Select[Any]:
-    ids = _scored_assessments(filters).subquery()
-    query = (select(*_row_columns()).join(Organisation, Organisation.id == Assessment.organisation_id)
-             .where(Assessment.id.in_(select(ids.c.id))))
+    query = _scored(filters, *_row_columns())
     if sort == "name":
         order = [Organisation.name.desc() if descending else Organisation.name, Assessment.id]
     elif sort in area_keys:
-        area = select(AreaScore.assessment_id, AreaScore.percent).where(AreaScore.area_key == sort).subquery()
-        query = query.outerjoin(area, area.c.assessment_id == Assessment.id)
-        key = area.c.percent
+        area = aliased(AreaScore)
+        query = query.outerjoin(area, and_(area.assessment_id == Assessment.id, area.area_key == sort))
+        key = area.percent
         order = [key.is_(None), key.desc() if descending else key, Organisation.name, Assessment.id]
     else:
         key = Assessment.percent
@@ -149,7 +159,7 @@ def _with_details(db: Session, rows: Sequence[Any]) -> list[ListRow]:
 
 def list_page(db: Session, filters: Filters, *, sort: str = "overall", descending: bool = True, page: int = 1,
               per_page: int = 25, area_keys: Sequence[str] = ()) -> Page:
-    total = db.scalar(select(func.count()).select_from(_scored_assessments(filters).subquery())) or 0
+    total = db.scalar(_scored(filters, func.count(Assessment.id))) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
     rows = db.execute(_ordered(filters, sort, descending, area_keys).limit(per_page)
                       .offset((page - 1) * per_page)).all()
@@ -244,6 +254,34 @@ def _distributions(db: Session, values: Select[Any]) -> dict[tuple[Any, Any], Di
     return result
 
 
+# --- Computed once per state of the scores ---------------------------------------------------------
+
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_SIZE = 256
+
+
+def scores_changed(db: Session) -> None:
+    """Call in the transaction that submits, verifies or returns an assessment: benchmarks and
+    trends computed before are stale from then on."""
+    token = secrets.token_hex(16)
+    if db.execute(update(ScoresVersion).where(ScoresVersion.id == 1).values(token=token)).rowcount == 0:  # type: ignore[attr-defined]
+        db.add(ScoresVersion(id=1, token=token))
+
+
+def _memoised(db: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute() once per state of the scores (the ScoresVersion token) and database. Without a
+    token (a database never scored since) nothing is kept."""
+    token = db.scalar(select(ScoresVersion.token).where(ScoresVersion.id == 1))
+    if token is None:
+        return compute()
+    full_key = (str(db.get_bind().url), token, *key)
+    if full_key not in _MEMO:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[full_key] = compute()
+    return _MEMO[full_key]  # type: ignore[no-any-return]
+
+
 def latest_cycle(db: Session) -> int | None:
     return db.scalar(select(func.max(Assessment.cycle)).where(Assessment.status.in_(SCORED)))
 
@@ -259,24 +297,27 @@ class Benchmarks:
 
 def benchmarks(db: Session, by: str, cycle: int | None, filters: Filters = Filters()) -> Benchmarks:
     """Per sector or province: the distribution of each area score and of the overall score,
-    and the share of organisations with each legal gap. Groups under MIN_GROUP are suppressed."""
+    and the share of organisations with each legal gap. Groups under MIN_GROUP are suppressed.
+    Ranking every score costs a few hundred milliseconds at 10,000 organisations, so the result
+    is kept until the scores change (see scores_changed)."""
+    return _memoised(db, ("benchmarks", by, cycle, filters.province, filters.sector, filters.size),
+                     lambda: _benchmarks(db, by, cycle, filters))
+
+
+def _benchmarks(db: Session, by: str, cycle: int | None, filters: Filters) -> Benchmarks:
     group = GROUPINGS[by]
     chosen = Filters(province=filters.province, sector=filters.sector, size=filters.size, cycle=cycle)
-    ids = _scored_assessments(chosen).subquery()
-    joined = (Assessment.__table__.join(Organisation.__table__, Organisation.id == Assessment.organisation_id))
-    area_values = (select(group.label("grp"), AreaScore.area_key.label("part"), AreaScore.percent.label("value"))
-                   .select_from(joined.join(AreaScore.__table__, AreaScore.assessment_id == Assessment.id))
-                   .where(Assessment.id.in_(select(ids.c.id)), AreaScore.percent.is_not(None)))
-    overall = (select(group.label("grp"), literal("").label("part"), Assessment.percent.label("value"))
-               .select_from(joined).where(Assessment.id.in_(select(ids.c.id)), Assessment.percent.is_not(None)))
+    area_values = (_scored(chosen, group.label("grp"), AreaScore.area_key.label("part"),
+                           AreaScore.percent.label("value"))
+                   .join(AreaScore, AreaScore.assessment_id == Assessment.id).where(AreaScore.percent.is_not(None)))
+    overall = _scored(chosen, group.label("grp"), literal("").label("part"), Assessment.percent.label("value")).where(
+        Assessment.percent.is_not(None))
     areas = _distributions(db, union_all(area_values, overall))
-    sizes = dict(db.execute(select(group, func.count()).select_from(joined)
-                            .where(Assessment.id.in_(select(ids.c.id))).group_by(group)).all())  # type: ignore[arg-type]
+    sizes = dict(db.execute(_scored(chosen, group, func.count()).group_by(group)).all())  # type: ignore[arg-type]
     shares: dict[tuple[str, str], float] = {}
     for grp, indicator, count in db.execute(
-            select(group, LegalGapRow.indicator_key, func.count())
-            .select_from(joined.join(LegalGapRow.__table__, LegalGapRow.assessment_id == Assessment.id))
-            .where(Assessment.id.in_(select(ids.c.id))).group_by(group, LegalGapRow.indicator_key)):
+            _scored(chosen, group, LegalGapRow.indicator_key, func.count())
+            .join(LegalGapRow, LegalGapRow.assessment_id == Assessment.id).group_by(group, LegalGapRow.indicator_key)):
         if sizes.get(grp, 0) >= MIN_GROUP:
             shares[(grp, indicator)] = count / sizes[grp]
     return Benchmarks(by=by, cycle=cycle, groups=sizes, areas=areas, gap_shares=shares)
@@ -284,6 +325,10 @@ def benchmarks(db: Session, by: str, cycle: int | None, filters: Filters = Filte
 
 def trends(db: Session, by: str, value: str) -> dict[int, Distribution]:
     """The overall score of one sector or province, cycle by cycle (suppressed under MIN_GROUP)."""
+    return _memoised(db, ("trends", by, value), lambda: _trends(db, by, value))
+
+
+def _trends(db: Session, by: str, value: str) -> dict[int, Distribution]:
     group = GROUPINGS[by]
     values = (select(literal("").label("grp"), Assessment.cycle.label("part"), Assessment.percent.label("value"))
               .join(Organisation, Organisation.id == Assessment.organisation_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from assessments.db import utcnow
 from assessments.models import Assessment, AssessmentStatus, ReviewDecision, ReviewNote
 from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.compare import scores_changed
 from rubrics.loader import Rubric
 
 MAX_COMMENT = 2000
@@ -91,6 +92,7 @@ def verify(db: Session, ctx: Context, assessment: Assessment, comment: str = "")
     if any(r.decision == ReviewDecision.QUERIED for r in current_reviews(db, assessment.id).values()):
         raise ServiceError("queries_open")
     assessment.status = AssessmentStatus.VERIFIED
+    scores_changed(db)
     db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.VERIFIED, comment=_clean(comment),
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
     record_event(db, ctx, "verify", "assessment", assessment.id, organisation_id=assessment.organisation_id)
@@ -105,6 +107,7 @@ def return_to_company(db: Session, ctx: Context, assessment: Assessment, comment
     if not queried and not comment:
         raise ServiceError("nothing_to_return", "comment")
     assessment.status = AssessmentStatus.RETURNED
+    scores_changed(db)
     db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RETURNED, comment=comment,
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
     record_event(db, ctx, "return", "assessment", assessment.id, organisation_id=assessment.organisation_id,

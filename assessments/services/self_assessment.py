@@ -36,6 +36,7 @@ from assessments.plan import build_plan
 from assessments.scoring import ScoreCard, score, validate_answers, validate_profile
 from assessments.serialize import plan_to_dict, scorecard_to_dict
 from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.compare import scores_changed
 from rubrics.loader import Rubric
 
 
@@ -246,6 +247,7 @@ def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:
     db.execute(delete(LegalGapRow).where(LegalGapRow.assessment_id == assessment_id))
     db.add_all(AreaScore(assessment_id=assessment_id, area_key=a.key, percent=a.percent) for a in card.areas)
     db.add_all(LegalGapRow(assessment_id=assessment_id, indicator_key=g.indicator) for g in card.legal_gaps)
+    scores_changed(db)
 
 
 def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:

@@ -53,13 +53,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_notes_assessment_id'), ['assessment_id'], unique=False)
 
     with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.create_index('ix_assessments_band', ['band'], unique=False)
-        batch_op.create_index('ix_assessments_cycle_status_percent', ['cycle', 'status', 'percent'], unique=False)
+        batch_op.create_index('ix_assessments_latest', ['organisation_id', 'cycle', 'status'], unique=False)
+        batch_op.create_index('ix_assessments_list', ['status', 'cycle', 'organisation_id', 'percent', 'band'], unique=False)
 
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_workforce_total'), ['workforce_total'], unique=False)
 
 
+    op.create_table('scores_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scores_version'))
+    )
     _rows_from_stored_score_cards()
 
 
@@ -85,12 +90,13 @@ def _rows_from_stored_score_cards():
 
 
 def downgrade():
+    op.drop_table('scores_version')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisations_workforce_total'))
 
     with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.drop_index('ix_assessments_cycle_status_percent')
-        batch_op.drop_index('ix_assessments_band')
+        batch_op.drop_index('ix_assessments_list')
+        batch_op.drop_index('ix_assessments_latest')
 
     with op.batch_alter_table('review_notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_notes_assessment_id'))
