@@ -14,12 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessments.models import Assessment, Organisation, Programme, Role, User
+from assessments.models import Assessment, Organisation, Programme, ReviewDecision, Role, User
 from assessments.parenting import SessionData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
 from assessments.services.organisations import OrganisationData, create_organisation
 from assessments.services.parenting import create_session
+from assessments.services.reviews import decide_indicator, return_to_company, verify
 from assessments.services.self_assessment import (
     adopt_action,
     default_profile,
@@ -86,7 +87,27 @@ def load_demo_data(db: Session, today: date) -> bool:
                     organisation_id=org_id, full_name=account.full_name)
     _load_demo_sessions(db, ctx, organisations, today)
     _load_demo_assessments(db, organisations, today)
+    _load_demo_reviews(db, organisations)
     return True
+
+
+def _load_demo_reviews(db: Session, organisations: list[Organisation]) -> None:
+    """The Chamber has verified two of last year's assessments and queried one of this year's;
+    the rest wait in the reviewer's queue."""
+    reviewer = db.scalar(select(User).where(User.role == Role.REVIEWER))
+    ctx = Context(actor=reviewer)
+    rubric = default_registry().latest("crbp-vn")
+    by_org = {(a.organisation_id, a.cycle): a for a in db.scalars(select(Assessment))}
+    this_year = max(cycle for _org, cycle in by_org)
+    for index in (6, 8):
+        assessment = by_org[(organisations[index].id, this_year - 1)]
+        for key in ("leave.maternity_policy", "breastfeeding.lactation_room"):
+            decide_indicator(db, ctx, assessment, rubric, key, ReviewDecision.ACCEPTED, "")
+        verify(db, ctx, assessment, "Hồ sơ đầy đủ, đã đối chiếu bảng chấm công.")
+    queried = by_org[(organisations[2].id, this_year)]
+    decide_indicator(db, ctx, queried, rubric, "leave.paternity", ReviewDecision.QUERIED,
+                     "Vui lòng gửi bảng chấm công và quyết định nghỉ của lao động nam có vợ sinh con năm nay.")
+    return_to_company(db, ctx, queried, "Cần bổ sung bằng chứng cho câu A2 trước khi xác nhận.")
 
 
 # (organisation index, cycles back from this year, quality 0-1): a spread of bands, and earlier

@@ -111,7 +111,8 @@ def side_by_side_view() -> Any:
     rubric, lang = current_rubric(), current_language()
     gaps = gaps_of(db.session, [r.assessment_id for r in rows])
     answers = answers_of(db.session, [r.assessment_id for r in rows])
-    key_indicators = [i for area in rubric.areas for i in area.indicators if i.legal][:12]
+    # Key indicators: the first three with a legal duty in each area.
+    key_indicators = [i for area in rubric.areas for i in [x for x in area.indicators if x.legal][:3]]
     charts = {r.assessment_id: bar_chart_svg([(f"{a.code}. {a.title.get(lang)}", round(r.areas.get(a.key) or 0))
                                               for a in rubric.areas], r.name, " %", peak=100) for r in rows}
     return render_template("compare/side_by_side.html", rows=rows, gaps=gaps, answers=answers, charts=charts,
