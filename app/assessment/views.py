@@ -562,7 +562,8 @@ def plan_download(assessment_id: int) -> Response:
         flash(_("The improvement plan is ready once the assessment is submitted."), "info")
         return redirect(url_for("assessment.review", assessment_id=assessment.id))
     pdf = plan_pdf(db.session, assessment, rubric_of(assessment), edition)
-    name = f"{_('improvement-plan')}-{assessment.organisation.name}-{assessment.cycle}-{edition}.pdf"
+    stem = _("improvement-plan")  # outside the f-string, where pybabel can find it
+    name = f"{stem}-{assessment.organisation.name}-{assessment.cycle}-{edition}.pdf"
     response = send_file(io.BytesIO(pdf.content), mimetype="application/pdf", as_attachment=True,
                          download_name=name, max_age=0)
     response.headers["X-Plan-Rendered"] = "1" if pdf.rendered_now else "0"
