@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -46,6 +46,8 @@ class StaticQuestion:
     options: tuple[tuple[str, str], ...]  # (escaped key, escaped label)
     unit: str
     asked_when: str  # escaped JSON, or ""
+    kind: str  # the indicator's question type
+    allow_not_applicable: bool
 
 
 def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
@@ -80,14 +82,15 @@ def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels)
             options=tuple((str(escape(o.key)), str(escape(o.label.get(lang)))) for o in ind.options),
             unit=str(escape(ind.unit.get(lang))) if ind.unit else "",
             asked_when=str(escape(json.dumps(asked_when_tests(ind)))) if ind.asked_when else "",
+            kind=ind.type, allow_not_applicable=ind.allow_not_applicable,
         ))
     return tuple(questions)
 
 
-def _choices(kind: str, q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+def _choices(kind: str, q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
     chosen = set(value) if isinstance(value, list) else {value}
     options = list(q.options)
-    if ind.allow_not_applicable:
+    if q.allow_not_applicable:
         options.append((NOT_APPLICABLE, str(escape(labels.not_applicable))))
     role = "radiogroup" if kind == "radio" else "group"
     items = "".join(
@@ -97,19 +100,19 @@ def _choices(kind: str, q: StaticQuestion, ind: Indicator, value: Any, disabled:
     return f'<div class="choices" role="{role}" aria-labelledby="{q.name}-text">{items}</div>'
 
 
-def _single(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
-    return _choices("radio", q, ind, value, disabled, labels)
+def _single(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
+    return _choices("radio", q, value, disabled, labels)
 
 
-def _multiple(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
-    return _choices("checkbox", q, ind, value, disabled, labels)
+def _multiple(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
+    return _choices("checkbox", q, value, disabled, labels)
 
 
-def _number(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+def _number(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
     shown = "" if value in (None, NOT_APPLICABLE) else escape(value)
     unit = f'<span class="unit">{q.unit}</span>' if q.unit else ""
     not_applicable = ""
-    if ind.allow_not_applicable:
+    if q.allow_not_applicable:
         checked = " checked" if value == NOT_APPLICABLE else ""
         not_applicable = (f'<label class="choice"><input type="checkbox" name="{q.name}" value="{NOT_APPLICABLE}"'
                           f'{checked}{disabled}> <span>{escape(labels.not_applicable)}</span></label>')
@@ -118,12 +121,12 @@ def _number(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels
             f'{unit}{not_applicable}</div>')
 
 
-def _text(q: StaticQuestion, ind: Indicator, value: Any, disabled: str, labels: Labels) -> str:
+def _text(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
     return (f'<textarea id="{q.name}" name="{q.name}" aria-labelledby="{q.name}-text" maxlength="2000"{disabled}>'
             f'{escape(value or "")}</textarea>')
 
 
-RENDERERS: dict[str, Callable[[StaticQuestion, Indicator, Any, str, Labels], str]] = {
+RENDERERS: dict[str, Callable[[StaticQuestion, Any, str, Labels], str]] = {
     "single_choice": _single,
     "yes_no": _single,
     "multi_choice": _multiple,
@@ -146,41 +149,54 @@ def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels
                      queries: Mapping[str, str] | None = None) -> Markup:
     """Every question of the area. `mine`: what this person typed, where it differs (a conflict);
     `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment)."""
-    area = rubric.area(area_key)
+    queries = queries or {}
+    statics = _static(rubric, area_key, lang, day, labels)
+    return Markup("".join(
+        _question(q, labels, _hashable(values.get(ind.key)), errors.get(ind.key), ind.key in not_applicable,
+                  tuple(evidence.get(ind.key, ())), editing, mine.get(ind.key), queries.get(ind.key))
+        for q, ind in zip(statics, rubric.area(area_key).indicators, strict=True)))
+
+
+def _hashable(value: Any) -> tuple[str, Any]:
+    """A cache key for an answer that keeps 95 and 95.0 (and True and 1) apart."""
+    return type(value).__name__, tuple(value) if isinstance(value, list) else value
+
+
+@lru_cache(maxsize=8192)
+def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: str | None, hidden: bool,
+              files: tuple[EvidenceLink, ...], editing: bool, mine: str | None, query: str | None) -> str:
+    """One question's HTML: a pure function of its arguments, so the same question with the same
+    answer is drawn once per worker (most of an area page, most of the time)."""
     disabled = "" if editing else " disabled"
-    parts = []
-    for q, ind in zip(_static(rubric, area_key, lang, day, labels), area.indicators, strict=True):
-        error = errors.get(ind.key)
-        attributes = f' data-asked-when="{q.asked_when}"' if q.asked_when else ""
-        if ind.key in not_applicable:
-            attributes += " hidden data-not-applicable"
-        html = [f'<section class="question{" has-error" if error else ""}" id="q-{q.name}"{attributes}>',
-                q.heading, q.help_html, RENDERERS[ind.type](q, ind, values.get(ind.key), disabled, labels)]
-        if error:
-            html.append(f'<p class="error" id="{q.name}-error">{escape(error)}</p>')
-        if ind.key in mine:
-            html.append(f'<p class="yours">{escape(labels.you_typed)}: {escape(mine[ind.key])}</p>')
-        if queries and ind.key in queries:
-            html.append(f'<p class="query" role="note"><strong>{escape(labels.query)}:</strong> '
-                        f'{escape(queries[ind.key])}</p>')
-        files = evidence.get(ind.key, [])
-        if files or editing:
-            html.append('<div class="evidence">')
-            for f in files:
-                remove = (f' <button type="submit" form="{f.delete_form}" class="link-button">'
-                          f'{escape(labels.remove)}</button>') if editing else ""
-                html.append(f'<p class="file"><a href="{escape(f.url)}">{escape(f.name)}</a> '
-                            f'<span class="muted">({f.size_kb} KB)</span>{remove}</p>')
-            if editing:
-                html.append(f'<label class="file-label" for="file-{q.name}">{escape(labels.attach)}</label>'
-                            f'<input type="file" id="file-{q.name}" name="file" form="upload-{q.name}" '
-                            f'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx">'
-                            f'<button type="submit" form="upload-{q.name}" class="button small">'
-                            f'{escape(labels.upload)}</button>')
-            html.append("</div>")
-        html.append("</section>")
-        parts.append("".join(html))
-    return Markup("".join(parts))
+    attributes = f' data-asked-when="{q.asked_when}"' if q.asked_when else ""
+    if hidden:
+        attributes += " hidden data-not-applicable"
+    kind, raw = value
+    shown = list(raw) if kind == "list" else raw
+    html = [f'<section class="question{" has-error" if error else ""}" id="q-{q.name}"{attributes}>',
+            q.heading, q.help_html, RENDERERS[q.kind](q, shown, disabled, labels)]
+    if error:
+        html.append(f'<p class="error" id="{q.name}-error">{escape(error)}</p>')
+    if mine is not None:
+        html.append(f'<p class="yours">{escape(labels.you_typed)}: {escape(mine)}</p>')
+    if query:
+        html.append(f'<p class="query" role="note"><strong>{escape(labels.query)}:</strong> {escape(query)}</p>')
+    if files or editing:
+        html.append('<div class="evidence">')
+        for f in files:
+            remove = (f' <button type="submit" form="{f.delete_form}" class="link-button">'
+                      f'{escape(labels.remove)}</button>') if editing else ""
+            html.append(f'<p class="file"><a href="{escape(f.url)}">{escape(f.name)}</a> '
+                        f'<span class="muted">({f.size_kb} KB)</span>{remove}</p>')
+        if editing:
+            html.append(f'<label class="file-label" for="file-{q.name}">{escape(labels.attach)}</label>'
+                        f'<input type="file" id="file-{q.name}" name="file" form="upload-{q.name}" '
+                        f'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx">'
+                        f'<button type="submit" form="upload-{q.name}" class="button small">'
+                        f'{escape(labels.upload)}</button>')
+        html.append("</div>")
+    html.append("</section>")
+    return "".join(html)
 
 
 def render_evidence_forms(rubric: Rubric, area_key: str, upload_url: str, csrf_token: str,
