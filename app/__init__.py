@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_number
 
-    from app.chrome import site_header, static_links
+    from app.chrome import flash_messages, site_header, static_links
     from app.i18n import LANGUAGE_NAMES, LOCALES
     from app.labels import current_language, province_choices, province_name, role_name, sector_choices, sector_name
     from assessments.report.chart import bar_chart_svg
@@ -114,5 +114,6 @@ def _register_template_helpers(app: Flask) -> None:
         role_name=role_name,
         bar_chart=lambda rows, title, unit="", peak=None: bar_chart_svg(rows, title, unit, format_number, peak),
         site_header=site_header,
+        flash_messages=flash_messages,
         static_links=static_links,
     )

@@ -9,7 +9,7 @@ into slots, escaped.
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, get_flashed_messages, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -18,6 +18,9 @@ from app.labels import current_language
 
 CSRF_SLOT = "__csrf_token_slot__"
 NEXT_SLOT = "__next_path_slot__"
+TITLE_SLOT = "__title_slot__"
+CONTENT_SLOT = "__content_slot__"
+FLASH_SLOT = "__flash_messages_slot__"
 MAX_ENTRIES = 2000  # a worker serving more distinct people than this starts afresh
 
 
@@ -31,19 +34,52 @@ def _cached(name: str, key: tuple[object, ...], render: object) -> str:
     return html
 
 
-def site_header() -> Markup:
-    """The skip link and the header: brand, language switch and, when signed in, the menu."""
+def _person_key() -> tuple[object, ...]:
     signed_in = bool(current_user.is_authenticated)
-    key = (current_language(), request.script_root, signed_in,
-           *((current_user.role, current_user.organisation_id, current_user.full_name or current_user.email)
-             if signed_in else (None, None, None)))
-    html = _cached("header", key, lambda: render_template(
-        "_site_header.html", authenticated=signed_in, role=key[3], organisation_id=key[4], display_name=key[5],
-        csrf_slot=CSRF_SLOT, next_slot=NEXT_SLOT))
+    return (current_language(), request.script_root, signed_in,
+            *((current_user.role, current_user.organisation_id, current_user.full_name or current_user.email)
+              if signed_in else (None, None, None)))
+
+
+def _fill(html: str) -> str:
     back_to = request.full_path if request.method == "GET" else ""
-    return Markup(html.replace(CSRF_SLOT, str(escape(generate_csrf()))).replace(NEXT_SLOT, str(escape(back_to))))
+    return html.replace(CSRF_SLOT, str(escape(generate_csrf()))).replace(NEXT_SLOT, str(escape(back_to)))
+
+
+def site_header(fill: bool = True) -> Markup:
+    """The skip link and the header: brand, language switch and, when signed in, the menu.
+    `fill=False` leaves the slots in (for the page shell, filled per request)."""
+    key = _person_key()
+    html = _cached("header", key, lambda: render_template(
+        "_site_header.html", authenticated=key[2], role=key[3], organisation_id=key[4], display_name=key[5],
+        csrf_slot=CSRF_SLOT, next_slot=NEXT_SLOT))
+    return Markup(_fill(html) if fill else html)
 
 
 def static_links() -> Markup:
     """The icon, stylesheet and script links of every page."""
     return Markup(_cached("static", (request.script_root,), lambda: render_template("_static_links.html")))
+
+
+def flash_messages(slot: bool = False) -> Markup:
+    """The messages flashed for this page (taken from the session), or their slot in the shell."""
+    if slot:
+        return Markup(FLASH_SLOT)
+    messages = get_flashed_messages(with_categories=True)
+    if not messages:
+        return Markup("")
+    items = "".join(f'<p class="flash flash-{escape(category)}">{escape(message)}</p>'
+                    for category, message in messages)
+    return Markup(f'<div class="flashes" role="status">{items}</div>')
+
+
+def render_in_shell(title: str, content: Markup) -> str:
+    """A whole page: the layout of base.html, rendered once per language, role and person with
+    slots, around `content`. For the busiest pages, where rendering the layout each time cost
+    as much as the page itself. The content goes in last, so nothing typed into it can be taken
+    for a slot."""
+    shell = _cached("shell", _person_key(), lambda: render_template(
+        "_shell.html", building_shell=True, title_slot=TITLE_SLOT, content_slot=CONTENT_SLOT))
+    before, after = shell.split(CONTENT_SLOT)
+    before = _fill(before).replace(TITLE_SLOT, str(escape(title))).replace(FLASH_SLOT, flash_messages())
+    return "".join((before, str(content), _fill(after)))  # all three are HTML already (not str + Markup)

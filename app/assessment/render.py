@@ -271,3 +271,40 @@ def render_steps(rubric: Rubric, lang: str, labels: JourneyLabels, *, active: st
         html.append(f'<a href="{escape(review_url)}"{current("review")}>{escape(labels.review)}</a>')
     html.append("</nav>")
     return Markup("".join(html))
+
+
+@dataclass(frozen=True)
+class AreaPageLabels:
+    """The area page's own words, already translated."""
+
+    theirs: str
+    prefilled: str  # "... %(count)d parenting sessions ..."
+    errors: str
+    save: str
+    save_next: str
+
+
+def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html: Markup, steps_html: Markup,
+                     questions_html: Markup, evidence_forms: Markup | str, csrf_token: str, version: int,
+                     editing: bool, theirs: bool, prefilled: int, errors: Mapping[str, str]) -> Markup:
+    """The area page's content (inside the layout): composed here rather than in a Jinja
+    template because it is the busiest page and its parts are drawn already."""
+    html = [head_html, f'<h1>{escape(area.code)}. {escape(area.title.get(lang))}</h1>',
+            f'<p class="lead">{escape(area.description.get(lang))}</p>']
+    if theirs:
+        html.append(f'<div class="error-summary" role="alert"><p>{escape(labels.theirs)}</p></div>')
+    if prefilled:
+        html.append(f'<div class="flash" role="status"><p>{escape(labels.prefilled % {"count": prefilled})}</p></div>')
+    if errors:
+        html.append(f'<div class="error-summary" role="alert"><p>{escape(errors.get("") or labels.errors)}</p></div>')
+    html.append(f'<form method="post" id="area-form" novalidate>'
+                f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
+                f'<input type="hidden" name="version" value="{version}">{steps_html}{questions_html}')
+    if editing:
+        html.append(f'<div class="actions sticky"><button type="submit" name="go" value="" class="button">'
+                    f'{escape(labels.save)}</button><button type="submit" name="go" value="next" '
+                    f'class="button primary">{escape(labels.save_next)}</button></div>')
+    html.append("</form>")
+    if editing:
+        html.append(str(evidence_forms))
+    return Markup("".join(html))

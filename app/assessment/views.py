@@ -33,14 +33,17 @@ from app.assessment import bp
 from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import (
+    AreaPageLabels,
     EvidenceLink,
     JourneyLabels,
     Labels,
+    render_area_body,
     render_evidence_forms,
     render_journey_header,
     render_questions,
     render_steps,
 )
+from app.chrome import render_in_shell
 from app.extensions import db
 from app.labels import current_language
 from app.requests import service_context
@@ -344,10 +347,24 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
         rubric, area.key, url_for("assessment.evidence_upload", assessment_id=assessment.id), generate_csrf(),
         {f.id: url_for("assessment.evidence_delete", assessment_id=assessment.id, evidence_id=f.id)
          for files in page.evidence.values() for f in files}) if editing else ""
-    return render_template("assessment/area.html", assessment=assessment, rubric=rubric, area=area, errors=errors,
-                           version=page.version, theirs=mine is not None, questions_html=questions_html,
-                           evidence_forms=evidence_forms, prefilled=prefilled, **navigation,
-                           **journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing))
+    parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
+    body = render_area_body(
+        area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
+        questions_html=questions_html, evidence_forms=evidence_forms, csrf_token=generate_csrf(),
+        version=page.version, editing=editing, theirs=mine is not None, prefilled=prefilled, errors=errors)
+    return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
+
+
+@cache
+def area_page_labels(lang: str) -> AreaPageLabels:
+    """Translated once per language (the catalogue does not change while the app runs)."""
+    return AreaPageLabels(
+        theirs=_("Below are the answers as they were saved by the other person. Where you typed something else, "
+                 "it is shown under the question: choose again and save."),
+        prefilled=_("Question D12 was pre-filled from %(count)d parenting sessions UNICEF recorded at your "
+                    "workplace in the last 12 months. Check it, raise the answer if you did more, and save."),
+        errors=_("Please correct the questions marked below. Nothing was saved."),
+        save=_("Save"), save_next=_("Save and continue"))
 
 
 @cache
