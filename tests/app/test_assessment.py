@@ -263,3 +263,17 @@ def test_workplace_page_shows_the_latest_assessment(client: FlaskClient, world: 
     sign_in(client, world.users["unicef"])
     page = client.get(f"/parenting/workplaces/{world.org_a.id}").get_data(as_text=True)
     assert "63 %" in page and f"/assessments/{assessment.id}/results" in page
+
+
+def test_typed_text_can_never_fill_a_layout_slot(client: FlaskClient, world: World, dbs: Session) -> None:
+    """The area page is the layout shell with slots; what people type goes in last, as text."""
+    from app.chrome import CONTENT_SLOT, CSRF_SLOT, FLASH_SLOT, NEXT_SLOT, TITLE_SLOT
+
+    typed = f"{CSRF_SLOT} {TITLE_SLOT} {FLASH_SLOT} {NEXT_SLOT} {CONTENT_SLOT} <b>x</b>"
+    answers = best_answers(RUBRIC) | {"workplace.parenting_education": "full_cycle_paid",
+                                      "workplace.parenting_programmes": typed}
+    save_answers(dbs, Context(world.users["hr_a"]), dbs.get(Assessment, world.assessment_a.id), RUBRIC, answers)
+    sign_in(client, world.users["hr_a"])
+    page = client.get(area_url(world, "workplace")).get_data(as_text=True)
+    assert f"{CSRF_SLOT} {TITLE_SLOT} {FLASH_SLOT} {NEXT_SLOT} {CONTENT_SLOT} &lt;b&gt;x&lt;/b&gt;" in page
+    assert page.count("<title>") == 1 and page.count('<main id="main"') == 1
