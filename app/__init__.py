@@ -99,7 +99,16 @@ def _register_template_helpers(app: Flask) -> None:
 
     from app.chrome import flash_messages, site_header, static_links
     from app.i18n import LANGUAGE_NAMES, LOCALES
-    from app.labels import current_language, province_choices, province_name, role_name, sector_choices, sector_name
+    from app.labels import (
+        current_language,
+        decision_name,
+        province_choices,
+        province_name,
+        role_name,
+        sector_choices,
+        sector_name,
+        status_name,
+    )
     from assessments.report.chart import bar_chart_svg
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -112,6 +121,8 @@ def _register_template_helpers(app: Flask) -> None:
         province_name=province_name,
         sector_name=sector_name,
         role_name=role_name,
+        status_name=status_name,
+        decision_name=decision_name,
         bar_chart=lambda rows, title, unit="", peak=None: bar_chart_svg(rows, title, unit, format_number, peak),
         site_header=site_header,
         flash_messages=flash_messages,

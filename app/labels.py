@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from assessments.models import Role
 from assessments.provinces import PROVINCES, PROVINCES_BY_CODE
+from assessments.report.words import ASSESSMENT_STATUSES, REVIEW_DECISIONS, name_of
 from assessments.sectors import SECTORS, SECTORS_BY_CODE
 
 ROLE_NAMES = {
@@ -56,3 +57,13 @@ def sector_choices() -> list[tuple[str, str]]:
 
 def role_choices() -> list[tuple[str, str]]:
     return [(role.value, str(name)) for role, name in ROLE_NAMES.items()]
+
+
+def status_name(key: str) -> str:
+    """An assessment status in the user's language (the PDF plan uses the same words)."""
+    return name_of(ASSESSMENT_STATUSES, key, current_language())
+
+
+def decision_name(key: str) -> str:
+    """A reviewer's decision in the user's language."""
+    return name_of(REVIEW_DECISIONS, key, current_language())

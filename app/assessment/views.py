@@ -45,7 +45,7 @@ from app.assessment.render import (
 )
 from app.chrome import render_in_shell
 from app.extensions import db
-from app.labels import current_language
+from app.labels import current_language, status_name
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from assessments.db import today_in_viet_nam
@@ -61,12 +61,12 @@ from assessments.models import (
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, render_html
-from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
+from assessments.report.words import answer_text
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
 from assessments.services.parenting import workplace_reach_since
-from assessments.services.reports import plan_pdf, report_of, sector_median
+from assessments.services.reports import plan_pdf, previous_cycle, report_of, sector_median
 from assessments.services.reviews import current_reviews
 from assessments.services.self_assessment import (
     add_evidence,
@@ -75,6 +75,7 @@ from assessments.services.self_assessment import (
     answers_of,
     current_card,
     delete_evidence,
+    evidence_by_indicator,
     progress,
     save_area,
     save_profile,
@@ -382,7 +383,7 @@ def journey(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, progres
     labels = journey_labels(lang)
     return {
         "head_html": render_journey_header(assessment.organisation.name, assessment.cycle,
-                                           name_of(ASSESSMENT_STATUSES, assessment.status, lang), labels, progress),
+                                           status_name(assessment.status), labels, progress),
         "steps_html": render_steps(
             rubric, lang, labels, active=active, as_buttons=as_buttons, progress=progress,
             profile_url=url_for("assessment.profile", assessment_id=assessment.id),
@@ -433,14 +434,6 @@ def _next_url(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, area_
 
 
 # --- Evidence ----------------------------------------------------------------------------------
-
-
-def _evidence(assessment: Assessment) -> dict[str, list[Evidence]]:
-    grouped: dict[str, list[Evidence]] = {}
-    for item in db.session.scalars(select(Evidence).where(Evidence.assessment_id == assessment.id)
-                                   .order_by(Evidence.id)):
-        grouped.setdefault(item.indicator_key, []).append(item)
-    return grouped
 
 
 @bp.route("/<id:assessment_id>/evidence", methods=["POST"])
@@ -521,7 +514,7 @@ def review(assessment_id: int) -> Any:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
     navigation = _navigation(assessment, rubric)
     return render_template("assessment/review.html", assessment=assessment, rubric=rubric,
-                           values=answers_of(assessment), evidence=_evidence(assessment),
+                           values=answers_of(assessment), evidence=evidence_by_indicator(db.session, assessment.id),
                            **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
 
 
@@ -548,15 +541,11 @@ def results(assessment_id: int) -> Any:
     median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
-    previous = db.session.scalar(select(Assessment).where(
-        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
-        Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()))
-    previous_items = db.session.scalars(select(PlanItem).where(PlanItem.assessment_id == previous.id)).all() \
-        if previous else []
+    previous = previous_cycle(db.session, assessment)
     return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
                            card=assessment.result["scorecard"], plan=assessment.result["plan"], median=median,
                            group=group, items=items, item_forms={k: PlanItemForm(obj=v) for k, v in items.items()},
-                           previous=previous, previous_items=previous_items, min_group=MIN_BENCHMARK_GROUP,
+                           previous=previous, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)
 
 

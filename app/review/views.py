@@ -18,21 +18,13 @@ from app.labels import current_language
 from app.requests import service_context
 from app.review import bp
 from app.service_errors import message_for
-from assessments.models import Assessment, AssessmentStatus, Evidence, Role
-from assessments.report.words import ASSESSMENT_STATUSES, REVIEW_DECISIONS, answer_text, name_of
+from assessments.models import Assessment, AssessmentStatus, Role
+from assessments.report.words import answer_text
 from assessments.services import ServiceError
 from assessments.services.reviews import current_reviews, decide_indicator, history, return_to_company, verify
-from assessments.services.self_assessment import answer_values
+from assessments.services.self_assessment import answer_values, evidence_by_indicator
 
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
-
-
-@bp.context_processor
-def review_helpers() -> dict[str, Any]:
-    return {
-        "status_name": lambda key: name_of(ASSESSMENT_STATUSES, key, current_language()),
-        "decision_name": lambda key: name_of(REVIEW_DECISIONS, key, current_language()),
-    }
 
 
 def _assessment_or_404(assessment_id: int) -> Assessment:
@@ -59,12 +51,10 @@ def queue() -> str:
 def assessment(assessment_id: int) -> str:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
-    evidence: dict[str, list[Evidence]] = {}
-    for item in db.session.scalars(select(Evidence).where(Evidence.assessment_id == found.id).order_by(Evidence.id)):
-        evidence.setdefault(item.indicator_key, []).append(item)
     results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
     return render_template("review/assessment.html", assessment=found, rubric=rubric,
-                           values=answer_values(db.session, found.id), evidence=evidence, results=results,
+                           values=answer_values(db.session, found.id), results=results,
+                           evidence=evidence_by_indicator(db.session, found.id),
                            reviews=current_reviews(db.session, found.id), notes=history(db.session, found.id),
                            answer_text=answer_text, lang=current_language(),
                            reviewing=found.status == AssessmentStatus.SUBMITTED)

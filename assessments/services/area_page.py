@@ -18,8 +18,8 @@ from sqlalchemy import Select, Text, bindparam, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from assessments.models import EDITABLE_STATUSES, Answer, AreaVersion, Assessment, Evidence, Organisation
-from assessments.scoring import ScoreCard, score, validate_profile
-from assessments.services.common import ServiceError
+from assessments.scoring import ScoreCard
+from assessments.services.self_assessment import card_for
 from rubrics.loader import Rubric
 
 
@@ -73,10 +73,7 @@ class AreaPage:
 
 @lru_cache(maxsize=512)
 def _card(rubric: Rubric, profile_json: str, answers_json: str, on_date: date) -> ScoreCard:
-    profile = json.loads(profile_json)
-    if validate_profile(rubric, profile):
-        raise ServiceError("profile_incomplete")
-    return score(rubric, profile, json.loads(answers_json), on_date)
+    return card_for(rubric, json.loads(profile_json), json.loads(answers_json), on_date)
 
 
 def _aggregates(dialect: str) -> tuple[Any, Any]:

@@ -25,11 +25,12 @@ from assessments.models import (
     Organisation,
     ScoresVersion,
 )
+from assessments.report.data import MIN_BENCHMARK_GROUP
 
 T = TypeVar("T")
 
 SCORED = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
-MIN_GROUP = 5  # fewer organisations than this and a benchmark could point at one of them
+MIN_GROUP = MIN_BENCHMARK_GROUP  # fewer organisations and a benchmark could point at one of them
 MAX_SIDE_BY_SIDE = 6
 # Workforce size bands (inclusive bounds; None: no upper bound).
 SIZE_BANDS: dict[str, tuple[int, int | None]] = {

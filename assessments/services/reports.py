@@ -33,7 +33,8 @@ def sector_median(db: Session, assessment: Assessment) -> tuple[float | None, in
     return statistics.median(percents), len(percents)
 
 
-def _previous_cycle(db: Session, assessment: Assessment) -> PreviousCycle | None:
+def previous_cycle(db: Session, assessment: Assessment) -> PreviousCycle | None:
+    """The organisation's last scored cycle before this one, and how its adopted plan went."""
     previous = db.scalar(select(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
         Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1))
@@ -58,7 +59,7 @@ def report_input(db: Session, assessment: Assessment, rubric: Rubric) -> ReportI
         organisation_name=organisation.name, province_code=organisation.province_code,
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
         scorecard=assessment.result["scorecard"], plan=assessment.result["plan"],
-        answers=answer_values(db, assessment.id), adopted=adopted, previous=_previous_cycle(db, assessment),
+        answers=answer_values(db, assessment.id), adopted=adopted, previous=previous_cycle(db, assessment),
         sector_median=median, sector_group=group)
 
 

@@ -50,6 +50,14 @@ def answer_values(db: Session, assessment_id: int) -> dict[str, Any]:
     return dict(rows.all())  # type: ignore[arg-type]  # rows are (key, value) pairs
 
 
+def evidence_by_indicator(db: Session, assessment_id: int) -> dict[str, list[Evidence]]:
+    """An assessment's evidence files by question, oldest first."""
+    grouped: dict[str, list[Evidence]] = {}
+    for item in db.scalars(select(Evidence).where(Evidence.assessment_id == assessment_id).order_by(Evidence.id)):
+        grouped.setdefault(item.indicator_key, []).append(item)
+    return grouped
+
+
 def default_profile(rubric: Rubric, organisation: Organisation) -> dict[str, Any]:
     """What we know already: the head counts from the organisation record."""
     known = {"workforce_total": organisation.workforce_total, "workforce_women": organisation.workforce_women}
@@ -233,12 +241,17 @@ def progress(card: ScoreCard) -> dict[str, Progress]:
     return result
 
 
+def card_for(rubric: Rubric, profile: dict[str, Any], answers: dict[str, Any], on_date: date) -> ScoreCard:
+    """The score card of answers as they stand; refused while the profile is incomplete."""
+    if validate_profile(rubric, profile):
+        raise ServiceError("profile_incomplete")
+    return score(rubric, profile, answers, on_date)
+
+
 def current_card(assessment: Assessment, rubric: Rubric, on_date: date,
                  answers: dict[str, Any] | None = None) -> ScoreCard:
     """The score card as the answers stand (pass `answers` when already loaded)."""
-    if validate_profile(rubric, assessment.profile):
-        raise ServiceError("profile_incomplete")
-    return score(rubric, assessment.profile, answers_of(assessment) if answers is None else answers, on_date)
+    return card_for(rubric, assessment.profile, answers_of(assessment) if answers is None else answers, on_date)
 
 
 def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:

@@ -97,3 +97,27 @@ def test_cli_renders_the_plan(app: Flask, world: World, dbs: Session, tmp_path) 
     assert "stored copy" in again.output
     draft = runner.invoke(args=["plans", "render", "999999", "--out", str(out)])
     assert draft.exit_code != 0 and "No assessment 999999" in draft.output
+
+
+def test_results_show_the_previous_cycle_and_how_its_plan_went(client: FlaskClient, world: World,
+                                                              dbs: Session) -> None:
+    from assessments.db import today_in_viet_nam
+    from assessments.models import Assessment
+    from assessments.services import Context
+    from assessments.services.self_assessment import save_answers, submit
+    from tests.conftest import add_assessment
+
+    ctx = Context(world.users["hr_a"])
+    last_year = add_assessment(dbs, world.org_a, world.assessment_a.cycle - 1)
+    save_answers(dbs, ctx, last_year, RUBRIC, best_answers(RUBRIC) | {"leave.paternity": "below_law"})
+    submit(dbs, ctx, last_year, RUBRIC, today_in_viet_nam())
+    dbs.add_all([PlanItem(assessment_id=last_year.id, indicator_key=key, code=code, to_level=1, text="x",
+                          status=status) for key, code, status in (("leave.paternity", "A8", "done"),
+                                                                    ("childcare.support", "C1", "planned"))])
+    dbs.commit()
+    base = submitted(dbs, world)
+    sign_in(client, world.users["hr_a"])
+    page = client.get(f"{base}/results").get_data(as_text=True)
+    percent = round(dbs.get(Assessment, last_year.id).percent)
+    assert f"Kỳ trước ({last_year.cycle}): {percent} %" in page
+    assert "Đã xong 1 trên 2 hành động đã chọn" in page
