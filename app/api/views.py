@@ -12,16 +12,15 @@ from werkzeug.wrappers import Response
 from app.access import api_token_required, public
 from app.api import bp
 from app.api.openapi import openapi_document
+from app.compare.filters import filters_from_query
 from app.extensions import db
 from app.http import json_error
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Role
 from assessments.plan import build_plan
-from assessments.provinces import PROVINCES_BY_CODE
 from assessments.scoring import score, validate_answers, validate_profile
-from assessments.sectors import SECTORS_BY_CODE
 from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
-from assessments.services.compare import SIZE_BANDS, Filters, ListRow, list_page
+from assessments.services.compare import ListRow, list_page
 from assessments.services.self_assessment import answer_values
 from rubrics.loader import default_registry
 
@@ -137,32 +136,10 @@ def _assessment_item(row: ListRow) -> dict[str, Any]:
     }
 
 
-def _filter_problems() -> tuple[Filters, dict[str, str]]:
-    """The list filters from the query string; unlike the web page, unknown values are errors."""
-    args, problems = request.args, {}
-    rubric = default_registry().latest("crbp-vn")
-    allowed = {
-        "province": set(PROVINCES_BY_CODE), "sector": set(SECTORS_BY_CODE), "size": set(SIZE_BANDS),
-        "status": {"submitted", "verified"}, "band": {b.key for b in [rubric.data.gap_band, *rubric.data.bands]},
-    }
-    values: dict[str, Any] = {}
-    for name, choices in allowed.items():
-        value = args.get(name, "")
-        if value and value not in choices:
-            problems[name] = "unknown_value"
-        values[name] = value if value in choices else ""
-    cycle = args.get("cycle", "")
-    if cycle and not (cycle.isdigit() and 2000 <= int(cycle) <= 2100):
-        problems["cycle"] = "not_a_year"
-    user = g.api_user
-    return Filters(**values, cycle=int(cycle) if cycle.isdigit() and not problems.get("cycle") else None,
-                   organisation_id=user.organisation_id if user.role == Role.HR else None), problems
-
-
 @bp.route("/assessments")
 @api_token_required()
 def assessments() -> Response:
-    filters, problems = _filter_problems()
+    filters, problems = filters_from_query(request.args, g.api_user)
     page_arg, per_page_arg = request.args.get("page", "1"), request.args.get("per_page", "50")
     if not (page_arg.isdigit() and 1 <= int(page_arg) <= 1_000_000):
         problems["page"] = "not_a_page_number"

@@ -14,10 +14,11 @@ from werkzeug.wrappers import Response
 
 from app.access import roles_required
 from app.compare import bp
+from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
 from app.labels import current_language, province_name, sector_name
-from assessments.models import AssessmentStatus, Role
+from assessments.models import Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.chart import bar_chart_svg
 from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
@@ -54,19 +55,8 @@ def _int(value: str | None, low: int, high: int) -> int | None:
 
 
 def current_filters() -> Filters:
-    """The filters in the query string; anything unknown is ignored rather than an error."""
-    args = request.args
-    band_keys = {b.key for b in [current_rubric().data.gap_band, *current_rubric().data.bands]}
-    return Filters(
-        province=args.get("province", "") if args.get("province") in PROVINCES_BY_CODE else "",
-        sector=args.get("sector", "") if args.get("sector") in SECTORS_BY_CODE else "",
-        size=args.get("size", "") if args.get("size") in SIZE_BANDS else "",
-        cycle=_int(args.get("cycle"), 2000, 2100),
-        status=args.get("status", "") if args.get("status") in (AssessmentStatus.SUBMITTED,
-                                                               AssessmentStatus.VERIFIED) else "",
-        band=args.get("band", "") if args.get("band") in band_keys else "",
-        organisation_id=current_user.organisation_id if current_user.role == Role.HR else None,
-    )
+    """The filters in the query string; an unknown value is ignored rather than an error."""
+    return filters_from_query(request.args, current_user)[0]
 
 
 def _sort() -> tuple[str, bool]:
