@@ -17,11 +17,11 @@ from app.compare import bp
 from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
-from app.labels import current_language, province_name, sector_name
+from app.labels import current_language, province_name, sector_name, status_name
 from assessments.models import Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.chart import bar_chart_svg
-from assessments.report.words import ASSESSMENT_STATUSES, answer_text, name_of
+from assessments.report.words import answer_text
 from assessments.sectors import SECTORS_BY_CODE
 from assessments.services.compare import (
     GROUPINGS,
@@ -73,7 +73,7 @@ def _choices() -> dict[str, Any]:
                                 "1000-4999": _("1,000 to 4,999 workers"), "5000+": _("5,000 workers or more")}[key])
                          for key in SIZE_BANDS],
         "band_choices": [(b.key, b.label.get(lang)) for b in [rubric.data.gap_band, *rubric.data.bands]],
-        "status_choices": [(s, name_of(ASSESSMENT_STATUSES, s, lang)) for s in ("submitted", "verified")],
+        "status_choices": [(s, status_name(s)) for s in ("submitted", "verified")],
         "areas": rubric.areas,
         "lang": lang,
     }
