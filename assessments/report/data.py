@@ -126,7 +126,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class Adopted:
-    text: str
+    text: str  # the HR team's wording when they changed it; "" when they kept the suggestion
     owner: str
     due_date: str
     status: Pair
@@ -257,14 +257,16 @@ def _actions(data: ReportInput) -> tuple[Action, ...]:
     actions = []
     for action in data.plan.get("actions", []):
         mine = adopted.get(action["indicator"])
+        text = from_text(action["text"])
         actions.append(Action(
             priority=action["priority"], code=action["code"], legal=action["kind"] == "legal",
-            text=from_text(action["text"]),
+            text=text,
             owner_role=both(lambda lang, a=action: name_of(OWNER_NAMES, a["owner"], lang)),
             time_frame=both(lambda lang, a=action: name_of(TIME_FRAMES, a["time_frame"], lang)),
             evidence=from_text(action["evidence"]), gain=float(action["expected_gain"] or 0),
             adopted=None if mine is None else Adopted(
-                text=mine.text, owner=mine.owner, due_date=mine.due_date.strftime("%d/%m/%Y") if mine.due_date else "",
+                text="" if mine.text.strip() in {wording.strip() for wording in text.values()} else mine.text,
+                owner=mine.owner, due_date=mine.due_date.strftime("%d/%m/%Y") if mine.due_date else "",
                 status=both(lambda lang, m=mine: name_of(PLAN_STATUSES, m.status, lang))),
         ))
     return tuple(actions)
@@ -368,9 +370,11 @@ def sample_input(rubric: Rubric, seed: int = 1, quality: float = 0.35, *, organi
     card = score(rubric, profile, answers, date(2026, 6, 30))
     earlier = score(rubric, profile, random_answers(rubric, quality * 0.8, rng), date(2025, 6, 30))
     plan = build_plan(rubric, card)
-    adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi, owner="Nguyễn Thị Lan",
+    # Two taken as suggested, one reworded by the HR team.
+    adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi + wording, owner="Nguyễn Thị Lan",
                                   due_date=date(2026, 9, 30), status=status)
-                    for a, status in zip(plan.actions, ("in_progress", "planned", "done"), strict=False))
+                    for a, (status, wording) in zip(plan.actions, (("in_progress", ""), ("planned", ""), (
+                        "done", " Áp dụng cho cả lao động thời vụ.")), strict=False))
     return ReportInput(
         organisation_name=organisation_name, province_code="hung-yen", sector_code="garment-textile", cycle=2026,
         status="submitted", rubric=rubric, scorecard=scorecard_to_dict(card, rubric), plan=plan_to_dict(plan),

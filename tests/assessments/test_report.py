@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import http.server
+import io
 import re
 import shutil
 import subprocess
 import threading
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -17,7 +20,17 @@ from PIL import Image
 from pypdf import PdfReader
 
 from assessments.report.data import build_report, sample_input
-from assessments.report.render import ASSETS, EDITIONS, asset_path, assets_only_fetcher, render_html, render_pdf
+from assessments.report.render import (
+    ASSETS,
+    EDITIONS,
+    _one_young_collection,
+    _renderer,
+    asset_path,
+    assets_only_fetcher,
+    lean_user_agent_css,
+    render_html,
+    render_pdf,
+)
 from rubrics.loader import default_registry
 
 RUBRIC = default_registry().latest("crbp-vn")
@@ -25,8 +38,6 @@ HOSTILE = '<img src="file:///etc/passwd"> <link rel="attachment" href="file:///e
 
 
 def pdf_text(content: bytes) -> str:
-    import io
-
     return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages))
 
 
@@ -53,6 +64,9 @@ def test_the_report_holds_what_the_director_needs(data) -> None:
     adopted = [a for a in report.actions if a.adopted]
     assert len(adopted) == 3 and adopted[0].adopted.owner == "Nguyễn Thị Lan"
     assert adopted[0].adopted.due_date == "30/09/2026" and adopted[0].adopted.status["vi"] == "Đang thực hiện"
+    # Wording kept as suggested is not printed twice; the team's own wording is printed.
+    assert [a.adopted.text for a in adopted[:2]] == ["", ""]
+    assert adopted[2].adopted.text == adopted[2].text["vi"] + " Áp dụng cho cả lao động thời vụ."
     asked = sum(1 for area in report.appendix for _row in area.rows)
     assert asked >= len([r for r in data.scorecard["indicators"] if r["status"] != "hidden"])
 
@@ -192,6 +206,78 @@ def test_page_one_is_not_blank(tmp_path: Path, pdf_vi) -> None:
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     dark = sum(image.histogram()[:160])
     assert dark > 0.01 * image.width * image.height  # text, the score box and the table are there
+
+
+def test_every_page_after_the_cover_has_the_running_header(pdf_vi) -> None:
+    pages = PdfReader(io.BytesIO(pdf_vi.content)).pages
+    header = "Công ty TNHH May Mặc Sông Hồng · Kế hoạch cải thiện nơi làm việc thân thiện với gia đình"
+    assert header not in (pages[0].extract_text() or "")
+    for number, page in enumerate(pages[1:], start=2):
+        text = re.sub(r"\s+", " ", page.extract_text() or "")
+        assert header in text and f"{number} / {len(pages)}" in text, number
+
+
+def test_the_lean_user_agent_stylesheet_drops_only_the_unused_rules() -> None:
+    import weasyprint.css
+
+    original = (Path(weasyprint.css.__file__).parent / "html5_ua.css").read_text(encoding="utf-8")
+    lean = lean_user_agent_css(original)
+    assert not re.search(r"^::(footnote|note)-", lean, re.MULTILINE) and "\n::marker" not in lean
+    assert "li::marker {" in lean and "q::before" in lean and "br::before" in lean
+    assert len(original) - len(lean) < 400  # five note rules, nothing else
+    with pytest.raises(RuntimeError, match="user-agent stylesheet changed"):
+        lean_user_agent_css(original.replace("::note-callback", "::note-back"))
+
+
+def _page_images(content: bytes, folder: Path, name: str) -> list[bytes]:
+    path = folder / f"{name}.pdf"
+    path.write_bytes(content)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(folder / name)], check=True)
+    return [image.read_bytes() for image in sorted(folder.glob(f"{name}-*.png"))]
+
+
+@pytest.mark.parametrize("edition", ["vi", "both"])
+def test_the_lean_stylesheet_prints_exactly_what_weasyprints_own_prints(tmp_path: Path, data, edition: str) -> None:
+    """The plan's speed-ups (lean user-agent stylesheet, parsed stylesheets, collector paused)
+    change nothing on paper: every page is pixel-identical to WeasyPrint's default way."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    from weasyprint import HTML
+
+    report = build_report(data)
+    html = render_html(report, edition, ASSETS.as_uri() + "/")  # links report.css and fonts.css itself
+    renderer = _renderer()
+    default = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=assets_only_fetcher()).write_pdf(
+        font_config=renderer.font_config)
+    ours = _page_images(render_pdf(report, edition).content, tmp_path, "ours")
+    theirs = _page_images(default, tmp_path, "default")
+    assert len(ours) == len(theirs) > 5
+    assert [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True), start=1) if a != b] == []
+
+
+def test_a_render_is_collected_once_at_the_end() -> None:
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with _one_young_collection():
+        assert not gc.isenabled()
+        cycle = Node()
+        cycle.me = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        assert alive() is not None  # nothing collects while the render runs
+    assert gc.isenabled() and alive() is None  # the collection at the end freed the cycle
+    with pytest.raises(RuntimeError), _one_young_collection():
+        raise RuntimeError("a render that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _one_young_collection():
+            pass
+        assert not gc.isenabled()  # a caller that paused the collector keeps it paused
+    finally:
+        gc.enable()
 
 
 def test_english_and_bilingual_editions(data) -> None:
