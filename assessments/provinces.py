@@ -7,8 +7,9 @@ names, so every former name resolves to the unit that absorbed it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from assessments.text import without_diacritics
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,7 @@ PROVINCES_BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 
 def fold_name(name: str) -> str:
     """Compare names without diacritics, case, punctuation or administrative prefixes."""
-    text = unicodedata.normalize("NFD", name.strip().lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("-", " ")
+    text = without_diacritics(name.strip().lower()).replace("-", " ")
     for prefix in ("thanh pho ", "tinh ", "tp. ", "tp "):
         if text.startswith(prefix):
             text = text[len(prefix):]

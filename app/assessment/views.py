@@ -83,6 +83,7 @@ from assessments.services.self_assessment import (
     submit,
     update_plan_item,
 )
+from assessments.text import slug
 from rubrics.loader import Rubric, default_registry
 
 READERS = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
@@ -569,7 +570,7 @@ def plan_download(assessment_id: int) -> Response:
         return redirect(url_for("assessment.review", assessment_id=assessment.id))
     pdf = plan_pdf(db.session, assessment, rubric_of(assessment), edition)
     stem = _("improvement-plan")  # outside the f-string, where pybabel can find it
-    name = f"{stem}-{assessment.organisation.name}-{assessment.cycle}-{edition}.pdf"
+    name = f"{stem}-{slug(assessment.organisation.name)}-{assessment.cycle}-{edition}.pdf"
     response = send_file(io.BytesIO(pdf.content), mimetype="application/pdf", as_attachment=True,
                          download_name=name, max_age=0)
     response.headers["X-Plan-Rendered"] = "1" if pdf.rendered_now else "0"

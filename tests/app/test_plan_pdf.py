@@ -33,7 +33,8 @@ def test_download_is_rendered_once_and_then_served_from_the_stored_copy(client: 
     sign_in(client, world.users["hr_a"])
     first = client.get(f"{base}/plan.pdf")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
-    assert first.headers["Content-Disposition"].startswith("attachment;")
+    assert first.headers["Content-Disposition"] == (
+        f"attachment; filename=ke-hoach-cai-thien-cong-ty-may-anh-duong-{world.assessment_a.cycle}-vi.pdf")
     assert first.headers["X-Plan-Rendered"] == "1"
     text = text_of(first.data)
     assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in text
