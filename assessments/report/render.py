@@ -175,8 +175,8 @@ def _one_young_collection() -> Iterator[None]:
     object of the render stays in the youngest generation, so one collection of that
     generation at the end frees the document's cycles (about 23,000 objects, 10-20 ms)
     without walking the rest of the process. That collection is part of the render's time.
-    The switch is process-wide: with threads, overlapping renders end the pause at the first
-    one's end, which costs speed, never memory or correctness.
+    The switch is process-wide: with threads, the pause ends when the render that started it
+    ends, even if another is still running; that costs speed, never memory or correctness.
     """
     was_enabled = gc.isenabled()
     gc.disable()
