@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, session, url_for
+from flask import current_app, redirect, render_template, send_from_directory, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
@@ -43,6 +43,15 @@ def set_language() -> Response:
         if current_user.is_authenticated:
             set_locale(db.session, current_user._get_current_object(), form.lang.data)  # type: ignore[attr-defined]
     return redirect(safe_next_url(form.next.data) or url_for("main.index"))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on pages without a <link rel=icon> (the API's JSON, a PDF):
+    the same icon as the pages, rather than a 404 in every log."""
+    return send_from_directory(current_app.static_folder or "", "favicon.svg", mimetype="image/svg+xml",
+                               max_age=86400)
 
 
 @bp.route("/healthz")

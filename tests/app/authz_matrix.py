@@ -37,6 +37,7 @@ ANALYSTS = ("unicef", "admin", "reviewer")
 MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("main.index", "GET"): everyone(),
     ("main.healthz", "GET"): everyone(),
+    ("main.favicon", "GET"): everyone(),
     ("main.set_language", "POST"): everyone(),
     ("main.dashboard", "GET"): signed_in(*ALL_ROLES),
     ("auth.login", "GET"): everyone(),

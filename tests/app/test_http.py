@@ -31,6 +31,12 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient, world: World)
         assert "<script>" not in page and "<style" not in page and " style=" not in page and "onclick" not in page
 
 
+def test_the_icon_answers_at_favicon_ico(client: FlaskClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.data.startswith(b"<svg") and response.headers["Cache-Control"] == "public, max-age=86400"
+
+
 def test_signed_in_pages_are_not_cached(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["hr_a"])
     assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
