@@ -60,10 +60,6 @@ def seconds(action) -> float:
     return time.perf_counter() - start
 
 
-def median_seconds(action, runs: int) -> float:
-    return statistics.median(seconds(action) for _ in range(runs))
-
-
 def plain_document(paragraphs: int) -> str:
     return (f"<html><head><style>{PLAIN_CSS}</style></head><body>"
             + f"<p>{PARAGRAPH}</p>" * paragraphs + "</body></html>")

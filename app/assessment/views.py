@@ -532,12 +532,20 @@ def submit_assessment(assessment_id: int) -> Response:
     return redirect(url_for("assessment.results", assessment_id=assessment.id))
 
 
+def _submitted_assessment(assessment_id: int) -> Assessment:
+    """The assessment, once submitted. Before that it has no results and no plan: the user is
+    sent to the review page (what is missing, and the submit button) with a word why."""
+    assessment = get_visible_assessment_or_404(assessment_id)
+    if assessment.result is None:
+        flash(_("Results and the improvement plan are ready once the assessment is submitted."), "info")
+        abort(redirect(url_for("assessment.review", assessment_id=assessment.id)))
+    return assessment
+
+
 @bp.route("/<id:assessment_id>/results")
 @roles_required(*READERS)
 def results(assessment_id: int) -> Any:
-    assessment = get_visible_assessment_or_404(assessment_id)
-    if assessment.result is None:
-        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    assessment = _submitted_assessment(assessment_id)
     rubric = rubric_of(assessment)
     median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
@@ -563,11 +571,8 @@ def _edition() -> str:
 @bp.route("/<id:assessment_id>/plan.pdf")
 @roles_required(*READERS)
 def plan_download(assessment_id: int) -> Response:
-    assessment = get_visible_assessment_or_404(assessment_id)
+    assessment = _submitted_assessment(assessment_id)
     edition = _edition()
-    if assessment.result is None:
-        flash(_("The improvement plan is ready once the assessment is submitted."), "info")
-        return redirect(url_for("assessment.review", assessment_id=assessment.id))
     pdf = plan_pdf(db.session, assessment, rubric_of(assessment), edition)
     stem = _("improvement-plan")  # outside the f-string, where pybabel can find it
     name = f"{stem}-{slug(assessment.organisation.name)}-{assessment.cycle}-{edition}.pdf"
@@ -581,10 +586,8 @@ def plan_download(assessment_id: int) -> Response:
 @roles_required(*READERS)
 def plan_preview(assessment_id: int) -> Any:
     """The same HTML the PDF is made from, in the browser."""
-    assessment = get_visible_assessment_or_404(assessment_id)
+    assessment = _submitted_assessment(assessment_id)
     edition = _edition()
-    if assessment.result is None:
-        return redirect(url_for("assessment.review", assessment_id=assessment.id))
     report = report_of(db.session, assessment, rubric_of(assessment))
     return render_html(report, edition, url_for("assessment.report_asset", filename=""),
                        icon_url=url_for("static", filename="favicon.svg"))

@@ -370,11 +370,11 @@ def sample_input(rubric: Rubric, seed: int = 1, quality: float = 0.35, *, organi
     card = score(rubric, profile, answers, date(2026, 6, 30))
     earlier = score(rubric, profile, random_answers(rubric, quality * 0.8, rng), date(2025, 6, 30))
     plan = build_plan(rubric, card)
-    # Two taken as suggested, one reworded by the HR team.
-    adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi + wording, owner="Nguyễn Thị Lan",
+    # The first three actions adopted: two as suggested, one reworded by the HR team.
+    statuses_and_rewording = (("in_progress", ""), ("planned", ""), ("done", " Áp dụng cho cả lao động thời vụ."))
+    adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi + rewording, owner="Nguyễn Thị Lan",
                                   due_date=date(2026, 9, 30), status=status)
-                    for a, (status, wording) in zip(plan.actions, (("in_progress", ""), ("planned", ""), (
-                        "done", " Áp dụng cho cả lao động thời vụ.")), strict=False))
+                    for a, (status, rewording) in zip(plan.actions, statuses_and_rewording, strict=False))
     return ReportInput(
         organisation_name=organisation_name, province_code="hung-yen", sector_code="garment-textile", cycle=2026,
         status="submitted", rubric=rubric, scorecard=scorecard_to_dict(card, rubric), plan=plan_to_dict(plan),

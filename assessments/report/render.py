@@ -74,9 +74,11 @@ def render_html(report: Report, edition: str, asset_base: str, link_styles: bool
         fmt=fmt, num=lambda value, digits=0: _number(value, digits, first), min_group=MIN_BENCHMARK_GROUP)
 
 
+@cache
 def assets_only_fetcher() -> object:
     """A WeasyPrint URL fetcher that serves files of the assets folder and refuses the rest.
-    Built on first use: importing WeasyPrint costs about 0.4 s, which pages without a PDF skip."""
+    Built on first use: importing WeasyPrint costs about 0.4 s, which pages without a PDF skip.
+    One per process: it holds no state between fetches."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetsOnlyFetcher(URLFetcher):
@@ -123,6 +125,13 @@ _UNUSED_UA_RULES = re.compile(r"^::(?:footnote|note)-(?:call|marker|callback) \{
 _UNIVERSAL_MARKER = "\n::marker {"
 
 
+def weasyprint_user_agent_css() -> str:
+    """The user-agent stylesheet of the installed WeasyPrint, as text."""
+    import weasyprint.css
+
+    return (Path(weasyprint.css.__file__).parent / "html5_ua.css").read_text(encoding="utf-8")
+
+
 def lean_user_agent_css(text: str) -> str:
     """WeasyPrint's user-agent stylesheet without the rules the plan never uses. Fails loudly
     if a WeasyPrint upgrade changed those rules, rather than silently dropping others."""
@@ -135,16 +144,13 @@ def lean_user_agent_css(text: str) -> str:
 @dataclass(frozen=True)
 class _Renderer:
     """What every plan PDF is rendered with, built once per process."""
-    html_class: type
-    stylesheets: list[Any]
-    font_config: Any
+    html_class: type  # WeasyPrint's HTML with the lean user-agent stylesheet
+    stylesheets: tuple[Any, ...]  # fonts.css and report.css, parsed
+    font_config: Any  # the bundled font faces, registered with fontconfig (about 20 ms a time)
 
 
 @cache
 def _renderer() -> _Renderer:
-    """The bundled font faces, registered with fontconfig once per process (about 20 ms a
-    document otherwise), the parsed report stylesheet and the lean user-agent stylesheet."""
-    import weasyprint.css
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -152,15 +158,14 @@ def _renderer() -> _Renderer:
     # Let its temporary font folder go while the interpreter still works (not at teardown).
     atexit.register(_renderer.cache_clear)
     fetcher = assets_only_fetcher()
-    ua_text = (Path(weasyprint.css.__file__).parent / "html5_ua.css").read_text(encoding="utf-8")
-    lean_ua = CSS(string=lean_user_agent_css(ua_text), url_fetcher=fetcher)
+    lean_ua = CSS(string=lean_user_agent_css(weasyprint_user_agent_css()), url_fetcher=fetcher)
 
     class PlanHTML(HTML):
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [lean_ua]
 
-    stylesheets = [CSS(filename=str(ASSETS / name), url_fetcher=fetcher, font_config=font_config)
-                   for name in ("fonts.css", "report.css")]
+    stylesheets = tuple(CSS(filename=str(ASSETS / name), url_fetcher=fetcher, font_config=font_config)
+                        for name in ("fonts.css", "report.css"))
     return _Renderer(PlanHTML, stylesheets, font_config)
 
 

@@ -74,8 +74,14 @@ def test_editions_and_reviewers(client: FlaskClient, world: World, dbs: Session)
 
 def test_a_draft_has_no_plan_yet(client: FlaskClient, world: World) -> None:
     sign_in(client, world.users["hr_a"])
-    response = client.get(f"/assessments/{world.assessment_a.id}/plan.pdf")
+    base = f"/assessments/{world.assessment_a.id}"
+    response = client.get(f"{base}/plan.pdf")
     assert response.status_code == 302 and response.headers["Location"].endswith("/review")
+    # The results, the PDF and its preview all send a draft back to the review page, saying why.
+    for url in (f"{base}/results", f"{base}/plan.pdf", f"{base}/plan/preview"):
+        response = client.get(url, follow_redirects=True)
+        assert response.request.path == f"{base}/review", url
+        assert "Kết quả và kế hoạch cải thiện sẽ có sau khi bản đánh giá được nộp." in response.get_data(as_text=True)
 
 
 def test_results_page_offers_the_pdf(client: FlaskClient, world: World, dbs: Session) -> None:

@@ -30,6 +30,7 @@ from assessments.report.render import (
     lean_user_agent_css,
     render_html,
     render_pdf,
+    weasyprint_user_agent_css,
 )
 from rubrics.loader import default_registry
 
@@ -218,9 +219,7 @@ def test_every_page_after_the_cover_has_the_running_header(pdf_vi) -> None:
 
 
 def test_the_lean_user_agent_stylesheet_drops_only_the_unused_rules() -> None:
-    import weasyprint.css
-
-    original = (Path(weasyprint.css.__file__).parent / "html5_ua.css").read_text(encoding="utf-8")
+    original = weasyprint_user_agent_css()
     lean = lean_user_agent_css(original)
     assert not re.search(r"^::(footnote|note)-", lean, re.MULTILINE) and "\n::marker" not in lean
     assert "li::marker {" in lean and "q::before" in lean and "br::before" in lean
