@@ -25,14 +25,18 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(base + "/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    with page.expect_navigation():  # signed in or not, the answer is a new page: wait for it
+        page.get_by_role("button", name="Đăng nhập").click()
 
 
 def open_menu_item(page: Page, name: str) -> None:
-    menu = page.locator("details.menu")
-    if not menu.evaluate("el => el.open"):
-        page.locator("details.menu summary").click()
-    page.locator("nav.main-nav").get_by_role("link", name=name, exact=True).click()
+    # On wide screens a script opens the menu and CSS hides its summary; on phones the summary
+    # opens it. Ask what the user sees, not whether the script has run yet.
+    link = page.locator("nav.main-nav").get_by_role("link", name=name, exact=True)
+    summary = page.locator("details.menu summary")
+    if not link.is_visible() and summary.is_visible():
+        summary.click()
+    link.click()
 
 
 def assert_fits_phone(page: Page) -> None:
