@@ -61,6 +61,7 @@ class Organisation(Base):
     workforce_total: Mapped[int] = mapped_column(Integer, index=True)  # size bands filter on it
     workforce_women: Mapped[int] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(String(300), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -302,6 +303,9 @@ class Assessment(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     percent: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str | None] = mapped_column(String(40))
+    # Raised by every change of the profile or the state (assessments.services.versions); the
+    # answers have a version per area (AreaVersion).
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     organisation: Mapped[Organisation] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
@@ -376,6 +380,7 @@ class PlanItem(Base):
     owner: Mapped[str] = mapped_column(String(120), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=PlanItemStatus.PLANNED)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

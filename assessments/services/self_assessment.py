@@ -37,6 +37,7 @@ from assessments.scoring import ScoreCard, score, validate_answers, validate_pro
 from assessments.serialize import plan_to_dict, scorecard_to_dict
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
+from assessments.services.versions import claim_state
 from rubrics.loader import Rubric
 
 
@@ -133,11 +134,7 @@ class EditableAssessment(Protocol):
 _CLAIM_VERSION = (
     update(AreaVersion)
     .where(AreaVersion.assessment_id == bindparam("aid"), AreaVersion.area_key == bindparam("area"),
-           AreaVersion.version == bindparam("expected"),
-           # Still open for answers, checked in the same statement as the version: a submit
-           # that lands in between cannot be followed by a save.
-           select(Assessment.id).where(Assessment.id == bindparam("aid"),
-                                       Assessment.status.in_(EDITABLE_STATUSES)).exists())
+           AreaVersion.version == bindparam("expected"))
     .values(version=bindparam("expected") + 1, updated_by_id=bindparam("actor"),
             updated_at=bindparam("now", type_=UTCDateTime()))
     .execution_options(synchronize_session=False)
@@ -154,8 +151,15 @@ _UPDATE_ANSWER = (
 _DELETE_ANSWERS = delete(Answer).where(
     Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True))
 ).execution_options(synchronize_session=False)
-_TOUCH_ASSESSMENT = update(Assessment.__table__).where(Assessment.__table__.c.id == bindparam("aid")).values(
-    updated_at=bindparam("now", type_=UTCDateTime()))
+# The first statement of a save: the assessment must still be open for answers, and its row stays
+# held until the save commits. Submit claims the same row (versions.claim_state), so a save and a
+# submit are ordered: the submit scores the answers as the save left them, or the save is
+# refused because the answers are frozen. Never a score of answers that are no longer stored.
+_HOLD_OPEN_ASSESSMENT = (
+    update(Assessment.__table__)
+    .where(Assessment.__table__.c.id == bindparam("aid"), Assessment.__table__.c.status.in_(EDITABLE_STATUSES))
+    .values(updated_at=bindparam("now", type_=UTCDateTime()))
+)
 _INSERT_ANSWERS = insert(Answer.__table__)
 
 
@@ -179,7 +183,10 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
     actor_id = ctx.actor.id if ctx.actor else None
     now = utcnow()
     sql = db.connection()  # plain statements on the connection: a third of the ORM's cost each
-    # Claim the next version first: of two saves from the same version, exactly one succeeds.
+    if sql.execute(_HOLD_OPEN_ASSESSMENT, {"aid": assessment.id, "now": now}).rowcount != 1:
+        db.rollback()
+        raise ServiceError("not_editable")
+    # Claim the next version: of two saves from the same version, exactly one succeeds.
     if expected_version == 0 and db.get(AreaVersion, (assessment.id, area_key)) is None:
         try:
             sql.execute(insert(AreaVersion.__table__).values(assessment_id=assessment.id, area_key=area_key,
@@ -205,7 +212,6 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
         sql.execute(_INSERT_ANSWERS, added)
     if changed:
         sql.execute(_UPDATE_ANSWER, changed)
-    sql.execute(_TOUCH_ASSESSMENT, {"aid": assessment.id, "now": now})
     record_event(db, ctx, "edit_area", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"area": area_key, "answers_changed": len(cleared) + len(added) + len(changed)})
     db.commit()
@@ -264,29 +270,38 @@ def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:
 
 
 def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
-    """Freeze the answers and store the score card and plan with the assessment."""
+    """Freeze the answers and store the score card and plan with the assessment.
+
+    The assessment is claimed first (draft or returned -> submitted, one conditional UPDATE),
+    and only then are the profile and the answers read and scored: a save that got in before
+    the claim is part of the score, and a save after it is refused (its own first statement
+    finds the assessment no longer open)."""
     _editable(assessment)
     if assessment.profile_confirmed_at is None:
         raise ServiceError("profile_incomplete")
-    card = current_card(assessment, rubric, on_date)
-    if not card.complete:
-        raise ServiceError("incomplete")
-    plan = build_plan(rubric, card)
     resubmitted = assessment.status == AssessmentStatus.RETURNED
+    actor_id = ctx.actor.id if ctx.actor else None
+    claim_state(db, Assessment, assessment.id, Assessment.status, EDITABLE_STATUSES, AssessmentStatus.SUBMITTED,
+                "not_editable", submitted_at=utcnow(), submitted_by_id=actor_id)
+    try:
+        card = card_for(rubric, assessment.profile, answer_values(db, assessment.id), on_date)
+        if not card.complete:
+            raise ServiceError("incomplete")
+    except ServiceError:
+        db.rollback()  # gives the claim back: the assessment stays open
+        raise
+    plan = build_plan(rubric, card)
     assessment.result = {"scorecard": scorecard_to_dict(card, rubric), "plan": plan_to_dict(plan)}
     assessment.percent = card.percent
     assessment.band = card.band
-    assessment.status = AssessmentStatus.SUBMITTED
     store_score_rows(db, assessment.id, card)
     if resubmitted:
-        db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RESUBMITTED,
-                          author_id=ctx.actor.id if ctx.actor else None))
-    assessment.submitted_at = utcnow()
-    assessment.submitted_by_id = ctx.actor.id if ctx.actor else None
+        db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RESUBMITTED, author_id=actor_id))
     record_event(db, ctx, "submit", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"percent": round(card.percent or 0, 1), "band": card.band,
                           "legal_gaps": len(card.legal_gaps)})
     db.commit()
+    db.expire(assessment, ["answers"])
     return card
 
 

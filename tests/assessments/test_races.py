@@ -1,0 +1,86 @@
+"""Two requests at the same moment, on real databases: exactly one wins, and what is stored is
+always consistent (issue 12, items 1 and 9)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from assessments.models import AreaScore, Assessment, LegalGapRow
+from assessments.scoring import score
+from assessments.serialize import scorecard_to_dict
+from assessments.services import Context, ServiceError
+from assessments.services.self_assessment import answers_of, area_version, save_answers, save_area, submit
+from assessments.simulate import best_answers
+from rubrics.loader import default_registry
+from tests.conftest import World, add_assessment
+
+RUBRIC = default_registry().latest("crbp-vn")
+TODAY = date(2026, 11, 24)
+ROUNDS = 12
+
+
+def run_together(*actions: Callable[[], Any]) -> list[Any]:
+    """Run the actions in threads released at the same instant; each result or exception."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[index] = action()
+        except Exception as error:  # the loser's refusal is a result too
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_submit_racing_a_save_never_freezes_a_score_of_other_answers(engine: Engine, dbs: Session,
+                                                                      world: World) -> None:
+    ctx = Context(world.users["hr_b"])
+    outcomes = set()
+    for round_ in range(ROUNDS):
+        assessment = add_assessment(dbs, world.org_b, 2000 + round_)
+        dbs.commit()
+        save_answers(dbs, ctx, assessment, RUBRIC, best_answers(RUBRIC))
+        version = area_version(dbs, assessment, "leave")
+
+        def do_submit(assessment_id: int = assessment.id) -> object:
+            with Session(engine, expire_on_commit=False) as session:
+                return submit(session, ctx, session.get(Assessment, assessment_id), RUBRIC, TODAY)
+
+        def do_save(assessment_id: int = assessment.id, version: int = version) -> object:
+            with Session(engine, expire_on_commit=False) as session:
+                return save_area(session, ctx, session.get(Assessment, assessment_id), RUBRIC, "leave",
+                                 {"leave.paternity": "below_law"}, version)
+
+        submitted, saved = run_together(do_submit, do_save)
+        for result in (submitted, saved):
+            assert not isinstance(result, Exception) or isinstance(result, ServiceError), repr(result)
+        # The submit always goes through (the answers are complete). The save either came first
+        # (and is part of the score) or is refused because the answers are frozen.
+        assert not isinstance(submitted, Exception), submitted
+        assert not isinstance(saved, Exception) or saved.code == "not_editable", saved
+        outcomes.add("save refused" if isinstance(saved, ServiceError) else "save first")
+
+        dbs.expire_all()
+        stored = dbs.get(Assessment, assessment.id)
+        assert (answers_of(stored)["leave.paternity"] == "below_law") == (not isinstance(saved, Exception))
+        fresh = score(RUBRIC, stored.profile, answers_of(stored), TODAY)
+        assert stored.result["scorecard"] == scorecard_to_dict(fresh, RUBRIC)
+        assert stored.percent == fresh.percent and stored.band == fresh.band
+        assert sorted(dbs.scalars(select(LegalGapRow.indicator_key).where(
+            LegalGapRow.assessment_id == stored.id))) == sorted(g.indicator for g in fresh.legal_gaps)
+        assert {r.area_key: r.percent for r in dbs.scalars(select(AreaScore).where(
+            AreaScore.assessment_id == stored.id))} == {a.key: a.percent for a in fresh.areas}
