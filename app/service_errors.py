@@ -50,8 +50,8 @@ MESSAGES = {
     "unknown_topic": _l("Unknown topic for this programme."),
     "unknown_programme": _l("Unknown programme."),
     "duplicate_session": _l("This programme already has a session at this place on this date."),
-    "edited_by_someone_else": _l("Someone else saved this session while you were editing. Their version is shown; "
-                                 "make your changes again."),
+    "edited_by_someone_else": _l("Someone else saved this while you were editing. What is saved now is shown; what "
+                                 "you typed is shown under each field that differs. Check it and save again."),
     "programme_exists": _l("A programme with this name exists already."),
     "topic_exists": _l("This programme has this topic already."),
     # Self-assessment

@@ -136,15 +136,15 @@ def _load_demo_assessments(db: Session, organisations: list[Organisation], today
         item = adopt_action(db, ctx, last_year, action["indicator"], "vi")
         update_plan_item(db, ctx, item, organisations[0].id, text=item.text, owner="Nguyễn Thị Lan",
                          due_date=today + timedelta(days=(-20 if number == 1 else 60)),
-                         status=("done" if number == 0 else "in_progress"))
+                         status=("done" if number == 0 else "in_progress"), expected_version=item.version)
     draft = start_assessment(db, ctx, organisations[0], today.year, rubric, copy_from=last_year)
-    save_profile(db, ctx, draft, rubric, draft.profile)
+    save_profile(db, ctx, draft, rubric, draft.profile, draft.version)
 
 
 def _answer_everything(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric,
                        organisation: Organisation, quality: float, rng: random.Random) -> None:
     profile = random_profile(rubric, rng) | default_profile(rubric, organisation)
-    save_profile(db, ctx, assessment, rubric, profile)
+    save_profile(db, ctx, assessment, rubric, profile, assessment.version)
     save_answers(db, ctx, assessment, rubric, random_answers(rubric, quality, rng))
 
 

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectFiel
 from wtforms.validators import InputRequired, Optional
 
 from app.forms import AppForm, TextField, WholeNumberField, as_choices
+from app.versioned import VersionedForm
 from rubrics.loader import Rubric
 
 REQUIRED = _l("This field is required.")
@@ -18,11 +19,11 @@ class StartForm(AppForm):
     copy_forward = BooleanField(_l("Copy last cycle's answers, so only changes need entering"), default=True)
 
 
-class ProfileForm(AppForm):
+class ProfileForm(VersionedForm):
     """Built from the profile fields the rubric declares."""
 
     @classmethod
-    def for_rubric(cls, rubric: Rubric, current: dict[str, Any]) -> ProfileForm:
+    def for_rubric(cls, rubric: Rubric, current: dict[str, Any], version: int) -> ProfileForm:
         fields: dict[str, Any] = {}
         for spec in rubric.data.profile:
             if spec.type == "integer":
@@ -31,8 +32,12 @@ class ProfileForm(AppForm):
                 fields[spec.key] = RadioField(spec.key, choices=as_choices([("yes", "yes"), ("no", "no")]),
                                               validators=[InputRequired(message=REQUIRED)])
         form_class = type("RubricProfileForm", (cls,), fields)
-        data = {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in current.items()}
-        return form_class(data=data)  # type: ignore[no-any-return]
+        return form_class(data={**cls.field_values(current), "version": version})  # type: ignore[no-any-return]
+
+    @staticmethod
+    def field_values(profile: dict[str, Any]) -> dict[str, Any]:
+        """A stored profile as the form's fields hold it (yes/no for the booleans)."""
+        return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in profile.items()}
 
     def profile_data(self, rubric: Rubric) -> dict[str, Any]:
         return {spec.key: (self[spec.key].data == "yes") if spec.type == "boolean" else self[spec.key].data
@@ -45,7 +50,7 @@ class EvidenceForm(AppForm):
                      validators=[FileRequired(message=_l("Choose a file."))])
 
 
-class PlanItemForm(AppForm):
+class PlanItemForm(VersionedForm):
     text = TextField(_l("Action"), max_length=500)
     owner = TextField(_l("Owner"), max_length=120, required=False)
     due_date = DateField(_l("Due date"), validators=[Optional()], format="%Y-%m-%d")

@@ -47,7 +47,8 @@ from app.chrome import render_in_shell
 from app.extensions import db
 from app.labels import current_language, status_name
 from app.requests import service_context
-from app.service_errors import attempt, message_for
+from app.service_errors import message_for
+from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.models import (
     Assessment,
@@ -201,19 +202,28 @@ def overview(assessment_id: int) -> Response:
 def profile(assessment_id: int) -> Any:
     assessment = get_visible_assessment_or_404(assessment_id)
     rubric = rubric_of(assessment)
-    form = ProfileForm.for_rubric(rubric, assessment.profile)
+    form = ProfileForm.for_rubric(rubric, assessment.profile, assessment.version)
+    status = None
     if request.method == "POST":
         assessment = get_own_assessment_or_404(assessment_id)
         if form.validate_on_submit():
-            ok, _unused = attempt(form, lambda: save_profile(db.session, service_context(), assessment, rubric,
-                                                             form.profile_data(rubric)))
-            if ok:
+            status = save_versioned(form, lambda: save_profile(
+                db.session, service_context(), assessment, rubric, form.profile_data(rubric), form.expected_version()),
+                lambda: _saved_profile(assessment_id))
+            if status is None:
                 flash(_("Profile saved."), "success")
                 return redirect(url_for("assessment.area", assessment_id=assessment.id,
                                         area_key=rubric.areas[0].key))
     navigation = _navigation(assessment, rubric)
-    return render_template("assessment/profile.html", assessment=assessment, rubric=rubric, form=form,
+    page = render_template("assessment/profile.html", assessment=assessment, rubric=rubric, form=form,
                            **navigation, **journey(assessment, rubric, navigation["progress"], "profile"))
+    return page, status or 200
+
+
+def _saved_profile(assessment_id: int) -> tuple[None, int, dict[str, Any]]:
+    assessment = get_visible_assessment_or_404(assessment_id)
+    db.session.refresh(assessment)
+    return None, assessment.version, ProfileForm.field_values(assessment.profile)
 
 
 @bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
@@ -545,15 +555,20 @@ def _submitted_assessment(assessment_id: int) -> Assessment:
 @bp.route("/<id:assessment_id>/results")
 @roles_required(*READERS)
 def results(assessment_id: int) -> Any:
-    assessment = _submitted_assessment(assessment_id)
+    return _render_results(_submitted_assessment(assessment_id))
+
+
+def _render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] | None = None) -> str:
+    """The results page. `item_form`: one plan action's form as it was sent back (a conflict)."""
     rubric = rubric_of(assessment)
     median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
+    forms = {k: item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v) for k, v in items.items()}
     previous = previous_cycle(db.session, assessment)
     return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
                            card=assessment.result["scorecard"], plan=assessment.result["plan"], median=median,
-                           group=group, items=items, item_forms={k: PlanItemForm(obj=v) for k, v in items.items()},
+                           group=group, items=items, item_forms=forms,
                            previous=previous, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)
 
@@ -616,22 +631,33 @@ def plan_adopt(assessment_id: int) -> Response:
 
 @bp.route("/<id:assessment_id>/plan/<id:item_id>", methods=["POST"])
 @roles_required(Role.HR)
-def plan_item(assessment_id: int, item_id: int) -> Response:
+def plan_item(assessment_id: int, item_id: int) -> Response | tuple[str, int]:
     assessment = get_own_assessment_or_404(assessment_id)
     item = db.session.get(PlanItem, item_id)
     if item is None or item.assessment_id != assessment.id:
         abort(404)
     form = PlanItemForm()
-    if form.validate_on_submit():
-        try:
-            update_plan_item(db.session, service_context(), item, assessment.organisation_id,
-                             text=form.text.data or "", owner=form.owner.data or "",
-                             due_date=form.due_date.data, status=form.status.data or "")
-        except ServiceError as error:
-            flash(message_for(error.code), "error")
-        else:
-            flash(_("Plan updated."), "success")
-    else:
+    if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("assessment.results", assessment_id=assessment.id) + "#plan")
+    status = save_versioned(form, lambda: update_plan_item(
+        db.session, service_context(), item, assessment.organisation_id, text=form.text.data or "",
+        owner=form.owner.data or "", due_date=form.due_date.data, status=form.status.data or "",
+        expected_version=form.expected_version()), lambda: _saved_plan_item(assessment.id, item_id))
+    if status == 409:
+        # Someone changed this action since the page was drawn: the page again, with this
+        # action's form showing what is saved and what was typed.
+        return _render_results(assessment, (item_id, form)), 409
+    if status is None:
+        flash(_("Plan updated."), "success")
+    else:
+        flash(" ".join(form.form_errors + [str(e) for f in form for e in f.errors]), "error")
     return redirect(url_for("assessment.results", assessment_id=assessment.id) + "#plan")
 
+
+def _saved_plan_item(assessment_id: int, item_id: int) -> tuple[PlanItem, int, dict[str, Any]]:
+    item = db.session.get(PlanItem, item_id)
+    if item is None or item.assessment_id != assessment_id:
+        abort(404)
+    db.session.refresh(item)
+    return item, item.version, {}

@@ -2,16 +2,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.forms import AppForm, TextField, WholeNumberField, as_choices
+from app.forms import TextField, WholeNumberField, as_choices
 from app.labels import province_choices, sector_choices
 from app.service_errors import MESSAGES
+from app.versioned import VersionedForm
 from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
 from assessments.tax_codes import normalise_tax_code
 
 REQUIRED = _l("This field is required.")
 
 
-class OrganisationForm(AppForm):
+class OrganisationForm(VersionedForm):
     name = TextField(_l("Name"), max_length=200)
     tax_code = TextField(_l("Tax code"), max_length=20,
                          description=_l("10 digits, or 13 for a branch (e.g. 0101234567-001)."))

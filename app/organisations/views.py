@@ -14,6 +14,7 @@ from app.organisations import bp
 from app.organisations.forms import OrganisationForm
 from app.requests import service_context
 from app.service_errors import attempt
+from app.versioned import save_versioned
 from assessments.models import Organisation, Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.sectors import SECTORS_BY_CODE
@@ -81,15 +82,22 @@ def create() -> Response | str:
 
 @bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def edit(organisation_id: int) -> Response | str:
+def edit(organisation_id: int) -> Response | tuple[str, int]:
     organisation = get_visible_organisation_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)
     if request.method == "GET":
         form.tax_code.data = format_tax_code(organisation.tax_code)
+    status = None
     if form.validate_on_submit():
-        ok, _unused = attempt(form, lambda: update_organisation(db.session, service_context(), organisation,
-                                                                 form.to_data()))
-        if ok:
+        status = save_versioned(form, lambda: update_organisation(db.session, service_context(), organisation,
+                                                                  form.to_data(), form.expected_version()),
+                                lambda: _saved_organisation(organisation_id))
+        if status is None:
             flash(_("Changes saved."), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return render_template("organisations/form.html", form=form, organisation=organisation), status or 200
+
+
+def _saved_organisation(organisation_id: int) -> tuple[Organisation, int, dict[str, object]]:
+    organisation = get_visible_organisation_or_404(organisation_id)
+    return organisation, organisation.version, {"tax_code": format_tax_code(organisation.tax_code)}

@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AppForm, TextField, WholeNumberField, clean_text
+from app.versioned import VersionedForm
 from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
 
 REQUIRED = _l("This field is required.")
@@ -20,7 +21,7 @@ def _optional_id(value: object) -> int | None:
     return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
 
 
-class SessionForm(AppForm):
+class SessionForm(VersionedForm):
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
     topic_ids = SelectMultipleField(_l("Topics"), coerce=int, widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput())
@@ -40,7 +41,6 @@ class SessionForm(AppForm):
     internal_migrants = WholeNumberField(_l("Internal migrants"), maximum=MAX_PARTICIPANTS)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000, message=_l(
         "At most %(max)d characters.", max=2000))], filters=[clean_text])
-    version = HiddenField()
 
     def to_data(self) -> SessionData:
         return SessionData(

@@ -23,7 +23,8 @@ from app.labels import current_language, province_choices, province_name
 from app.parenting import bp
 from app.parenting.forms import VENUE_LABELS, ConfirmImportForm, DeleteForm, ImportForm, ProgrammeForm, SessionForm
 from app.requests import service_context
-from app.service_errors import attempt, message_for, show_on_form
+from app.service_errors import attempt, message_for
+from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.dhis2 import data_value_set, load_mapping
 from assessments.models import Assessment, Organisation, ParentingSession, Programme, Role
@@ -188,28 +189,21 @@ def session_new() -> Any:
 def session_edit(session_id: int) -> Any:
     record = get_visible_session_or_404(session_id)
     form = _session_form(record)
+    status = None
     if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
-        try:
-            update_session(db.session, service_context(), record, form.to_data(), expected_version=expected,
-                           today=today_in_viet_nam())
-        except ServiceError as error:
-            db.session.rollback()
-            if error.code == "edited_by_someone_else":
-                # Show the version that was saved, with the message; nothing was overwritten.
-                record = get_visible_session_or_404(session_id)
-                form = _session_form(record)
-                form.process(obj=record)
-                form.topic_ids.data = [t.id for t in record.topics]
-                form.version.data = str(record.version)
-                form.form_errors.append(message_for(error.code))
-                return render_template("parenting/session_form.html", form=form, record=record,
-                                       programmes=_programmes()), 409
-            show_on_form(form, error)
-        else:
+        status = save_versioned(form, lambda: update_session(
+            db.session, service_context(), record, form.to_data(), expected_version=form.expected_version(),
+            today=today_in_viet_nam()), lambda: _saved_session(session_id))
+        if status is None:
             flash(_("Changes saved."), "success")
             return redirect(url_for("parenting.session_detail", session_id=record.id))
-    return render_template("parenting/session_form.html", form=form, record=record, programmes=_programmes())
+    return render_template("parenting/session_form.html", form=form, record=record,
+                           programmes=_programmes()), status or 200
+
+
+def _saved_session(session_id: int) -> tuple[ParentingSession, int, dict[str, Any]]:
+    record = get_visible_session_or_404(session_id)
+    return record, record.version, {"topic_ids": [t.id for t in record.topics]}
 
 
 @bp.route("/sessions/<id:session_id>/delete", methods=["POST"])

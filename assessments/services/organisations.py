@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from assessments.models import Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.sectors import SECTORS_BY_CODE
-from assessments.services.common import Context, ServiceError, changed_fields, record_event
+from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.versions import update_if_current
 from assessments.tax_codes import normalise_tax_code
 
 # PostgreSQL INTEGER tops out at 2,147,483,647; no employer comes near this.
@@ -76,11 +77,14 @@ def create_organisation(db: Session, ctx: Context, data: OrganisationData) -> Or
     return organisation
 
 
-def update_organisation(db: Session, ctx: Context, organisation: Organisation, data: OrganisationData) -> None:
-    changes = changed_fields(organisation, _validated(db, data, organisation.id))
-    if not changes:
-        return
-    record_event(db, ctx, "edit", "organisation", organisation.id, organisation_id=organisation.id,
-                 details=changes)
+def update_organisation(db: Session, ctx: Context, organisation: Organisation, data: OrganisationData,
+                        expected_version: int) -> None:
+    """Save changes unless someone saved the organisation since `expected_version`."""
+    values = _validated(db, data, organisation.id)
+    changes = {k: [getattr(organisation, k), v] for k, v in values.items() if getattr(organisation, k) != v}
     with _unique_tax_code(db):
+        update_if_current(db, Organisation, organisation.id, expected_version, values)
+        if changes:
+            record_event(db, ctx, "edit", "organisation", organisation.id, organisation_id=organisation.id,
+                         details=changes)
         db.commit()

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,6 +19,7 @@ from assessments.models import Organisation, ParentingSession, Programme, Topic,
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
 from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.versions import update_if_current
 
 
 class SessionInvalid(ServiceError):
@@ -98,17 +99,7 @@ def update_session(db: Session, ctx: Context, record: ParentingSession, data: Se
     _validate(db, data, today, record.id)
     values = _columns(data)
     changes = {k: [str(getattr(record, k)), str(v)] for k, v in values.items() if getattr(record, k) != v}
-    # A conditional UPDATE: two people saving the same version cannot both win.
-    result = db.execute(
-        update(ParentingSession)
-        .where(ParentingSession.id == record.id, ParentingSession.version == expected_version)
-        .values(**values, version=expected_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.rollback()
-        raise ServiceError("edited_by_someone_else", "version")
-    db.refresh(record)
+    update_if_current(db, ParentingSession, record.id, expected_version, values)
     record.topics = _topics(db, data.topic_ids)
     record_event(db, ctx, "edit", "parenting_session", record.id, organisation_id=data.organisation_id,
                  details=changes)

@@ -37,7 +37,7 @@ from assessments.scoring import ScoreCard, score, validate_answers, validate_pro
 from assessments.serialize import plan_to_dict, scorecard_to_dict
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
-from assessments.services.versions import claim_state
+from assessments.services.versions import claim_state, update_if_current
 from rubrics.loader import Rubric
 
 
@@ -102,14 +102,18 @@ def _editable(assessment: Assessment | EditableAssessment) -> None:
         raise ServiceError("not_editable")
 
 
-def save_profile(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, profile: dict[str, Any]) -> None:
+def save_profile(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, profile: dict[str, Any],
+                 expected_version: int) -> None:
+    """Confirm the profile, unless someone changed it (or the assessment's state) since
+    `expected_version`."""
     _editable(assessment)
     errors = validate_profile(rubric, profile)
     if errors:
         key, code = next(iter(errors.items()))
         raise ServiceError(code, key.removeprefix("profile."))
-    assessment.profile = dict(profile)
-    assessment.profile_confirmed_at = utcnow()
+    update_if_current(db, Assessment, assessment.id, expected_version,
+                      {"profile": dict(profile), "profile_confirmed_at": utcnow()},
+                      Assessment.status.in_(EDITABLE_STATUSES))
     record_event(db, ctx, "edit_profile", "assessment", assessment.id, organisation_id=assessment.organisation_id)
     db.commit()
 
@@ -378,17 +382,17 @@ def adopt_action(db: Session, ctx: Context, assessment: Assessment, indicator_ke
 
 
 def update_plan_item(db: Session, ctx: Context, item: PlanItem, organisation_id: int, *, text: str, owner: str,
-                     due_date: date | None, status: str) -> None:
+                     due_date: date | None, status: str, expected_version: int) -> None:
+    """The team's wording, owner, due date and status of an action, unless someone changed the
+    action since `expected_version`."""
     if status not in {s.value for s in PlanItemStatus}:
         raise ServiceError("unknown_status", "status")
     if not text.strip():
         raise ServiceError("required", "text")
-    changes = {}
-    for name, value in (("text", text.strip()[:500]), ("owner", owner.strip()[:120]), ("due_date", due_date),
-                        ("status", status)):
-        if getattr(item, name) != value:
-            changes[name] = [str(getattr(item, name)), str(value)]
-            setattr(item, name, value)
+    values = {"text": text.strip()[:500], "owner": owner.strip()[:120], "due_date": due_date, "status": status}
+    changes = {name: [str(getattr(item, name)), str(value)] for name, value in values.items()
+               if getattr(item, name) != value}
+    update_if_current(db, PlanItem, item.id, expected_version, values)
     if changes:
         record_event(db, ctx, "edit", "plan_item", item.id, organisation_id=organisation_id, details=changes)
-        db.commit()
+    db.commit()

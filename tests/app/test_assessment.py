@@ -211,7 +211,8 @@ def test_submit_then_results_plan_and_frozen_answers(client: FlaskClient, world:
     client.post(f"{base}/plan", data={"indicator": "childcare.support"})
     item = dbs.scalar(select(PlanItem).where(PlanItem.indicator_key == "childcare.support"))
     client.post(f"{base}/plan/{item.id}", data={"text": "Trợ cấp gửi trẻ 300.000 đồng", "owner": "Lan",
-                                               "due_date": "2027-03-31", "status": "in_progress"})
+                                               "due_date": "2027-03-31", "status": "in_progress",
+                                               "version": str(item.version)})
     assert (reload(dbs, item).status, reload(dbs, item).owner) == ("in_progress", "Lan")
     frozen = client.post(f"{base}/areas/leave", data={"version": "1", "leave__paternity": "four_weeks"})
     assert frozen.status_code == 422 and "không thể sửa câu trả lời nữa" in frozen.get_data(as_text=True)

@@ -92,7 +92,7 @@ def test_second_editor_is_told_and_nothing_is_overwritten(client: FlaskClient, w
     assert first.status_code == 302
     second = client.post(url, data=form(world, session_date="2026-10-01", version=version, notes="second"))
     assert second.status_code == 409
-    assert "Người khác đã lưu buổi sinh hoạt này" in second.get_data(as_text=True)
+    assert "Người khác đã lưu nội dung này" in second.get_data(as_text=True)
     assert reload(dbs, world.session_a).notes == "first"
     assert reload(dbs, world.session_a).version == int(version) + 1
 

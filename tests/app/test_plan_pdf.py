@@ -48,7 +48,8 @@ def test_download_is_rendered_once_and_then_served_from_the_stored_copy(client: 
     item = dbs.scalar(select(PlanItem).where(PlanItem.assessment_id == world.assessment_a.id,
                                              PlanItem.indicator_key == "childcare.support"))
     client.post(f"{base}/plan/{item.id}", data={"text": "Trợ cấp gửi trẻ 300.000 đồng mỗi tháng", "owner": "Chị Hòa",
-                                               "due_date": "2027-03-31", "status": "in_progress"})
+                                               "due_date": "2027-03-31", "status": "in_progress",
+                                               "version": str(item.version)})
     assert reload(dbs, item).owner == "Chị Hòa"
     changed = client.get(f"{base}/plan.pdf")
     assert changed.headers["X-Plan-Rendered"] == "1"

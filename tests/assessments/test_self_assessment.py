@@ -40,7 +40,7 @@ def test_a_new_cycle_is_pinned_to_the_rubric_and_copies_forward(dbs: Session, wo
     assert (first.rubric_key, first.rubric_version, first.rubric_hash) == (RUBRIC.key, RUBRIC.version,
                                                                            RUBRIC.content_hash)
     assert first.profile == {"workforce_total": 500, "workforce_women": 300}
-    save_profile(dbs, ctx, first, RUBRIC, COMPLETE_PROFILE)
+    save_profile(dbs, ctx, first, RUBRIC, COMPLETE_PROFILE, first.version)
     save_area(dbs, ctx, first, RUBRIC, "leave", {"leave.paternity": "extra_days"}, 0)
     second = start_assessment(dbs, ctx, world.org_b, 2026, RUBRIC, copy_from=first)
     assert answers_of(second) == {"leave.paternity": "extra_days"}
@@ -85,7 +85,7 @@ def test_submission_needs_every_answer_then_freezes_them(dbs: Session, world: Wo
     with pytest.raises(ServiceError, match="not_editable"):
         save_area(dbs, ctx, assessment, RUBRIC, "leave", {"leave.paternity": "below_law"}, 1)
     with pytest.raises(ServiceError, match="not_editable"):
-        save_profile(dbs, ctx, assessment, RUBRIC, COMPLETE_PROFILE)
+        save_profile(dbs, ctx, assessment, RUBRIC, COMPLETE_PROFILE, assessment.version)
 
 
 def test_the_adopted_plan_is_the_teams_own(dbs: Session, world: World) -> None:
@@ -101,11 +101,11 @@ def test_the_adopted_plan_is_the_teams_own(dbs: Session, world: World) -> None:
     with pytest.raises(ServiceError, match="unknown_action"):
         adopt_action(dbs, ctx, assessment, "leave.maternity_policy", "vi")  # at the top level: no action
     update_plan_item(dbs, ctx, item, assessment.organisation_id, text="Sửa quy chế nghỉ của cha", owner="Lan",
-                     due_date=date(2027, 1, 31), status="in_progress")
+                     due_date=date(2027, 1, 31), status="in_progress", expected_version=item.version)
     assert (item.text, item.owner, item.status) == ("Sửa quy chế nghỉ của cha", "Lan", "in_progress")
     with pytest.raises(ServiceError, match="unknown_status"):
         update_plan_item(dbs, ctx, item, assessment.organisation_id, text="x", owner="", due_date=None,
-                         status="forgotten")
+                         status="forgotten", expected_version=item.version)
 
 
 def docx(extra: dict[str, bytes] | None = None) -> bytes:

@@ -53,7 +53,7 @@ def test_organisation_rules(dbs: Session, changes: dict[str, object], code: str)
 
 def test_update_without_changes_writes_no_audit(dbs: Session) -> None:
     org = create_organisation(dbs, Context(None), DATA)
-    update_organisation(dbs, Context(None), org, DATA)
+    update_organisation(dbs, Context(None), org, DATA, org.version)
     assert len(dbs.scalars(select(AuditEvent)).all()) == 1
 
 
