@@ -13,6 +13,7 @@ from assessments.db import utcnow
 from assessments.models import Assessment, AssessmentStatus, ReviewDecision, ReviewNote
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
+from assessments.services.versions import claim_state
 from rubrics.loader import Rubric
 
 MAX_COMMENT = 2000
@@ -30,6 +31,14 @@ class IndicatorReview:
 def _under_review(assessment: Assessment) -> None:
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise ServiceError("not_under_review")
+
+
+def _claim(db: Session, assessment: Assessment, new_state: str) -> None:
+    """Hold the assessment while it is under review (and move it to `new_state`) before anything
+    is read: a decision on a question and a verify or return are then ordered, so a verify
+    cannot overlook a query that lands at the same moment (assessments.services.versions)."""
+    claim_state(db, Assessment, assessment.id, Assessment.status, (AssessmentStatus.SUBMITTED,), new_state,
+                "not_under_review")
 
 
 def _clean(comment: str) -> str:
@@ -79,6 +88,7 @@ def decide_indicator(db: Session, ctx: Context, assessment: Assessment, rubric: 
     comment = _clean(comment)
     if decision == ReviewDecision.QUERIED and not comment:
         raise ServiceError("comment_required", "comment")
+    _claim(db, assessment, AssessmentStatus.SUBMITTED)
     db.add(ReviewNote(assessment_id=assessment.id, indicator_key=indicator_key, decision=decision, comment=comment,
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
     record_event(db, ctx, f"review_{decision}", "assessment", assessment.id,
@@ -89,9 +99,10 @@ def decide_indicator(db: Session, ctx: Context, assessment: Assessment, rubric: 
 def verify(db: Session, ctx: Context, assessment: Assessment, comment: str = "") -> None:
     """The scores become verified. Refused while an indicator is queried."""
     _under_review(assessment)
+    _claim(db, assessment, AssessmentStatus.VERIFIED)
     if any(r.decision == ReviewDecision.QUERIED for r in current_reviews(db, assessment.id).values()):
+        db.rollback()
         raise ServiceError("queries_open")
-    assessment.status = AssessmentStatus.VERIFIED
     scores_changed(db)
     db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.VERIFIED, comment=_clean(comment),
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
@@ -103,10 +114,11 @@ def return_to_company(db: Session, ctx: Context, assessment: Assessment, comment
     """Back to the company with the queries: it can change answers and submit again."""
     _under_review(assessment)
     comment = _clean(comment)
+    _claim(db, assessment, AssessmentStatus.RETURNED)
     queried = [k for k, r in current_reviews(db, assessment.id).items() if r.decision == ReviewDecision.QUERIED]
     if not queried and not comment:
+        db.rollback()
         raise ServiceError("nothing_to_return", "comment")
-    assessment.status = AssessmentStatus.RETURNED
     scores_changed(db)
     db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RETURNED, comment=comment,
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))

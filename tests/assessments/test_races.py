@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from assessments.models import AreaScore, Assessment, LegalGapRow
+from assessments.models import AreaScore, Assessment, AssessmentStatus, LegalGapRow, ReviewDecision
 from assessments.scoring import score
 from assessments.serialize import scorecard_to_dict
 from assessments.services import Context, ServiceError
+from assessments.services.reviews import current_reviews, decide_indicator, verify
 from assessments.services.self_assessment import answers_of, area_version, save_answers, save_area, submit
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
@@ -84,3 +85,32 @@ def test_submit_racing_a_save_never_freezes_a_score_of_other_answers(engine: Eng
             LegalGapRow.assessment_id == stored.id))) == sorted(g.indicator for g in fresh.legal_gaps)
         assert {r.area_key: r.percent for r in dbs.scalars(select(AreaScore).where(
             AreaScore.assessment_id == stored.id))} == {a.key: a.percent for a in fresh.areas}
+
+
+def test_verify_racing_a_query_never_verifies_an_assessment_with_an_open_query(engine: Engine, dbs: Session,
+                                                                               world: World) -> None:
+    hr, reviewer = Context(world.users["hr_b"]), Context(world.users["reviewer"])
+    for round_ in range(ROUNDS):
+        assessment = add_assessment(dbs, world.org_b, 2000 + round_)
+        dbs.commit()
+        save_answers(dbs, hr, assessment, RUBRIC, best_answers(RUBRIC))
+        submit(dbs, hr, assessment, RUBRIC, TODAY)
+
+        def do_query(assessment_id: int = assessment.id) -> object:
+            with Session(engine, expire_on_commit=False) as session:
+                return decide_indicator(session, reviewer, session.get(Assessment, assessment_id), RUBRIC,
+                                        "leave.paternity", ReviewDecision.QUERIED, "Thiếu bằng chứng")
+
+        def do_verify(assessment_id: int = assessment.id) -> object:
+            with Session(engine, expire_on_commit=False) as session:
+                return verify(session, reviewer, session.get(Assessment, assessment_id))
+
+        queried, verified = run_together(do_query, do_verify)
+        for result in (queried, verified):
+            assert not isinstance(result, Exception) or isinstance(result, ServiceError), repr(result)
+        dbs.expire_all()
+        stored = dbs.get(Assessment, assessment.id)
+        open_queries = [k for k, r in current_reviews(dbs, stored.id).items() if r.decision == ReviewDecision.QUERIED]
+        # Verified with a query nobody answered is the one outcome that must never happen.
+        assert not (stored.status == AssessmentStatus.VERIFIED and open_queries), (queried, verified)
+        assert isinstance(queried, ServiceError) or isinstance(verified, ServiceError)
