@@ -12,3 +12,11 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map: object) -> None:
         super().__init__(url_map, min=1, max=MAX_DATABASE_ID)  # type: ignore[arg-type]
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A database id sent in a form field (ASCII digits, 1 to 2**31 - 1), or None."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not 1 <= int(text) <= MAX_DATABASE_ID:
+        return None
+    return int(text)

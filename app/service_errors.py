@@ -59,6 +59,7 @@ MESSAGES = {
     "not_editable": _l("This assessment has been submitted; its answers can no longer be changed."),
     "unknown_area": _l("Unknown part of the assessment."),
     "unknown_indicator": _l("Unknown question."),
+    "unknown_evidence": _l("This file is no longer attached to this part of the assessment."),
     "not_under_review": _l("Only a submitted assessment can be reviewed, and this one is not awaiting review."),
     "unknown_decision": _l("Choose accept or query."),
     "comment_required": _l("Say what needs to change: a query needs a comment."),

@@ -3,8 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
+from wtforms import BooleanField, DateField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from app.forms import AppForm, TextField, WholeNumberField, as_choices
@@ -42,12 +41,6 @@ class ProfileForm(VersionedForm):
     def profile_data(self, rubric: Rubric) -> dict[str, Any]:
         return {spec.key: (self[spec.key].data == "yes") if spec.type == "boolean" else self[spec.key].data
                 for spec in rubric.data.profile}
-
-
-class EvidenceForm(AppForm):
-    indicator = HiddenField()
-    file = FileField(_l("Attach a file (PDF, JPEG, PNG, Word, Excel)"),
-                     validators=[FileRequired(message=_l("Choose a file."))])
 
 
 class PlanItemForm(VersionedForm):

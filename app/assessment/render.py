@@ -140,7 +140,7 @@ class EvidenceLink:
     name: str
     size_kb: int
     url: str
-    delete_form: str  # the id of its delete form
+    evidence_id: int
 
 
 def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels, *,
@@ -184,35 +184,21 @@ def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: 
     if files or editing:
         html.append('<div class="evidence">')
         for f in files:
-            remove = (f' <button type="submit" form="{f.delete_form}" class="link-button">'
+            # Removing a file submits the answers' form: the answers on the page are saved first.
+            remove = (f' <button type="submit" name="go" value="remove:{f.evidence_id}" class="link-button">'
                       f'{escape(labels.remove)}</button>') if editing else ""
             html.append(f'<p class="file"><a href="{escape(f.url)}">{escape(f.name)}</a> '
                         f'<span class="muted">({f.size_kb} KB)</span>{remove}</p>')
         if editing:
+            # So does attaching one: the file goes with the answers, which are saved first.
             html.append(f'<label class="file-label" for="file-{q.name}">{escape(labels.attach)}</label>'
-                        f'<input type="file" id="file-{q.name}" name="file" form="upload-{q.name}" '
+                        f'<input type="file" id="file-{q.name}" name="file-{q.name}" '
                         f'accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx">'
-                        f'<button type="submit" form="upload-{q.name}" class="button small">'
+                        f'<button type="submit" name="go" value="upload:{q.name}" class="button small">'
                         f'{escape(labels.upload)}</button>')
         html.append("</div>")
     html.append("</section>")
     return "".join(html)
-
-
-def render_evidence_forms(rubric: Rubric, area_key: str, upload_url: str, csrf_token: str,
-                          delete_urls: Mapping[int, str]) -> Markup:
-    """The hidden upload form of each question and the delete form of each file. They sit
-    outside the answers' form (forms cannot nest); the buttons point at them with form="...".
-    `delete_urls`: the delete URL of each file, by evidence id."""
-    token = escape(csrf_token)
-    forms = [f'<form id="upload-{field_name(ind.key)}" method="post" enctype="multipart/form-data" '
-             f'action="{escape(upload_url)}" hidden><input type="hidden" name="csrf_token" value="{token}">'
-             f'<input type="hidden" name="indicator" value="{escape(ind.key)}"></form>'
-             for ind in rubric.area(area_key).indicators]
-    forms += [f'<form id="delete-{evidence_id}" method="post" action="{escape(url)}" hidden>'
-              f'<input type="hidden" name="csrf_token" value="{token}"></form>'
-              for evidence_id, url in delete_urls.items()]
-    return Markup("".join(forms))
 
 
 @dataclass(frozen=True)
@@ -285,7 +271,7 @@ class AreaPageLabels:
 
 
 def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html: Markup, steps_html: Markup,
-                     questions_html: Markup, evidence_forms: Markup | str, csrf_token: str, version: int,
+                     questions_html: Markup, csrf_token: str, version: int,
                      editing: bool, theirs: bool, prefilled: int, errors: Mapping[str, str]) -> Markup:
     """The area page's content (inside the layout): composed here rather than in a Jinja
     template because it is the busiest page and its parts are drawn already."""
@@ -297,7 +283,8 @@ def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html:
         html.append(f'<div class="flash" role="status"><p>{escape(labels.prefilled % {"count": prefilled})}</p></div>')
     if errors:
         html.append(f'<div class="error-summary" role="alert"><p>{escape(errors.get("") or labels.errors)}</p></div>')
-    html.append(f'<form method="post" id="area-form" novalidate>'
+    # multipart: evidence files are attached from this form (the answers are saved with them).
+    html.append(f'<form method="post" id="area-form" enctype="multipart/form-data" novalidate>'
                 f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
                 f'<input type="hidden" name="version" value="{version}">{steps_html}{questions_html}')
     if editing:
@@ -305,6 +292,4 @@ def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html:
                     f'{escape(labels.save)}</button><button type="submit" name="go" value="next" '
                     f'class="button primary">{escape(labels.save_next)}</button></div>')
     html.append("</form>")
-    if editing:
-        html.append(str(evidence_forms))
     return Markup("".join(html))

@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from app.access import public, roles_required
 from app.assessment import bp
-from app.assessment.forms import EvidenceForm, PlanItemForm, ProfileForm, StartForm
+from app.assessment.forms import PlanItemForm, ProfileForm, StartForm
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import (
     AreaPageLabels,
@@ -38,7 +38,6 @@ from app.assessment.render import (
     JourneyLabels,
     Labels,
     render_area_body,
-    render_evidence_forms,
     render_journey_header,
     render_questions,
     render_steps,
@@ -47,6 +46,7 @@ from app.chrome import render_in_shell
 from app.extensions import db
 from app.labels import current_language, status_name
 from app.requests import service_context
+from app.routing import parse_id
 from app.service_errors import message_for
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
@@ -84,6 +84,7 @@ from assessments.services.self_assessment import (
     submit,
     update_plan_item,
 )
+from assessments.services.versions import parse_version
 from assessments.text import slug
 from rubrics.loader import Rubric, default_registry
 
@@ -286,11 +287,12 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
         answers = answers_from(form, rubric, area.key)
         errors = {k.removeprefix("answers."): message_for(v) for k, v in
                   validate_answers(rubric, {k: v for k, v in answers.items() if v is not None}).items()}
-    expected = request.form.get("version", "")
+    target = request.form.get("go", "")
+    file_action = target.partition(":")[0] in ("upload", "remove")
     if not errors:
         try:
             new_version = save_area(db.session, service_context(), assessment, rubric, area.key, answers,
-                                    int(expected) if expected.isdigit() else -1)
+                                    parse_version(request.form.get("version")))
         except ServiceError as error:
             db.session.rollback()
             if error.code != "edited_by_someone_else":
@@ -299,19 +301,59 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
                 # Someone saved this area meanwhile: show what they saved, and what this
                 # person typed next to it; nothing is overwritten.
                 flash(message_for(error.code), "error")
+                if file_action:
+                    flash(_("The file was not attached or removed either: do it again after saving."), "error")
                 page = _visible_area_page_or_404(assessment.id, area.key)
                 mine = {k: v for k, v in submitted.items() if v != page.answers.get(k)}
                 return _render_area(page, rubric, area, dict(page.answers), {}, mine=mine), 409
         else:
-            target = request.form.get("go", "")
             flash(_("Saved."), "success")
+            if file_action:
+                return redirect(_attach_or_remove(assessment, rubric, area, target))
             response = redirect(_next_url(assessment, rubric, area.key, target))
             # For scripts that save repeatedly (and the benchmark): the version to send next.
             response.headers["X-Area-Version"] = str(new_version)
             return response
+    if file_action:
+        errors[""] = _("Please correct the questions marked below. Nothing was saved, and the file was not attached "
+                       "or removed.")
     page = _visible_area_page_or_404(assessment.id, area.key)
     values = {k: v for k, v in page.answers.items() if k not in submitted} | submitted
     return _render_area(page, rubric, area, values, errors), 422
+
+
+def _attach_or_remove(assessment: AssessmentSnapshot, rubric: Rubric, area: Any, target: str) -> str:
+    """After the area's answers were saved: attach the file chosen under a question
+    (go=upload:<question>) or remove a file (go=remove:<evidence id>). Returns where to go next:
+    the question, on the same page."""
+    action, _sep, argument = target.partition(":")
+    by_name = {field_name(i.key): i.key for i in area.indicators}
+    area_url = url_for("assessment.area", assessment_id=assessment.id, area_key=area.key)
+    try:
+        if action == "upload":
+            indicator_key = by_name.get(argument)
+            upload = request.files.get(f"file-{argument}")
+            if indicator_key is None:
+                raise ServiceError("unknown_indicator")
+            if upload is None or not upload.filename:
+                flash(_("Choose a file."), "error")
+                return f"{area_url}#q-{argument}"
+            add_evidence(db.session, service_context(), assessment, rubric, indicator_key, upload.filename,
+                         upload.read(), _evidence_folder())
+            flash(_("File attached."), "success")
+            return f"{area_url}#q-{argument}"
+        evidence_id = parse_id(argument)
+        evidence = db.session.get(Evidence, evidence_id) if evidence_id else None
+        if evidence is None or evidence.assessment_id != assessment.id \
+                or evidence.indicator_key not in by_name.values():
+            raise ServiceError("unknown_evidence")
+        delete_evidence(db.session, service_context(), assessment, evidence, _evidence_folder())
+        flash(_("File removed."), "success")
+        return f"{area_url}#q-{field_name(evidence.indicator_key)}"
+    except ServiceError as error:
+        db.session.rollback()
+        flash(message_for(error.code), "error")
+        return area_url
 
 
 PARENTING_EDUCATION = "workplace.parenting_education"
@@ -345,7 +387,7 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     navigation = _navigation(assessment, rubric, page)
     editing = assessment.editable and current_user.role == Role.HR
     links = {key: [EvidenceLink(f.original_name, round(f.size / 1024), url_for(
-        "assessment.evidence_download", assessment_id=assessment.id, evidence_id=f.id), f"delete-{f.id}")
+        "assessment.evidence_download", assessment_id=assessment.id, evidence_id=f.id), f.id)
         for f in files] for key, files in page.evidence.items()}
     hidden = {key for key, r in navigation["results"].items()
               if r.status == "not_applicable" and rubric.indicator(key).applies_when is not None}
@@ -355,14 +397,10 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries)
-    evidence_forms = render_evidence_forms(
-        rubric, area.key, url_for("assessment.evidence_upload", assessment_id=assessment.id), generate_csrf(),
-        {f.id: url_for("assessment.evidence_delete", assessment_id=assessment.id, evidence_id=f.id)
-         for files in page.evidence.values() for f in files}) if editing else ""
     parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
-        questions_html=questions_html, evidence_forms=evidence_forms, csrf_token=generate_csrf(),
+        questions_html=questions_html, csrf_token=generate_csrf(),
         version=page.version, editing=editing, theirs=mine is not None, prefilled=prefilled, errors=errors)
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
 
@@ -447,36 +485,6 @@ def _next_url(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, area_
 # --- Evidence ----------------------------------------------------------------------------------
 
 
-@bp.route("/<id:assessment_id>/evidence", methods=["POST"])
-@roles_required(Role.HR)
-def evidence_upload(assessment_id: int) -> Response:
-    assessment = get_own_assessment_or_404(assessment_id)
-    rubric = rubric_of(assessment)
-    form = EvidenceForm()
-    indicator_key = form.indicator.data or ""
-    back = _area_of_url(assessment, rubric, indicator_key)
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return redirect(back)
-    upload = form.file.data
-    try:
-        add_evidence(db.session, service_context(), assessment, rubric, indicator_key, upload.filename or "",
-                     upload.read(), _evidence_folder())
-    except ServiceError as error:
-        flash(message_for(error.code), "error")
-    else:
-        flash(_("File attached."), "success")
-    return redirect(back)
-
-
-def _area_of_url(assessment: Assessment, rubric: Rubric, indicator_key: str) -> str:
-    if rubric.has_indicator(indicator_key):
-        area_key = rubric.area_of(indicator_key).key
-        anchor = f"#q-{field_name(indicator_key)}"
-        return url_for("assessment.area", assessment_id=assessment.id, area_key=area_key) + anchor
-    return url_for("assessment.review", assessment_id=assessment.id)
-
-
 def _get_evidence_or_404(assessment: Assessment, evidence_id: int) -> Evidence:
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.assessment_id != assessment.id:
@@ -496,21 +504,6 @@ def evidence_download(assessment_id: int, evidence_id: int) -> Response:
                          download_name=evidence.original_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@bp.route("/<id:assessment_id>/evidence/<id:evidence_id>/delete", methods=["POST"])
-@roles_required(Role.HR)
-def evidence_delete(assessment_id: int, evidence_id: int) -> Response:
-    assessment = get_own_assessment_or_404(assessment_id)
-    evidence = _get_evidence_or_404(assessment, evidence_id)
-    back = _area_of_url(assessment, rubric_of(assessment), evidence.indicator_key)
-    try:
-        delete_evidence(db.session, service_context(), assessment, evidence, _evidence_folder())
-    except ServiceError as error:
-        flash(message_for(error.code), "error")
-    else:
-        flash(_("File removed."), "success")
-    return redirect(back)
 
 
 # --- Review, submit, results -------------------------------------------------------------------

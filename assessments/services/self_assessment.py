@@ -312,7 +312,7 @@ def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on
 # --- Evidence ----------------------------------------------------------------------------------
 
 
-def add_evidence(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, indicator_key: str,
+def add_evidence(db: Session, ctx: Context, assessment: EditableAssessment, rubric: Rubric, indicator_key: str,
                  filename: str, content: bytes, folder: Path) -> Evidence:
     _editable(assessment)
     if not rubric.has_indicator(indicator_key):
@@ -348,7 +348,8 @@ def add_evidence(db: Session, ctx: Context, assessment: Assessment, rubric: Rubr
     return evidence
 
 
-def delete_evidence(db: Session, ctx: Context, assessment: Assessment, evidence: Evidence, folder: Path) -> None:
+def delete_evidence(db: Session, ctx: Context, assessment: EditableAssessment, evidence: Evidence,
+                    folder: Path) -> None:
     _editable(assessment)
     record_event(db, ctx, "delete", "evidence", evidence.id, organisation_id=assessment.organisation_id,
                  details={"name": evidence.original_name})

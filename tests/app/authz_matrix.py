@@ -73,9 +73,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.review", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
-    ("assessment.evidence_upload", "POST"): signed_in("hr", hr_b=404),
     ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
-    ("assessment.evidence_delete", "POST"): signed_in("hr", hr_b=404),
     ("assessment.plan_adopt", "POST"): signed_in("hr", hr_b=404),
     ("assessment.plan_item", "POST"): signed_in("hr", hr_b=404),
     ("assessment.plan_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
@@ -134,6 +132,5 @@ CHANGES_STATE = {
     ("admin.user_active", "POST"): {"admin"},
     ("parenting.session_delete", "POST"): {"unicef", "admin"},
     ("assessment.start", "POST"): {"hr_b"},  # company B had no assessment this year: it starts one
-    ("assessment.evidence_delete", "POST"): {"hr_a"},
     ("parenting.programme_active", "POST"): {"admin"},
 }

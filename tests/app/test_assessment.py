@@ -13,12 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, Evidence, PlanItem
+from assessments.models import Answer, Assessment, Evidence, PlanItem
 from assessments.services import Context
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
 from tests.conftest import PASSWORD, World, add_assessment, add_organisation, database_fingerprint, reload, sign_in
+from tests.support.files import SMALL_PDF
 
 RUBRIC = default_registry().latest("crbp-vn")
 PROFILE_FORM = {"workforce_total": "2.400", "workforce_women": "1950", "workers_under_18": "0",
@@ -129,21 +130,43 @@ def test_typed_answers_survive_a_sign_in_that_ran_out(app: Flask, world: World) 
 
 
 def test_evidence_upload_download_and_delete(client: FlaskClient, world: World, dbs: Session) -> None:
+    """Files are attached and removed from the area's form: its answers are saved first."""
     sign_in(client, world.users["hr_a"])
-    url = f"/assessments/{world.assessment_a.id}/evidence"
-    client.post(url, data={"indicator": "leave.paternity", "file": (io.BytesIO(b"%PDF-1.4 quy che"), "quy chế.pdf")},
-                content_type="multipart/form-data")
+    area = area_url(world)
+    page = client.get(area).get_data(as_text=True)
+    upload = {"version": version_on(page), "leave__paternity": "extra_days", "go": "upload:leave__paternity",
+              "file-leave__paternity": (io.BytesIO(SMALL_PDF), "quy chế.pdf")}
+    response = client.post(area, data=upload, content_type="multipart/form-data")
+    assert response.headers["Location"].endswith("/areas/leave#q-leave__paternity")
     evidence = dbs.scalar(select(Evidence).where(Evidence.indicator_key == "leave.paternity"))
     assert evidence.original_name == "quy chế.pdf"
-    download = client.get(f"{url}/{evidence.id}")
-    assert download.data == b"%PDF-1.4 quy che" and download.mimetype == "application/pdf"
+    assert dbs.scalar(select(Answer.value).where(Answer.indicator_key == "leave.paternity")) == "extra_days"
+    download = client.get(f"/assessments/{world.assessment_a.id}/evidence/{evidence.id}")
+    assert download.data == SMALL_PDF and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
-    refused = client.post(url, data={"indicator": "leave.paternity", "file": (io.BytesIO(b"<script>x</script>"),
-                                                                            "policy.pdf")},
+    page = client.get(area).get_data(as_text=True)
+    refused = client.post(area, data={**upload, "version": version_on(page),
+                                      "file-leave__paternity": (io.BytesIO(b"<script>x</script>"), "policy.pdf")},
                           content_type="multipart/form-data", follow_redirects=True)
     assert "Chỉ đính kèm được tệp PDF, JPEG, PNG" in refused.get_data(as_text=True)
-    client.post(f"{url}/{evidence.id}/delete")
+    page = client.get(area).get_data(as_text=True)
+    removed = client.post(area, data={"version": version_on(page), "leave__paternity": "four_weeks",
+                                      "go": f"remove:{evidence.id}"})
+    assert removed.status_code == 302
+    assert dbs.scalar(select(func.count(Evidence.id)).where(Evidence.indicator_key == "leave.paternity")) == 0
+    dbs.expire_all()
+    assert dbs.scalar(select(Answer.value).where(Answer.indicator_key == "leave.paternity")) == "four_weeks"
+
+
+def test_a_file_is_not_attached_when_the_answers_cannot_be_saved(client: FlaskClient, world: World,
+                                                                 dbs: Session) -> None:
+    sign_in(client, world.users["hr_a"])
+    response = client.post(area_url(world), data={
+        "version": "0", "leave__paternity": "not-an-option", "go": "upload:leave__paternity",
+        "file-leave__paternity": (io.BytesIO(SMALL_PDF), "quy chế.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "tệp chưa được đính kèm" in response.get_data(as_text=True)
     assert dbs.scalar(select(func.count(Evidence.id)).where(Evidence.indicator_key == "leave.paternity")) == 0
 
 
@@ -153,8 +176,9 @@ def test_too_large_upload_is_413(database_url: str, engine: Engine, world: World
 
     app = create_app(app_config(database_url, MAX_CONTENT_LENGTH=1024))
     client = sign_in(app.test_client(), world.users["hr_a"])
-    response = client.post(f"/assessments/{world.assessment_a.id}/evidence",
-                           data={"indicator": "leave.paternity", "file": (io.BytesIO(b"%PDF" + b"x" * 4000), "a.pdf")},
+    too_large = (io.BytesIO(b"%PDF" + b"x" * 4000), "a.pdf")
+    response = client.post(area_url(world), data={"version": "0", "go": "upload:leave__paternity",
+                                                  "file-leave__paternity": too_large},
                            content_type="multipart/form-data")
     assert response.status_code == 413
 
@@ -166,8 +190,8 @@ def test_other_organisations_cannot_see_or_touch_it(client: FlaskClient, world: 
     for url in (base, f"{base}/profile", f"{base}/areas/leave", f"{base}/review", f"{base}/results",
                 f"{base}/evidence/{world.evidence_a.id}"):
         assert client.get(url).status_code == 404, url
-    for url in (f"{base}/areas/leave", f"{base}/profile", f"{base}/submit", f"{base}/evidence",
-                f"{base}/evidence/{world.evidence_a.id}/delete", f"{base}/plan", f"{base}/plan/{world.plan_item_a.id}"):
+    for url in (f"{base}/areas/leave", f"{base}/profile", f"{base}/submit", f"{base}/plan",
+                f"{base}/plan/{world.plan_item_a.id}"):
         assert client.post(url, data={"version": "0", "leave__paternity": "per_law"}).status_code == 404, url
     assert "Ánh Dương" not in client.get("/assessments/").get_data(as_text=True)
     assert database_fingerprint(engine) == before
