@@ -21,10 +21,19 @@ from assessments.services.versions import parse_version
 CONFLICT = "edited_by_someone_else"
 
 
+class VersionField(HiddenField):
+    """The version a form was drawn from. On a POST it comes from the form alone: a form sent
+    without one must not borrow the record's current version (WTForms keeps the object's value
+    for a field missing from the form data)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = valuelist[0] if valuelist else ""
+
+
 class VersionedForm(AppForm):
     """A form for an editable record."""
 
-    version = HiddenField()
+    version = VersionField(render_kw={"id": False})  # several versioned forms can share a page
 
     def expected_version(self) -> int:
         """The version this form was drawn from (a malformed one never matches a record)."""

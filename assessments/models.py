@@ -190,6 +190,10 @@ class Programme(Base):
     name_vi: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The DHIS2 data element counting this programme's participants (set by admins; without one
+    # the DHIS2 export refuses rather than leave the programme out).
+    dhis2_data_element: Mapped[str | None] = mapped_column(String(11))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
 
     topics: Mapped[list[Topic]] = relationship(back_populates="programme", order_by="Topic.id")
 

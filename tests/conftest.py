@@ -156,11 +156,12 @@ def add_assessment(dbs: Session, organisation: Organisation, cycle: int) -> Asse
 def add_programmes(dbs: Session) -> list[Programme]:
     """The programmes the migration seeds (tests build the schema without migrations)."""
     programmes = []
-    for key, vi, en, topics in (
-        ("nice", "NICE – Nuôi dưỡng trẻ nhỏ", "NICE – Nurturing Infants", ["learning-through-play", "routines"]),
-        ("pdep", "Kỷ luật tích cực", "Positive Discipline", ["positive-discipline"]),
+    for key, vi, en, topics, uid in (
+        ("nice", "NICE – Nuôi dưỡng trẻ nhỏ", "NICE – Nurturing Infants", ["learning-through-play", "routines"],
+         "Pe186022d09"),
+        ("pdep", "Kỷ luật tích cực", "Positive Discipline", ["positive-discipline"], "P132ccbe36e"),
     ):
-        programme = Programme(key=key, name_vi=vi, name_en=en, active=True)
+        programme = Programme(key=key, name_vi=vi, name_en=en, active=True, dhis2_data_element=uid)
         programme.topics = [Topic(key=t, name_vi=f"Chủ đề {t}", name_en=f"Topic {t}", active=True) for t in topics]
         dbs.add(programme)
         programmes.append(programme)

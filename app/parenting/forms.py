@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
@@ -69,6 +73,21 @@ class ConfirmImportForm(AppForm):
 class ProgrammeForm(AppForm):
     name_vi = TextField(_l("Name in Vietnamese"), max_length=200)
     name_en = TextField(_l("Name in English"), max_length=200)
+
+
+class Dhis2Form(VersionedForm):
+    """A programme's DHIS2 data element (admins)."""
+
+    dhis2_data_element = TextField(_l("DHIS2 data element"), max_length=11, required=False,
+                                   description=_l("11 letters and digits, starting with a letter (e.g. Qa1b2c3d4e5). "
+                                                  "Copy it from your DHIS2 instance's Maintenance app."))
+
+    @classmethod
+    def for_programme(cls, programme: Any, formdata: Any = None) -> Dhis2Form:
+        form = cls(formdata=formdata, obj=programme) if formdata is not None else cls(obj=programme)
+        # Several of these forms share the programmes page: each input gets its own id.
+        form.dhis2_data_element.id = form.dhis2_data_element.label.field_id = f"dhis2-{programme.id}"
+        return form
 
 
 class DeleteForm(AppForm):

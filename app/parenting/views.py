@@ -21,7 +21,15 @@ from app.extensions import db
 from app.forms import as_choices
 from app.labels import current_language, province_choices, province_name
 from app.parenting import bp
-from app.parenting.forms import VENUE_LABELS, ConfirmImportForm, DeleteForm, ImportForm, ProgrammeForm, SessionForm
+from app.parenting.forms import (
+    VENUE_LABELS,
+    ConfirmImportForm,
+    DeleteForm,
+    Dhis2Form,
+    ImportForm,
+    ProgrammeForm,
+    SessionForm,
+)
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from app.versioned import save_versioned
@@ -47,6 +55,7 @@ from assessments.services.parenting import (
     mark_stored_duplicates,
     monthly_counts,
     reach,
+    set_dhis2_data_element,
     set_programme_active,
     update_session,
 )
@@ -368,14 +377,17 @@ def export(fmt: str) -> Response:
 
 @bp.route("/export/dhis2.json")
 @roles_required(*ANALYSTS)
-def export_dhis2() -> Response:
+def export_dhis2() -> Response | tuple[str, int]:
     mapping_file = current_app.config.get("DHIS2_MAPPING_FILE")
     mapping = load_mapping(Path(mapping_file)) if mapping_file else load_mapping()
-    document, skipped = data_value_set(monthly_counts(db.session, current_filters()), mapping)
+    document, unmapped = data_value_set(monthly_counts(db.session, current_filters()), mapping)
+    if unmapped:
+        # An incomplete export would be reported to DHIS2 as the whole truth: refuse, and say
+        # what is missing and where to fix it.
+        names = {p.key: p.name(current_language()) for p in _programmes()}
+        return render_template("parenting/dhis2_unmapped.html", unmapped=unmapped, names=names), 409
     response = Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="parenting-dataValueSets.json"'
-    if skipped:
-        response.headers["X-Unmapped"] = ", ".join(skipped)[:1000]
     return response
 
 
@@ -392,8 +404,37 @@ def programmes() -> Any:
         if ok:
             flash(_("Programme added."), "success")
             return redirect(url_for("parenting.programmes"))
-    return render_template("parenting/programmes.html", form=form, programmes=_programmes(),
-                           topic_form=ProgrammeForm(formdata=None), toggle_form=DeleteForm())
+    return _programmes_page(form)
+
+
+def _programmes_page(form: ProgrammeForm, dhis2_form: tuple[int, Dhis2Form] | None = None) -> str:
+    programmes = _programmes()
+    dhis2_forms = {p.id: dhis2_form[1] if dhis2_form and dhis2_form[0] == p.id else Dhis2Form.for_programme(p)
+                   for p in programmes}
+    return render_template("parenting/programmes.html", form=form, programmes=programmes,
+                           topic_form=ProgrammeForm(formdata=None), toggle_form=DeleteForm(), dhis2_forms=dhis2_forms)
+
+
+@bp.route("/programmes/<id:programme_id>/dhis2", methods=["POST"])
+@roles_required(Role.ADMIN)
+def programme_dhis2(programme_id: int) -> Any:
+    programme = db.get_or_404(Programme, programme_id)
+    form = Dhis2Form.for_programme(programme, request.form)
+    status = None
+    if form.validate_on_submit():
+        status = save_versioned(form, lambda: set_dhis2_data_element(
+            db.session, service_context(), programme, form.dhis2_data_element.data or "", form.expected_version()),
+            lambda: _saved_programme(programme_id))
+        if status is None:
+            flash(_("DHIS2 data element saved."), "success")
+            return redirect(url_for("parenting.programmes") + f"#programme-{programme_id}")
+    return _programmes_page(ProgrammeForm(formdata=None), (programme_id, form)), status or 200
+
+
+def _saved_programme(programme_id: int) -> tuple[Programme, int, dict[str, Any]]:
+    programme = db.get_or_404(Programme, programme_id)
+    db.session.refresh(programme)
+    return programme, programme.version, {}
 
 
 @bp.route("/programmes/<id:programme_id>/topics", methods=["POST"])

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from assessments.dhis2 import MonthlyCount
+from assessments.dhis2 import MonthlyCount, is_uid
 from assessments.models import Organisation, ParentingSession, Programme, Topic, session_topics
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
@@ -191,6 +191,19 @@ def add_topic(db: Session, ctx: Context, programme: Programme, name_vi: str, nam
     return topic
 
 
+def set_dhis2_data_element(db: Session, ctx: Context, programme: Programme, data_element: str,
+                           expected_version: int) -> None:
+    """The DHIS2 data element that counts the programme's participants (empty: none yet)."""
+    data_element = data_element.strip()
+    if data_element and not is_uid(data_element):
+        raise ServiceError("not_a_dhis2_uid", "data_element")
+    old = programme.dhis2_data_element
+    update_if_current(db, Programme, programme.id, expected_version, {"dhis2_data_element": data_element or None})
+    record_event(db, ctx, "edit", "programme", programme.id,
+                 details={"dhis2_data_element": [old, data_element or None]})
+    db.commit()
+
+
 def set_programme_active(db: Session, ctx: Context, programme: Programme, active: bool) -> None:
     if programme.active != active:
         programme.active = active
@@ -299,13 +312,13 @@ def monthly_counts(db: Session, filters: SessionFilters) -> list[MonthlyCount]:
     base = filtered(filters).subquery()
     year = func.extract("year", base.c.session_date)
     month = func.extract("month", base.c.session_date)
-    query = (select(Programme.key, base.c.province_code, year, month, func.sum(base.c.participants_female),
-                    func.sum(base.c.participants_male))
+    query = (select(Programme.key, Programme.dhis2_data_element, base.c.province_code, year, month,
+                    func.sum(base.c.participants_female), func.sum(base.c.participants_male))
              .join(Programme, Programme.id == base.c.programme_id)
-             .group_by(Programme.key, base.c.province_code, year, month)
+             .group_by(Programme.key, Programme.dhis2_data_element, base.c.province_code, year, month)
              .order_by(Programme.key, base.c.province_code, year, month))
-    return [MonthlyCount(key, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
-            for key, province, y, m, f, male in db.execute(query)]
+    return [MonthlyCount(key, element, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
+            for key, element, province, y, m, f, male in db.execute(query)]
 
 
 

@@ -1,4 +1,5 @@
-"""versions on every editable record: organisations, assessments (profile and state), plan items
+"""versions on every editable record: organisations, assessments (profile and state), plan items,
+programmes; each programme's DHIS2 data element (moved from the mapping file into the database)
 
 Revision ID: 5d1c0e7a9b21
 Revises: 846ebb57905d
@@ -14,16 +15,23 @@ down_revision = '846ebb57905d'
 branch_labels = None
 depends_on = None
 
-TABLES = ('organisations', 'assessments', 'plan_items')
+TABLES = ('organisations', 'assessments', 'plan_items', 'programmes')
+# The placeholders the default mapping file held for the three seeded programmes.
+DATA_ELEMENTS = {'nice': 'Pe186022d09', 'pdep': 'P132ccbe36e', 'em-thrive': 'P832409d0ca'}
 
 
 def upgrade():
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+        op.add_column(table, sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+    op.add_column('programmes', sa.Column('dhis2_data_element', sa.String(length=11), nullable=True))
+    programmes = sa.table('programmes', sa.column('key', sa.String), sa.column('dhis2_data_element', sa.String))
+    for key, uid in DATA_ELEMENTS.items():
+        op.execute(programmes.update().where(programmes.c.key == key).values(dhis2_data_element=uid))
 
 
 def downgrade():
+    # Plain DROP COLUMN (SQLite 3.35 and later): a batch copy of a table that others refer to
+    # would fail on SQLite with foreign keys on.
+    op.drop_column('programmes', 'dhis2_data_element')
     for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('version')
+        op.drop_column(table, 'version')

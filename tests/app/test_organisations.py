@@ -91,7 +91,7 @@ def test_edit_records_what_changed(client: FlaskClient, world: World, dbs: Sessi
     sign_in(client, world.users["reviewer"])
     url = f"/organisations/{world.org_a.id}/edit"
     assert "0100000001" in client.get(url).get_data(as_text=True)
-    response = client.post(url, data={**VALID, "tax_code": "0100000001", "name": "Công ty May Mới"})
+    response = client.post(url, data={**VALID, "tax_code": "0100000001", "name": "Công ty May Mới", "version": "1"})
     assert response.status_code == 302
     assert reload(dbs, world.org_a).name == "Công ty May Mới"
     event = dbs.scalar(select(AuditEvent).where(AuditEvent.action == "edit"))

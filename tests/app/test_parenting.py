@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
-from assessments.models import AuditEvent, ParentingSession
+from assessments.models import AuditEvent, ParentingSession, Programme, Topic
 from assessments.tabular import read_table, write_xlsx
 from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
 
@@ -259,3 +259,35 @@ def test_bad_input_corpus_never_breaks_the_session_form(client: FlaskClient, wor
             assert "<script>alert(1)</script>" not in shown
     dbs.expire_all()
     assert all("\x00" not in (s.commune + s.facilitator + s.notes) for s in dbs.scalars(select(ParentingSession)))
+
+
+def test_dhis2_export_never_silently_leaves_out_a_programme(client: FlaskClient, world: World, dbs: Session) -> None:
+    """A programme an admin adds has no DHIS2 identifier yet: the export says so and exports
+    nothing, until an admin sets the identifier on the programmes page (issue 12.4)."""
+    sign_in(client, world.users["admin"])
+    client.post("/parenting/programmes", data={"name_vi": "Cha mẹ đồng hành", "name_en": "Parents Together"})
+    added = dbs.scalar(select(Programme).where(Programme.key == "parents-together"))
+    add_topic_row = Topic(programme_id=added.id, key="play", name_vi="Chơi", name_en="Play", active=True)
+    dbs.add(add_topic_row)
+    dbs.commit()
+    add_session(dbs, added, world.org_a, day=date(2026, 10, 2), women=15, men=5)
+    dbs.commit()
+    dashboard = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/parenting/").get_data(as_text=True)))
+    assert "Người tham gia 45 " in dashboard  # 25 at the world's session, 20 at the new programme's
+
+    refused = client.get("/parenting/export/dhis2.json")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and refused.mimetype == "text/html"
+    assert "Cha mẹ đồng hành" in page and "20" in page and "/parenting/programmes" in page
+
+    programmes = client.get("/parenting/programmes").get_data(as_text=True)
+    version = re.search(rf'action="/parenting/programmes/{added.id}/dhis2".*?name="version"[^>]*value="(\d+)"',
+                        programmes, re.S).group(1)
+    bad = client.post(f"/parenting/programmes/{added.id}/dhis2", data={"dhis2_data_element": "not a uid",
+                                                                        "version": version})
+    assert bad.status_code == 200 and "11 ký tự" in bad.get_data(as_text=True)
+    assert client.post(f"/parenting/programmes/{added.id}/dhis2", data={"dhis2_data_element": "Qa1b2c3d4e5",
+                                                                         "version": version}).status_code == 302
+    document = client.get("/parenting/export/dhis2.json").get_json()
+    assert sum(int(v["value"]) for v in document["dataValues"]) == 45
+    assert "Qa1b2c3d4e5" in {v["dataElement"] for v in document["dataValues"]}

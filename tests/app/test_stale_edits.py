@@ -100,3 +100,4 @@ def test_a_forged_or_huge_version_is_a_conflict_never_an_error(client: FlaskClie
             "sector_code": "garment-textile", "workforce_total": "500", "workforce_women": "300", "address": "x"}
     for version in ("", "abc", "-1", "9223372036854775808", "١"):
         assert client.post(url, data={**base, "version": version}).status_code == 409, version
+    assert client.post(url, data=base).status_code == 409  # no version at all

@@ -146,11 +146,13 @@ def test_unreadable_files_get_a_reason(name: str, content: bytes, code: str) -> 
 
 def test_dhis2_document_has_the_shape_dhis2_imports() -> None:
     mapping = load_mapping()
-    counts = [MonthlyCount("nice", "lam-dong", "202610", 22, 8), MonthlyCount("unknown", "lam-dong", "202610", 1, 1)]
-    document, skipped = data_value_set(counts, mapping)
+    counts = [MonthlyCount("nice", "Pe186022d09", "lam-dong", "202610", 22, 8),
+              MonthlyCount("added-later", None, "lam-dong", "202610", 1, 1),
+              MonthlyCount("nice", "Pe186022d09", "atlantis", "202610", 3, 0)]
+    document, unmapped = data_value_set(counts, mapping)
     assert set(document) == {"dataSet", "dataValues"} and UID.match(document["dataSet"])
     values = document["dataValues"]
-    assert len(values) == 2 and skipped == ["unknown/lam-dong/202610"]
+    assert len(values) == 2 and unmapped.programmes == {"added-later": 2} and unmapped.provinces == {"atlantis": 3}
     for value in values:
         assert set(value) == {"dataElement", "period", "orgUnit", "categoryOptionCombo", "value"}
         assert all(UID.match(value[k]) for k in ("dataElement", "orgUnit", "categoryOptionCombo"))
@@ -161,7 +163,6 @@ def test_dhis2_document_has_the_shape_dhis2_imports() -> None:
 
 def test_a_bad_mapping_file_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "mapping.yaml"
-    bad.write_text("data_elements:\n  participants:\n    nice: not-a-uid\ncategory_option_combos:\n"
-                   "  female: Aaaaaaaaaa1\n  male: Bbbbbbbbbb2\n")
+    bad.write_text("data_set: not-a-uid\ncategory_option_combos:\n  female: Aaaaaaaaaa1\n  male: Bbbbbbbbbb2\n")
     with pytest.raises(MappingError, match="not DHIS2 identifiers"):
         load_mapping(bad)
