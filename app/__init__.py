@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from app import access, http
+from app import access, http, same_origin
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import install_fast_template_gettext, select_locale
 from app.routing import IdConverter
@@ -32,6 +32,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    # First of all hooks: a write from another site is refused before anything reads or writes
+    # the session (app.same_origin).
+    app.before_request(same_origin.refuse_writes_from_other_sites)
+    app.session_interface = same_origin.SessionInterface()
     _init_extensions(app)
     http.install(app)
     app.before_request(access.enforce_access)

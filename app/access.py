@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.http import json_error
+from app.same_origin import from_this_site, resume_token_user
 from assessments.models import Organisation, Role
 from assessments.services.api_tokens import user_for_token
 
@@ -94,12 +95,19 @@ MAX_KEPT_FORM_BYTES = 3000  # the session is a cookie: browsers drop cookies ove
 
 def keep_typed_form() -> None:
     """A POST that arrives after the sign-in ended: keep what was typed (not saved) in the
-    session, so the page shows it again after signing in. Sign-in then returns to that page."""
-    if request.method != "POST" or request.endpoint not in RESUMABLE_ENDPOINTS:
+    session, so the page shows it again after signing in. Sign-in then returns to that page.
+
+    Only from one of our own pages, and only with the resume token the page was drawn with: it
+    names the person it was drawn for, and only that person is shown the kept answers. Anything
+    else posted here would be someone else's typing presented as theirs."""
+    if request.method != "POST" or request.endpoint not in RESUMABLE_ENDPOINTS or not from_this_site():
         return
-    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version", "go")]
+    user_id = resume_token_user(request.form.get("resume"), request.path)
+    if user_id is None:
+        return
+    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version", "go", "resume")]
     if len(repr(pairs).encode()) <= MAX_KEPT_FORM_BYTES:
-        session["pending_form"] = {"path": request.path, "data": pairs}
+        session["pending_form"] = {"path": request.path, "user_id": user_id, "data": pairs}
 
 
 def bearer_token() -> str | None:

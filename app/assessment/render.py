@@ -271,7 +271,7 @@ class AreaPageLabels:
 
 
 def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html: Markup, steps_html: Markup,
-                     questions_html: Markup, csrf_token: str, version: int,
+                     questions_html: Markup, csrf_token: str, resume_token: str, version: int,
                      editing: bool, theirs: bool, prefilled: int, errors: Mapping[str, str]) -> Markup:
     """The area page's content (inside the layout): composed here rather than in a Jinja
     template because it is the busiest page and its parts are drawn already."""
@@ -286,7 +286,8 @@ def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html:
     # multipart: evidence files are attached from this form (the answers are saved with them).
     html.append(f'<form method="post" id="area-form" enctype="multipart/form-data" novalidate>'
                 f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
-                f'<input type="hidden" name="version" value="{version}">{steps_html}{questions_html}')
+                f'<input type="hidden" name="version" value="{version}">'
+                f'<input type="hidden" name="resume" value="{escape(resume_token)}">{steps_html}{questions_html}')
     if editing:
         html.append(f'<div class="actions sticky"><button type="submit" name="go" value="" class="button">'
                     f'{escape(labels.save)}</button><button type="submit" name="go" value="next" '

@@ -47,6 +47,7 @@ from app.extensions import db
 from app.labels import current_language, status_name
 from app.requests import service_context
 from app.routing import parse_id
+from app.same_origin import resume_token
 from app.service_errors import message_for
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
@@ -246,7 +247,7 @@ def area(assessment_id: int, area_key: str) -> Any:
     prefilled = _prefill_parenting_education(assessment, area, values)
     # Only touch the session when there is something in it: a change re-signs the cookie.
     pending = session.pop("pending_form", None) if "pending_form" in session else None
-    if pending and pending.get("path") == request.path:
+    if pending and pending.get("path") == request.path and pending.get("user_id") == current_user.id:
         # Typed before the sign-in ran out: shown again, not yet saved.
         values |= _values_from_pairs(rubric, area_key, pending.get("data", []))
         flash(_("Your answers were kept while you signed in again. Check them and press Save."), "info")
@@ -401,6 +402,7 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
         questions_html=questions_html, csrf_token=generate_csrf(),
+        resume_token=resume_token(current_user.id, request.path) if editing else "",
         version=page.version, editing=editing, theirs=mine is not None, prefilled=prefilled, errors=errors)
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
 

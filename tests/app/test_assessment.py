@@ -113,20 +113,67 @@ def test_two_people_on_one_area_the_second_is_told(app: Flask, world: World, dbs
     assert answers["leave.paternity"] == "extra_days"
 
 
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+def resume_on(page: str) -> str:
+    return re.search(r'name="resume" value="([^"]+)"', page).group(1)
+
+
 def test_typed_answers_survive_a_sign_in_that_ran_out(app: Flask, world: World) -> None:
     tab = app.test_client()
     tab.post("/auth/login", data={"email": "hr.a@example.vn", "password": PASSWORD})
-    version = version_on(tab.get(area_url(world)).get_data(as_text=True))
+    page = tab.get(area_url(world)).get_data(as_text=True)
     other_tab = app.test_client()
     other_tab.set_cookie("session", tab.get_cookie("session").value)
     other_tab.post("/auth/logout")  # signs this user out everywhere
-    response = tab.post(area_url(world), data={"version": version, "leave__paternity": "extra_days"})
+    response = tab.post(area_url(world), headers=SAME_ORIGIN, data={
+        "version": version_on(page), "resume": resume_on(page), "leave__paternity": "extra_days"})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     back = tab.post(response.headers["Location"], data={"email": "hr.a@example.vn", "password": PASSWORD})
     assert back.headers["Location"] == area_url(world)
     page = tab.get(area_url(world)).get_data(as_text=True)
     assert 'name="leave__paternity" value="extra_days" checked' in page
     assert "Câu trả lời của bạn đã được giữ lại" in page
+
+
+@pytest.mark.parametrize("case", ["no token", "forged token", "another person's token", "another page's token",
+                                  "not from our page"])
+def test_typing_is_kept_only_from_our_page_for_the_person_it_was_drawn_for(app: Flask, world: World,
+                                                                           case: str) -> None:
+    """Issue 12.5: a form posted from anywhere else must never come back as "your answers"."""
+    from app.same_origin import resume_token
+
+    with app.test_request_context():
+        tokens = {"no token": "", "forged token": "x" * 40,
+                  "another person's token": resume_token(world.users["hr_b"].id, area_url(world)),
+                  "another page's token": resume_token(world.users["hr_a"].id, area_url(world, "childcare")),
+                  "not from our page": resume_token(world.users["hr_a"].id, area_url(world))}
+    headers = {} if case == "not from our page" else SAME_ORIGIN
+    victim = app.test_client()
+    response = victim.post(area_url(world), headers=headers, data={
+        "version": "0", "resume": tokens[case], "leave__paternity": "below_law"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    back = victim.post(response.headers["Location"], data={"email": "hr.a@example.vn", "password": PASSWORD})
+    assert back.headers["Location"] == area_url(world)
+    page = victim.get(area_url(world)).get_data(as_text=True)
+    assert "Câu trả lời của bạn đã được giữ lại" not in page
+    assert 'value="below_law" checked' not in page
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                                     {"Origin": "https://evil.example"}, {"Origin": "null"}])
+def test_a_write_from_another_site_is_refused_and_sets_no_cookie(client: FlaskClient, world: World, engine: Engine,
+                                                                 headers: dict[str, str]) -> None:
+    before = database_fingerprint(engine)
+    for signed_in in (False, True):
+        if signed_in:
+            sign_in(client, world.users["hr_a"])
+        response = client.post(area_url(world), headers=headers, data={"version": "0", "leave__paternity": "below_law"})
+        assert response.status_code == 403
+        assert "Set-Cookie" not in response.headers
+    assert database_fingerprint(engine) == before
+    assert client.get(area_url(world)).status_code == 200  # still signed in
 
 
 def test_evidence_upload_download_and_delete(client: FlaskClient, world: World, dbs: Session) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app import create_app
 from app.access import RESUMABLE_ENDPOINTS
+from app.same_origin import resume_token
 from tests.app.authz_matrix import MATRIX
 from tests.conftest import PASSWORD, World, app_config, database_fingerprint, sign_in
 from tests.support.routes import url_for_rule
@@ -64,7 +65,10 @@ def test_every_post_route_refuses_a_missing_token(csrf_app: Flask, engine: Engin
     client = sign_in(csrf_app.test_client(), world.users["admin"])
     url = url_for_rule(csrf_app, endpoint, world)
     before = database_fingerprint(engine)
-    response = client.post(url, data={"active": "0", "lang": "en", "leave__maternity_policy": "explained"})
+    with csrf_app.test_request_context():
+        resume = resume_token(world.users["admin"].id, url)  # what our own page would have carried
+    response = client.post(url, headers={"Sec-Fetch-Site": "same-origin"},
+                           data={"active": "0", "lang": "en", "leave__maternity_policy": "explained", "resume": resume})
     if endpoint in RESUMABLE_ENDPOINTS:
         # A questionnaire page keeps what was typed and sends the person back to it instead.
         assert response.status_code == 302 and response.headers["Location"] == url

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
@@ -36,6 +40,73 @@ def stored_answer(live_app: Flask, assessment_id: int, key: str) -> object:
 
         return db.session.scalar(select(Answer.value).where(Answer.assessment_id == assessment_id,
                                                             Answer.indicator_key == key))
+
+
+class AttackerSite:
+    """Another site (localhost, while the service is on 127.0.0.1: another origin and another
+    site) whose page posts a form to the service as soon as it opens."""
+
+    def __init__(self, target: str, fields: dict[str, str]) -> None:
+        inputs = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields.items())
+        page = (f'<!doctype html><html><body><form id="f" method="post" action="{target}">{inputs}</form>'
+                '<script>document.getElementById("f").submit()</script></body></html>').encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://localhost:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def attacker(live_app: Flask, live_server: str) -> Iterator[tuple[AttackerSite, int]]:
+    assessment_id = demo_draft(live_app)
+    planted = "per_law" if stored_answer(live_app, assessment_id, "leave.paternity") != "per_law" else "below_law"
+    site = AttackerSite(f"{live_server}/assessments/{assessment_id}/areas/leave",
+                        {"leave__paternity": planted, "version": "0"})
+    yield site, assessment_id
+    site.close()
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_a_cross_site_post_plants_nothing_and_signs_nobody_out(
+        browser, live_app: Flask, live_server: str, attacker: tuple[AttackerSite, int], remember: bool,
+        screenshot) -> None:
+    site, assessment_id = attacker
+    page, _problems = new_page(browser, PHONE)
+    page.goto(live_server + "/")
+    page.get_by_label("E-mail").fill(HR[0])
+    page.get_by_label("Mật khẩu", exact=True).fill(HR[1])
+    if remember:
+        page.get_by_label("Duy trì đăng nhập trên thiết bị này").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
+    area = f"{live_server}/assessments/{assessment_id}/areas/leave"
+    page.goto(area)
+    saved = page.locator("input[name=leave__paternity]:checked").get_attribute("value")
+
+    page.goto(site.url)  # the victim opens the other site's page; it posts at once
+    page.wait_for_load_state()
+    screenshot(page, "after-cross-site-post")
+    kept = page.get_by_text("Câu trả lời của bạn đã được giữ lại")
+    expect(kept).to_have_count(0)  # nothing is presented as the victim's own typing
+
+    page.goto(area)
+    assert page.url == area, "the victim was signed out"
+    expect(kept).to_have_count(0)
+    assert page.locator("input[name=leave__paternity]:checked").get_attribute("value") == saved
+    assert stored_answer(live_app, assessment_id, "leave.paternity") == saved
 
 
 def test_attaching_or_removing_evidence_keeps_the_answers_typed_on_the_page(
