@@ -9,6 +9,11 @@ into slots, escaped.
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
 from flask import current_app, get_flashed_messages, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -16,22 +21,42 @@ from markupsafe import Markup, escape
 
 from app.labels import current_language
 
-CSRF_SLOT = "__csrf_token_slot__"
-NEXT_SLOT = "__next_path_slot__"
-TITLE_SLOT = "__title_slot__"
-CONTENT_SLOT = "__content_slot__"
-FLASH_SLOT = "__flash_messages_slot__"
+# The slot markers are drawn at random when the process starts: nothing a person types (a name,
+# a query string, an answer) can hold one, because nobody knows them.
+_NONCE = secrets.token_hex(16)
+CSRF_SLOT = f"slot-{_NONCE}-csrf"
+NEXT_SLOT = f"slot-{_NONCE}-next"
+TITLE_SLOT = f"slot-{_NONCE}-title"
+CONTENT_SLOT = f"slot-{_NONCE}-content"
+FLASH_SLOT = f"slot-{_NONCE}-flashes"
+_SLOT = re.compile(f"(slot-{_NONCE}-[a-z]+)")
 MAX_ENTRIES = 2000  # a worker serving more distinct people than this starts afresh
 
 
-def _cached(name: str, key: tuple[object, ...], render: object) -> str:
-    cache: dict[tuple[object, ...], str] = current_app.extensions.setdefault(f"ffw_chrome_{name}", {})
-    html = cache.get(key)
-    if html is None:
+@dataclass(frozen=True)
+class Layout:
+    """Rendered HTML cut at its slots once, when it is cached: literal, slot, literal, ... The
+    slots are filled by joining the pieces, so what goes into one slot is never searched for
+    another (a flash message can never land inside the `next` field, whatever the URL holds)."""
+
+    parts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, html: str) -> Layout:
+        return cls(tuple(_SLOT.split(html)))
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        return "".join(values[part] if index % 2 else part for index, part in enumerate(self.parts))
+
+
+def _cached(name: str, key: tuple[object, ...], render: Callable[[], str]) -> Layout:
+    cache: dict[tuple[object, ...], Layout] = current_app.extensions.setdefault(f"ffw_chrome_{name}", {})
+    layout = cache.get(key)
+    if layout is None:
         if len(cache) >= MAX_ENTRIES:
             cache.clear()
-        html = cache[key] = render()  # type: ignore[operator]
-    return html
+        layout = cache[key] = Layout.of(render())
+    return layout
 
 
 def _person_key() -> tuple[object, ...]:
@@ -41,24 +66,27 @@ def _person_key() -> tuple[object, ...]:
               if signed_in else (None, None, None)))
 
 
-def _fill(html: str) -> str:
+def _request_values() -> dict[str, str]:
+    """What differs between requests of the same person: the CSRF token and the page to come
+    back to after a language switch (escaped: they go into attributes)."""
     back_to = request.full_path if request.method == "GET" else ""
-    return html.replace(CSRF_SLOT, str(escape(generate_csrf()))).replace(NEXT_SLOT, str(escape(back_to)))
+    return {CSRF_SLOT: str(escape(generate_csrf())), NEXT_SLOT: str(escape(back_to))}
 
 
 def site_header(fill: bool = True) -> Markup:
     """The skip link and the header: brand, language switch and, when signed in, the menu.
     `fill=False` leaves the slots in (for the page shell, filled per request)."""
     key = _person_key()
-    html = _cached("header", key, lambda: render_template(
+    layout = _cached("header", key, lambda: render_template(
         "_site_header.html", authenticated=key[2], role=key[3], organisation_id=key[4], display_name=key[5],
         csrf_slot=CSRF_SLOT, next_slot=NEXT_SLOT))
-    return Markup(_fill(html) if fill else html)
+    return Markup(layout.fill(_request_values()) if fill else "".join(layout.parts))
 
 
 def static_links() -> Markup:
     """The icon, stylesheet and script links of every page."""
-    return Markup(_cached("static", (request.script_root,), lambda: render_template("_static_links.html")))
+    return Markup("".join(_cached("static", (request.script_root,),
+                                  lambda: render_template("_static_links.html")).parts))
 
 
 def flash_messages(slot: bool = False) -> Markup:
@@ -76,10 +104,8 @@ def flash_messages(slot: bool = False) -> Markup:
 def render_in_shell(title: str, content: Markup) -> str:
     """A whole page: the layout of base.html, rendered once per language, role and person with
     slots, around `content`. For the busiest pages, where rendering the layout each time cost
-    as much as the page itself. The content goes in last, so nothing typed into it can be taken
-    for a slot."""
+    as much as the page itself."""
     shell = _cached("shell", _person_key(), lambda: render_template(
         "_shell.html", building_shell=True, title_slot=TITLE_SLOT, content_slot=CONTENT_SLOT))
-    before, after = shell.split(CONTENT_SLOT)
-    before = _fill(before).replace(TITLE_SLOT, str(escape(title))).replace(FLASH_SLOT, flash_messages())
-    return "".join((before, str(content), _fill(after)))  # all three are HTML already (not str + Markup)
+    return shell.fill({**_request_values(), TITLE_SLOT: str(escape(title)), FLASH_SLOT: str(flash_messages()),
+                       CONTENT_SLOT: str(content)})

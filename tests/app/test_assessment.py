@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
-from assessments.models import Answer, Assessment, Evidence, PlanItem
+from assessments.models import Answer, Assessment, Evidence, PlanItem, User
 from assessments.services import Context
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import best_answers
@@ -349,3 +349,25 @@ def test_typed_text_can_never_fill_a_layout_slot(client: FlaskClient, world: Wor
     page = client.get(area_url(world, "workplace")).get_data(as_text=True)
     assert f"{CSRF_SLOT} {TITLE_SLOT} {FLASH_SLOT} {NEXT_SLOT} {CONTENT_SLOT} &lt;b&gt;x&lt;/b&gt;" in page
     assert page.count("<title>") == 1 and page.count('<main id="main"') == 1
+
+
+@pytest.mark.parametrize("marker", ["__content_slot__", "__title_slot__", "__flash_messages_slot__",
+                                    "__csrf_token_slot__", "__next_path_slot__"])
+def test_a_name_or_query_string_can_never_fill_a_layout_slot(client: FlaskClient, world: World, dbs: Session,
+                                                            marker: str) -> None:
+    """Issue 12.6: the markers the shell was split at could be typed into a person's name or a
+    URL. Whatever a name or a query string holds, the page is whole and shows it as text."""
+    user = dbs.get(User, world.users["hr_a"].id)
+    user.full_name = f"Lan {marker} <i>"
+    dbs.commit()
+    sign_in(client, world.users["hr_a"])
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "FLASHED-MESSAGE")]
+    response = client.get(area_url(world) + f"?x={marker}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("<title>") == 1 and page.count('<main id="main"') == 1
+    assert "<title>A. " in page  # the page's own title, not a name
+    assert page.count("FLASHED-MESSAGE") == 1 and '<div class="flashes"' in page
+    assert re.search(r'name="next" value="[^"]*FLASHED', page) is None
+    assert f"Lan {marker} &lt;i&gt;" in page and "<i>" not in page
