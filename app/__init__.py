@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from app import access, http, same_origin
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import install_fast_template_gettext, select_locale
+from app.requests import CleanRequest
 from app.routing import IdConverter
 from assessments.db import configure_sqlite
 from assessments.models import User
@@ -24,6 +25,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.request_class = CleanRequest  # no control characters in any form field or query parameter
     app.url_map.converters["id"] = IdConverter
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable in API responses
     app.config.update(load_config())

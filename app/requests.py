@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import Request, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.utils import cached_property
 
 from assessments.services import Context
 
@@ -28,3 +30,31 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
+
+
+# Decided once, for every text anyone types into a form field or a URL: NUL and the other
+# control characters (all of Unicode's Cc but tab, line feed and carriage return) are removed
+# before any view sees the text. They carry no meaning in a name, an answer or a search;
+# PostgreSQL refuses NUL in text outright, and the others can break a log line or a CSV cell.
+_CONTROL = dict.fromkeys((*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)))
+
+
+def without_control_characters(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def _cleaned(values: MultiDict[str, str]) -> ImmutableMultiDict[str, str]:
+    return ImmutableMultiDict([(without_control_characters(key), without_control_characters(value))
+                               for key, value in values.items(multi=True)])
+
+
+class CleanRequest(Request):
+    """Flask's request, with control characters removed from query parameters and form fields."""
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+        return _cleaned(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _cleaned(self.__dict__["form"])

@@ -172,7 +172,11 @@ def _answer_problem(spec: _Compiled, value: Any) -> str | None:
             return "exclusive_option_combined"
         return None
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "must_be_number"
+        # Only floats can be infinite or NaN; a JSON integer of any length is an int, which
+        # math.isfinite would try to turn into a float (and overflow past 10**308).
+        if isinstance(value, float) and not math.isfinite(value):
             return "must_be_number"
         if spec.integer and value != int(value):
             return "must_be_whole_number"

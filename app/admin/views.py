@@ -12,6 +12,7 @@ from app.access import roles_required
 from app.admin import bp
 from app.admin.forms import ActivationForm, PasswordResetForm, UserCreateForm, UserEditForm
 from app.extensions import db
+from app.paging import paginate
 from app.requests import service_context
 from app.service_errors import attempt
 from assessments.models import AuditEvent, Organisation, Role, User
@@ -34,7 +35,7 @@ def _get_user_or_404(user_id: int) -> User:
 @roles_required(Role.ADMIN)
 def users() -> str:
     query = select(User).options(selectinload(User.organisation)).order_by(User.email)
-    page = db.paginate(query, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, PAGE_SIZE)
     return render_template("admin/users.html", page=page)
 
 
@@ -105,6 +106,5 @@ def audit() -> str:
     action = request.args.get("action", "").strip()[:40]
     if action:
         query = query.where(AuditEvent.action == action)
-    page = db.paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), per_page=PAGE_SIZE,
-                       max_per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), PAGE_SIZE)
     return render_template("admin/audit.html", page=page, action=action)

@@ -12,6 +12,7 @@ from app.access import any_signed_in_user, can_see_organisation, roles_required
 from app.extensions import db
 from app.organisations import bp
 from app.organisations.forms import OrganisationForm
+from app.paging import paginate
 from app.requests import service_context
 from app.service_errors import attempt
 from app.versioned import save_versioned
@@ -54,8 +55,7 @@ def index() -> str:
         query = query.where(Organisation.province_code == province)
     if sector in SECTORS_BY_CODE:
         query = query.where(Organisation.sector_code == sector)
-    page = db.paginate(query.order_by(Organisation.name, Organisation.id), per_page=PAGE_SIZE,
-                       max_per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query.order_by(Organisation.name, Organisation.id), PAGE_SIZE)
     return render_template("organisations/index.html", page=page, search=search, province=province,
                            sector=sector, can_edit=current_user.role in EDITORS)
 

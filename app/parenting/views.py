@@ -20,6 +20,7 @@ from app.downloads import table_download
 from app.extensions import db
 from app.forms import as_choices
 from app.labels import current_language, province_choices, province_name
+from app.paging import paginate
 from app.parenting import bp
 from app.parenting.forms import (
     VENUE_LABELS,
@@ -143,8 +144,7 @@ def sessions() -> str:
     filters = current_filters()
     query = filtered(filters).options(selectinload(ParentingSession.programme),
                                       selectinload(ParentingSession.organisation))
-    page = db.paginate(query.order_by(ParentingSession.session_date.desc(), ParentingSession.id.desc()),
-                       per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query.order_by(ParentingSession.session_date.desc(), ParentingSession.id.desc()), PAGE_SIZE)
     return render_template("parenting/sessions.html", page=page, filters=filters, names=_names(),
                            all_programmes=_programmes(), can_edit=current_user.role in EDITORS,
                            venues=VENUE_LABELS)

@@ -75,10 +75,14 @@ def _attempt(assessment_id: int, action: Any, success: str, anchor: str = "") ->
 @roles_required(*REVIEWERS)
 def decide(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
+    rubric = rubric_of(found)
     key = request.form.get("indicator", "")[:80]
+    # Back to the question decided on; an unknown one (the service refuses it) goes nowhere in
+    # the URL: what was posted never reaches a header.
+    anchor = f"#q-{key.replace('.', '__')}" if rubric.has_indicator(key) else ""
     return _attempt(found.id, lambda: decide_indicator(
-        db.session, service_context(), found, rubric_of(found), key, request.form.get("decision", ""),
-        request.form.get("comment", "")), _("Decision saved."), f"#q-{key.replace('.', '__')}")
+        db.session, service_context(), found, rubric, key, request.form.get("decision", ""),
+        request.form.get("comment", "")), _("Decision saved."), anchor)
 
 
 @bp.route("/<id:assessment_id>/verify", methods=["POST"])

@@ -147,7 +147,7 @@ def test_list_is_paginated(client: FlaskClient, world: World, dbs: Session) -> N
     first = client.get("/organisations/").get_data(as_text=True)
     second = client.get("/organisations/?page=2").get_data(as_text=True)
     assert "Trang 1 / 2" in first and "Xưởng 29" in second
-    assert client.get("/organisations/?page=abc").status_code == 200
+    assert client.get("/organisations/?page=abc").status_code == 400  # not a page number: a clear 400 (issue 12.7)
     assert client.get("/organisations/?page=999").status_code == 200
 
 
