@@ -51,6 +51,12 @@ def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
+def optional_id(value: object) -> int | None:
+    """Coerce for a drop-down of records with a "none" choice: the empty choice, and the None
+    that WTForms renders as the text "None", both mean no record."""
+    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+
+
 class AppForm(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> _CatalogueTranslations:

@@ -3,13 +3,12 @@ from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.forms import password_rules
-from app.forms import AppForm, TextField, as_choices, clean_text
+from app.forms import AppForm, TextField, as_choices, clean_text, optional_id
 from app.labels import role_choices
 
 
 def _organisation_field() -> SelectField:
-    return SelectField(_l("Organisation (HR officers only)"), coerce=lambda v: int(v) if v else None,
-                       validate_choice=True)
+    return SelectField(_l("Organisation (HR officers only)"), coerce=optional_id, validate_choice=True)
 
 
 class UserEditForm(AppForm):

@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, Te
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import AppForm, TextField, WholeNumberField, clean_text
+from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id
 from app.versioned import VersionedForm
 from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
 
@@ -21,10 +21,6 @@ VENUE_LABELS = {
 }
 
 
-def _optional_id(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
-
-
 class SessionForm(VersionedForm):
     programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
     topic_ids = SelectMultipleField(_l("Topics"), coerce=int, widget=ListWidget(prefix_label=False),
@@ -34,7 +30,7 @@ class SessionForm(VersionedForm):
     duration_minutes = WholeNumberField(_l("Duration (minutes)"), maximum=MAX_DURATION_MINUTES)
     venue_type = SelectField(_l("Venue"),
                              validators=[InputRequired(message=REQUIRED)])
-    organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=_optional_id, validate_choice=True)
+    organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
     commune = TextField(_l("Commune or ward"), max_length=120)
     facilitator = TextField(_l("Facilitator"), max_length=120)

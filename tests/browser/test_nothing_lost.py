@@ -134,3 +134,41 @@ def test_attaching_or_removing_evidence_keeps_the_answers_typed_on_the_page(
     expect(page.locator("input[name=leave__paternity][value=per_law]")).to_be_checked()
     assert stored_answer(live_app, assessment_id, "leave.paternity") == "per_law"
     assert problems == []
+
+
+@pytest.mark.parametrize("role, label, organisation", [
+    ("reviewer", "Cán bộ thẩm định VCCI", None),
+    ("unicef", "Cán bộ UNICEF", None),
+    ("admin", "Quản trị viên", None),
+    ("hr", "Cán bộ nhân sự", "Công ty TNHH May Mặc Sông Hồng"),
+])
+def test_an_admin_creates_an_account_of_each_role_through_the_form(
+        browser, live_app: Flask, live_server: str, role: str, label: str, organisation: str | None,
+        screenshot) -> None:
+    """Issue 12.8: the form's own "none" organisation used to be refused for every role but HR."""
+    page, problems = new_page(browser, PHONE)
+    sign_in(page, live_server, "admin@demo.vn", "demo-admin-2026")
+    page.goto(live_server + "/admin/users/new")
+    email = f"new-{role}@example.vn"
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Họ và tên").fill(f"Người dùng {role}")
+    page.get_by_label("Vai trò").select_option(label=label)
+    if organisation:
+        page.get_by_label("Tổ chức (chỉ dành cho cán bộ nhân sự)").select_option(label=organisation)
+    page.get_by_label("Mật khẩu").fill("mot-mat-khau-dai")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_text(f"Đã tạo tài khoản cho {email}.")).to_be_visible()
+    screenshot(page, f"created-{role}")
+    with live_app.app_context():
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from assessments.models import User
+
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None and user.role == role and (user.organisation_id is None) == (organisation is None)
+    # Editing the account keeps working with the same "none" organisation.
+    page.get_by_label("Họ và tên").fill(f"Người dùng {role} (đã sửa)")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_text("Đã lưu thay đổi.")).to_be_visible()
+    assert problems == []
