@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -101,10 +102,9 @@ class LoginResult:
     user: User | None = None
 
 
-def _recent_failures(db: Session, column: object, value: str, since: datetime) -> int:
-    query = select(func.count(LoginAttempt.id)).where(
-        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
-    )
+def _recent_failures(db: Session, since: datetime, *conditions: Any) -> int:
+    query = select(func.count(LoginAttempt.id)).where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since,
+                                                      *conditions)
     return db.scalar(query) or 0
 
 
@@ -117,13 +117,26 @@ def authenticate(
     policy: ThrottlePolicy,
     now: datetime | None = None,
 ) -> LoginResult:
-    """Check credentials, throttling repeated failures per account and per client address."""
+    """Check credentials, throttling repeated failures per account and address, and per address.
+
+    Every attempt is first written down as a failure and committed, and only then are the
+    failures counted, this one included: of any number of attempts arriving together, each sees
+    at least every attempt committed before its own, so no more than the limit are ever checked.
+    (Counting first and writing afterwards let parallel attempts all read the same low count.)
+
+    The account limit counts failures for the account from the same address: someone guessing
+    from elsewhere cannot lock the rightful owner out. The address limit caps how many accounts
+    one address can try."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
+    attempt = LoginAttempt(at=now, email=email, ip_address=ip_address, succeeded=False)
+    db.add(attempt)
+    db.commit()
     since = now - policy.window
     if (
-        _recent_failures(db, LoginAttempt.email, email, since) >= policy.max_failures_per_account
-        or _recent_failures(db, LoginAttempt.ip_address, ip_address, since) >= policy.max_failures_per_address
+        _recent_failures(db, since, LoginAttempt.email == email, LoginAttempt.ip_address == ip_address)
+        > policy.max_failures_per_account
+        or _recent_failures(db, since, LoginAttempt.ip_address == ip_address) > policy.max_failures_per_address
     ):
         record_event(db, Context(None, ip_address), "login_throttled", "user", details={"email": email})
         db.commit()
@@ -133,7 +146,7 @@ def authenticate(
     # Verify against a dummy hash for unknown accounts so timing does not reveal them.
     password_ok = verify_password(password, user.password_hash if user else DUMMY_HASH)
     ok = user is not None and password_ok and user.active
-    db.add(LoginAttempt(at=now, email=email, ip_address=ip_address, succeeded=ok))
+    attempt.succeeded = ok
     ctx = Context(user, ip_address)
     if user is None or not password_ok:
         record_event(db, Context(None, ip_address), "login_failed", "user", details={"email": email})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,11 +16,12 @@ from assessments.models import AreaScore, Assessment, AssessmentStatus, LegalGap
 from assessments.scoring import score
 from assessments.serialize import scorecard_to_dict
 from assessments.services import Context, ServiceError
+from assessments.services.accounts import LoginOutcome, ThrottlePolicy, authenticate
 from assessments.services.reviews import current_reviews, decide_indicator, verify
 from assessments.services.self_assessment import answers_of, area_version, save_answers, save_area, submit
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
-from tests.conftest import World, add_assessment
+from tests.conftest import PASSWORD, World, add_assessment
 
 RUBRIC = default_registry().latest("crbp-vn")
 TODAY = date(2026, 11, 24)
@@ -114,3 +115,35 @@ def test_verify_racing_a_query_never_verifies_an_assessment_with_an_open_query(e
         # Verified with a query nobody answered is the one outcome that must never happen.
         assert not (stored.status == AssessmentStatus.VERIFIED and open_queries), (queried, verified)
         assert isinstance(queried, ServiceError) or isinstance(verified, ServiceError)
+
+
+POLICY = ThrottlePolicy(max_failures_per_account=5, max_failures_per_address=20, window=timedelta(minutes=15))
+
+
+def test_thirty_parallel_wrong_passwords_let_at_most_five_through(engine: Engine, dbs: Session,
+                                                                  world: World) -> None:
+    """Issue 12.9: the check and the record of an attempt are one step, so parallel attempts
+    cannot all read the count before any of them is written."""
+
+    def attempt() -> LoginOutcome:
+        with Session(engine, expire_on_commit=False) as session:
+            return authenticate(session, email="hr.a@example.vn", password="wrong-password",
+                                ip_address="203.0.113.9", policy=POLICY).outcome
+
+    outcomes = run_together(*[attempt] * 30)
+    assert all(isinstance(o, LoginOutcome) for o in outcomes), outcomes
+    evaluated = [o for o in outcomes if o is not LoginOutcome.THROTTLED]
+    assert len(evaluated) <= 5, outcomes
+    assert outcomes.count(LoginOutcome.THROTTLED) >= 25
+
+
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(dbs: Session, world: World) -> None:
+    """Throttling counts failures per account *and* address: five wrong passwords from an
+    attacker's address throttle that address for that account, not the owner at theirs."""
+    for _ in range(5):
+        assert authenticate(dbs, email="hr.a@example.vn", password="wrong", ip_address="198.51.100.1",
+                            policy=POLICY).outcome is LoginOutcome.INVALID
+    assert authenticate(dbs, email="hr.a@example.vn", password=PASSWORD, ip_address="198.51.100.1",
+                        policy=POLICY).outcome is LoginOutcome.THROTTLED
+    assert authenticate(dbs, email="hr.a@example.vn", password=PASSWORD, ip_address="192.0.2.44",
+                        policy=POLICY).outcome is LoginOutcome.OK
