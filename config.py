@@ -76,6 +76,14 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))),
+        # JSON API rate limits (Flask-Limiter notation), per token and per client address. A load
+        # test or an API fuzzer raises them; the defaults protect a production server.
+        "API_RATE_LIMIT_PER_TOKEN": env.get("API_RATE_LIMIT_PER_TOKEN", "300 per minute"),
+        "API_RATE_LIMIT_PER_ADDRESS": env.get("API_RATE_LIMIT_PER_ADDRESS", "600 per minute"),
+        # Where the counters live: the database by default, so every app server counts the same
+        # requests (app.rate_limits); redis://... where a deployment runs Redis.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "ffw+database://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "DHIS2_MAPPING_FILE": env.get("DHIS2_MAPPING_FILE") or None,
         "TESTING": app_env == "testing",
     }

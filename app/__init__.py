@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from app import access, http, same_origin
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.i18n import install_fast_template_gettext, select_locale
+from app.rate_limits import limiter
 from app.requests import CleanRequest
 from app.routing import IdConverter
 from assessments.db import configure_sqlite
@@ -56,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)  # before the access rules: a refused token counts against its address too
     babel.init_app(app, locale_selector=select_locale)
     install_fast_template_gettext(app)
 

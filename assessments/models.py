@@ -461,3 +461,14 @@ class ScoresVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)  # always 1
     token: Mapped[str] = mapped_column(String(32))
+
+
+class RateLimitCounter(Base):
+    """A fixed-window counter of the JSON API's rate limits (app.rate_limits): kept in the
+    database, like sign-in throttling, so that every app server counts the same requests."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
