@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from assessments.services.self_assessment import (
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
 from tests.conftest import COMPLETE_PROFILE, World
+from tests.support.files import office_package, small_image, small_pdf
 
 RUBRIC = default_registry().latest("crbp-vn")
 TODAY = date(2026, 11, 24)
@@ -108,24 +107,24 @@ def test_the_adopted_plan_is_the_teams_own(dbs: Session, world: World) -> None:
                          status="forgotten", expected_version=item.version)
 
 
-def docx(extra: dict[str, bytes] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
-        for name, content in (extra or {}).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+PDF, PNG, JPEG = small_pdf(), small_image("PNG"), small_image("JPEG")
 
 
 @pytest.mark.parametrize(("content", "kind"), [
-    (b"%PDF-1.7\n...", "pdf"), (b"\xff\xd8\xff\xe0JFIF", "jpeg"), (b"\x89PNG\r\n\x1a\nrest", "png"),
-    (docx(), "docx"),
+    (PDF, "pdf"), (JPEG, "jpeg"), (PNG, "png"), (office_package("docx"), "docx"), (office_package("xlsx"), "xlsx"),
     (b"<html><script>alert(1)</script>", None), (b"MZ\x90\x00 executable", None),
     (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', None), (b"", None),
-    (b"PK\x03\x04 truncated zip", None), (docx({"word/media/huge.bin": b"\0" * (250 * 1024 * 1024)}), None),
+    (b"PK\x03\x04 truncated zip", None),
+    (office_package("docx", {"word/media/huge.bin": b"\0" * (250 * 1024 * 1024)}), None),
+    # Issue 12.11: a right first few bytes are not a file of that type.
+    (b"%PDF-", None), (b"%PDF-1.4\n<html><script>alert(1)</script></html>", None), (PDF[: len(PDF) // 2], None),
+    (b"\xff\xd8\xff\xe0JFIF<html>", None), (b"\x89PNG\r\n\x1a\n<script>", None), (PNG[:40], None),
+    (office_package("docx", {"word/document.xml": b"<not xml"}), None),
+    (office_package("docx").replace(b"word/document.xml", b"word/documenX.xml"), None),
 ])
 def test_the_file_type_comes_from_the_content(content: bytes, kind: str | None) -> None:
+    """A file is accepted only when it opens as the type it claims: a PDF parses, an image
+    decodes, a Word or Excel file is a valid package with its main part."""
     assert sniff(content) == kind
 
 
@@ -141,9 +140,9 @@ def test_evidence_is_stored_under_a_random_name_and_deleted_with_its_row(dbs: Se
                                                                         tmp_path: Path) -> None:
     ctx = Context(world.users["hr_a"])
     evidence = add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "../Quy chế.pdf",
-                            b"%PDF-1.4 policy", tmp_path)
+                            PDF, tmp_path)
     stored = tmp_path / evidence.storage_name
-    assert stored.read_bytes() == b"%PDF-1.4 policy"
+    assert stored.read_bytes() == PDF
     assert evidence.original_name == "Quy chế.pdf" and evidence.content_type == "application/pdf"
     assert list(tmp_path.iterdir()) == [stored]  # no temporary file left behind
     delete_evidence(dbs, ctx, world.assessment_a, evidence, tmp_path)
@@ -156,6 +155,6 @@ def test_a_refused_upload_leaves_no_file(dbs: Session, world: World, tmp_path: P
         with pytest.raises(ServiceError, match="file_type_not_allowed"):
             add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "x.pdf", content, tmp_path)
     with pytest.raises(ServiceError, match="unknown_indicator"):
-        add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "nope", "x.pdf", b"%PDF-1.4", tmp_path)
+        add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "nope", "x.pdf", PDF, tmp_path)
     assert list(tmp_path.iterdir()) == []
     assert dbs.scalar(select(PlanItem).where(PlanItem.indicator_key == "nope")) is None

@@ -12,6 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_foundation_journey import PHONE, assert_fits_phone, new_page, sign_in
+from tests.support.files import SMALL_PDF
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +87,7 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.get_by_text("Đã lưu.")).to_be_visible()
     page.locator("#file-leave__maternity_policy").set_input_files(
-        {"name": "Nội quy lao động.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% noi quy\n"})
+        {"name": "Nội quy lao động.pdf", "mimeType": "application/pdf", "buffer": SMALL_PDF})
     page.locator("#q-leave__maternity_policy").get_by_role("button", name="Tải lên").click()
     expect(page.get_by_text("Đã đính kèm tệp.")).to_be_visible()
     expect(page.get_by_role("link", name="Nội quy lao động.pdf")).to_be_visible()

@@ -40,8 +40,8 @@ def office_package(kind: str, extra: dict[str, bytes] | None = None) -> bytes:
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/{main[0]}" ContentType="{main[1]}"/></Types>').encode())
-        archive.writestr(main[0], main[2])
-        for name, content in (extra or {}).items():
+        parts = {main[0]: main[2], **(extra or {})}  # `extra` may replace the main part
+        for name, content in parts.items():
             archive.writestr(name, content)
     return buffer.getvalue()
 
