@@ -88,10 +88,33 @@ def json_error(status: int, code: str, message: str = "", fields: dict[str, str]
     return response
 
 
+# Past this size an oversized body is not read to its end: the connection is dropped instead.
+MAX_DRAINED_BYTES = 128 * 1024 * 1024
+
+
+def drain_request_body() -> None:
+    """Read and discard the body of a request refused as too large, before answering. A browser
+    sends the whole file without waiting for a go-ahead; a server that answers and closes while
+    it is still sending resets the connection, and the person sees a network error instead of
+    our page. Nothing of the body has been read yet: its declared length alone was refused."""
+    length = request.content_length
+    stream = request.environ.get("wsgi.input")
+    if not length or length > MAX_DRAINED_BYTES or stream is None:
+        return
+    remaining = length
+    while remaining > 0:
+        chunk = stream.read(min(1024 * 1024, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
     from app.access import RESUMABLE_ENDPOINTS, keep_typed_form  # access imports this module
     if error.code is None or error.code < 400:
         return error
+    if error.code == 413:
+        drain_request_body()
     if is_api_request():
         return json_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
     if isinstance(error, CSRFError):
