@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.labels import current_language
+from assessments.caching import BoundedCache
 
 # The slot markers are drawn at random when the process starts: nothing a person types (a name,
 # a query string, an answer) can hold one, because nobody knows them.
@@ -30,7 +31,7 @@ TITLE_SLOT = f"slot-{_NONCE}-title"
 CONTENT_SLOT = f"slot-{_NONCE}-content"
 FLASH_SLOT = f"slot-{_NONCE}-flashes"
 _SLOT = re.compile(f"(slot-{_NONCE}-[a-z]+)")
-MAX_ENTRIES = 2000  # a worker serving more distinct people than this starts afresh
+MAX_ENTRIES = 2000  # per kind of part: the people a worker serves most often
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,9 @@ class Layout:
 
 
 def _cached(name: str, key: tuple[object, ...], render: Callable[[], str]) -> Layout:
-    cache: dict[tuple[object, ...], Layout] = current_app.extensions.setdefault(f"ffw_chrome_{name}", {})
-    layout = cache.get(key)
-    if layout is None:
-        if len(cache) >= MAX_ENTRIES:
-            cache.clear()
-        layout = cache[key] = Layout.of(render())
-    return layout
+    cache: BoundedCache[tuple[object, ...], Layout] = current_app.extensions.setdefault(
+        f"ffw_chrome_{name}", BoundedCache(MAX_ENTRIES))
+    return cache.get_or_compute(key, lambda: Layout.of(render()))
 
 
 def _person_key() -> tuple[object, ...]:

@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rubrics.loader import Rubric
@@ -255,7 +255,7 @@ class _CompiledRubric(NamedTuple):
     by_key: dict[str, _Compiled]
 
 
-@cache
+@lru_cache(maxsize=64)
 def compile_rubric(rubric: Rubric) -> _CompiledRubric:
     compiled = []
     for area_index, area in enumerate(rubric.areas):

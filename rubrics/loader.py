@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +320,6 @@ class RubricRegistry:
         return candidates[-1]
 
 
-@cache
+@lru_cache(maxsize=64)
 def default_registry() -> RubricRegistry:
     return RubricRegistry()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -95,7 +95,7 @@ FIELD_BUILDERS: dict[str, Callable[[Indicator], Field]] = {
 }
 
 
-@cache
+@lru_cache(maxsize=64)
 def area_form_class(rubric: Rubric, area_key: str) -> type[AppForm]:
     """One form class per rubric area, built once."""
     area = rubric.area(area_key)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -59,7 +59,7 @@ def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
     return [{"field": field_name(t.answer or ""), "in": t.in_, "gte": t.gte, "gt": t.gt} for t in tests]
 
 
-@cache
+@lru_cache(maxsize=64)
 def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels) -> tuple[StaticQuestion, ...]:
     area = rubric.area(area_key)
     questions = []
@@ -213,7 +213,7 @@ class JourneyLabels:
     review: str
 
 
-@cache
+@lru_cache(maxsize=64)
 def _area_titles(rubric: Rubric, lang: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(escape(a.key)), str(escape(f"{a.code}. {a.title.get(lang)}"))) for a in rubric.areas)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -407,7 +407,7 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
 
 
-@cache
+@lru_cache(maxsize=64)
 def area_page_labels(lang: str) -> AreaPageLabels:
     """Translated once per language (the catalogue does not change while the app runs)."""
     return AreaPageLabels(
@@ -419,7 +419,7 @@ def area_page_labels(lang: str) -> AreaPageLabels:
         save=_("Save"), save_next=_("Save and continue"))
 
 
-@cache
+@lru_cache(maxsize=64)
 def journey_labels(lang: str) -> JourneyLabels:
     """Translated once per language (the catalogue does not change while the app runs)."""
     return JourneyLabels(cycle=_("Cycle %(year)s"), overall=_("Overall progress"),
@@ -443,7 +443,7 @@ def journey(assessment: Assessment | AssessmentSnapshot, rubric: Rubric, progres
     }
 
 
-@cache
+@lru_cache(maxsize=64)
 def page_labels(lang: str) -> Labels:
     """Translated once per language: the words are the same on every area page."""
     return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),

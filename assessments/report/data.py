@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ TOP_ACTIONS = 3
 MIN_BENCHMARK_GROUP = 5  # fewer organisations than this and no single one may be re-identified
 
 
-@cache
+@lru_cache(maxsize=64)
 def report_code_hash() -> str:
     """A hash of the report's own code, template and stylesheet: a new release that changes how
     the plan looks or what it says makes every stored PDF stale, with nothing to remember to bump."""

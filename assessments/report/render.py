@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,7 +41,7 @@ def _number(value: float, digits: int, lang: str) -> str:
     return text
 
 
-@cache
+@lru_cache(maxsize=64)
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                        trim_blocks=True, lstrip_blocks=True, auto_reload=False)
@@ -74,7 +74,7 @@ def render_html(report: Report, edition: str, asset_base: str, link_styles: bool
         fmt=fmt, num=lambda value, digits=0: _number(value, digits, first), min_group=MIN_BENCHMARK_GROUP)
 
 
-@cache
+@lru_cache(maxsize=64)
 def assets_only_fetcher() -> object:
     """A WeasyPrint URL fetcher that serves files of the assets folder and refuses the rest.
     Built on first use: importing WeasyPrint costs about 0.4 s, which pages without a PDF skip.
@@ -105,7 +105,7 @@ def asset_path(url: str) -> Path | None:
     return path
 
 
-@cache
+@lru_cache(maxsize=64)
 def _asset_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
@@ -149,7 +149,7 @@ class _Renderer:
     font_config: Any  # the bundled font faces, registered with fontconfig (about 20 ms a time)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _renderer() -> _Renderer:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, Text, bindparam, cast, func, select, type_coerce
@@ -111,7 +111,7 @@ def assessment_snapshot(db: Session, assessment_id: int) -> AssessmentSnapshot |
     return None if row is None else _snapshot(row)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _statement(dialect: str) -> Select[Any]:
     """Built once per database kind; the ids are bound parameters."""
     assessment_id, area_key = bindparam("assessment_id"), bindparam("area_key")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, and_, exists, func, literal, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
+from assessments.caching import BoundedCache
 from assessments.models import (
     Answer,
     AreaScore,
@@ -257,8 +258,7 @@ def _distributions(db: Session, values: Select[Any]) -> dict[tuple[Any, Any], Di
 
 # --- Computed once per state of the scores ---------------------------------------------------------
 
-_MEMO: dict[tuple[Any, ...], Any] = {}
-_MEMO_SIZE = 256
+_MEMO: BoundedCache[tuple[Any, ...], Any] = BoundedCache(256)
 
 
 def scores_changed(db: Session) -> None:
@@ -276,11 +276,7 @@ def _memoised(db: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if token is None:
         return compute()
     full_key = (str(db.get_bind().url), token, *key)
-    if full_key not in _MEMO:
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[full_key] = compute()
-    return _MEMO[full_key]  # type: ignore[no-any-return]
+    return _MEMO.get_or_compute(full_key, compute)  # type: ignore[no-any-return]
 
 
 def latest_cycle(db: Session) -> int | None:
