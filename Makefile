@@ -22,7 +22,7 @@ run: install translations
 ## against SQLite and a throwaway PostgreSQL server, and drive Debian's chromium.
 test: system-deps install-test node_modules/.installed translations
 	$(BIN)/ruff check .
-	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest
+	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest -n auto
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
