@@ -39,18 +39,8 @@ def update_if_current(db: Session, model: Any, record_id: int, expected_version:
     """Write `values` to the record and raise its version by one, unless someone changed it since
     `expected_version` (then roll back and raise ServiceError("edited_by_someone_else")). Extra
     `conditions` (say, "still a draft") are checked in the same statement."""
-    result = db.execute(
-        update(model)
-        .where(model.id == record_id, model.version == expected_version, *conditions)
-        .values(**values, version=model.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.rollback()
-        raise ServiceError("edited_by_someone_else", "version")
-    record = db.get(model, record_id)
-    if record is not None:
-        db.refresh(record)  # the ORM copy was written around: read it afresh
+    _update_where(db, model, record_id, [model.version == expected_version, *conditions], values,
+                  ServiceError("edited_by_someone_else", "version"))
 
 
 def claim_state(db: Session, model: Any, record_id: int, column: Any, allowed: tuple[str, ...], new_state: str,
@@ -60,15 +50,22 @@ def claim_state(db: Session, model: Any, record_id: int, column: Any, allowed: t
     both find the record in an allowed state, exactly one claims it; the other gets
     ServiceError(`refused`). On PostgreSQL the UPDATE also holds the row until the commit, so
     whatever the caller reads afterwards cannot change under it."""
+    _update_where(db, model, record_id, [column.in_(allowed)], {column.key: new_state, **values},
+                  ServiceError(refused))
+
+
+def _update_where(db: Session, model: Any, record_id: int, conditions: list[Any], values: dict[str, Any],
+                  refusal: ServiceError) -> None:
+    """The one statement of the rule: UPDATE ... SET values, version + 1 WHERE id AND conditions."""
     result = db.execute(
         update(model)
-        .where(model.id == record_id, column.in_(allowed))
-        .values({column: new_state, **values, "version": model.version + 1})
+        .where(model.id == record_id, *conditions)
+        .values(**values, version=model.version + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.rollback()
-        raise ServiceError(refused)
+        raise refusal
     record = db.get(model, record_id)
     if record is not None:
-        db.refresh(record)
+        db.refresh(record)  # the ORM copy was written around: read it afresh
