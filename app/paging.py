@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, make_response, request
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from app.extensions import db
+from app.http import render_error
 
 MAX_PAGE = 100_000
 
@@ -19,7 +22,8 @@ def page_number() -> int:
     if raw is None:
         return 1
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or not 1 <= int(raw) <= MAX_PAGE:
-        abort(400)
+        abort(make_response(render_error(400, _("No such page"), _("Pages are numbered from 1 to %(last)s.",
+                                                                    last=format_number(MAX_PAGE)))))
     return int(raw)
 
 

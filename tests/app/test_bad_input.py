@@ -43,7 +43,8 @@ def submitted(dbs: Session, world: World) -> Assessment:
 def test_a_page_number_out_of_range_is_a_400(client: FlaskClient, world: World, url: str, page: str) -> None:
     """Pages are whole numbers from 1 to 100,000 (ASCII digits); a page past the last is empty."""
     sign_in(client, world.users["admin"])
-    assert client.get(f"{url}?page={page}").status_code == 400
+    refused = client.get(f"{url}?page={page}")
+    assert refused.status_code == 400 and "Các trang được đánh số từ 1 đến 100.000." in refused.get_data(as_text=True)
     assert client.get(f"{url}?page=2").status_code == 200
     assert client.get(f"{url}?page=100000").status_code == 200
 
