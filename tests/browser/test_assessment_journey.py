@@ -112,11 +112,13 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
     expect(quality).to_be_visible()
     page.evaluate(FILL, {})
     screenshot(page, "area-b-follow-up")
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    with page.expect_navigation():  # the next page must be there before it is filled in
+        page.get_by_role("button", name="Lưu và tiếp tục").click()
     for _ in range(2):  # areas C and D; twice, for follow-ups the first answers open
         page.evaluate(FILL, {})
         page.evaluate(FILL, {})
-        page.get_by_role("button", name="Lưu và tiếp tục").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Lưu và tiếp tục").click()
 
     # Review and submit; then the results.
     expect(page.get_by_role("heading", name="Xem lại và nộp")).to_be_visible()
