@@ -20,8 +20,7 @@ run: install translations
 
 ## make test: install what the tests need (Debian packages too), lint, run the whole suite
 ## against SQLite and a throwaway PostgreSQL server, and drive Debian's chromium.
-test: system-deps install-test node_modules/.installed translations
-	$(BIN)/ruff check .
+test: system-deps install-test node_modules/.installed translations lint
 	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest -n auto
 
 install: $(VENV)/.installed
@@ -53,8 +52,10 @@ translations-update: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100
 
+## make lint: ruff, and mypy over app/, assessments/, rubrics/ (settings in pyproject.toml): 0 errors.
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache

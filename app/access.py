@@ -82,7 +82,7 @@ def enforce_access() -> Response | None:
         return _enforce_token(rule)
     if not current_user.is_authenticated:
         keep_typed_form()
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if current_user.role not in rule.roles:
         abort(403)
     return None

@@ -90,7 +90,7 @@ def flash_messages(slot: bool = False) -> Markup:
     """The messages flashed for this page (taken from the session), or their slot in the shell."""
     if slot:
         return Markup(FLASH_SLOT)
-    messages = get_flashed_messages(with_categories=True)
+    messages: list[tuple[str, str]] = get_flashed_messages(with_categories=True)  # type: ignore[assignment]
     if not messages:
         return Markup("")
     items = "".join(f'<p class="flash flash-{escape(category)}">{escape(message)}</p>'

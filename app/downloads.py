@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from werkzeug.wrappers import Response
+from flask import Response
 
 from assessments.tabular import write_csv, write_xlsx
 

@@ -54,7 +54,7 @@ def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 def optional_id(value: object) -> int | None:
     """Coerce for a drop-down of records with a "none" choice: the empty choice, and the None
     that WTForms renders as the text "None", both mean no record."""
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[arg-type]
+    return int(str(value)) if value not in (None, "", "None") else None
 
 
 class AppForm(FlaskForm):

@@ -123,7 +123,7 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException |
             # keep what was typed and bring the person back to the page.
             keep_typed_form()
             if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
             return redirect(request.path)
         return render_error(400, *CSRF_TEXT)
     return render_error(error.code)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import ClassVar
 
-from flask import current_app
+from flask import Blueprint, current_app
 from flask_limiter import Limiter
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
@@ -24,10 +23,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.access import bearer_token
 from app.requests import client_address
+from assessments.db import table_of
 from assessments.models import RateLimitCounter
 
 DATABASE_STORAGE = "ffw+database://"
-TABLE = RateLimitCounter.__table__
+TABLE = table_of(RateLimitCounter)
 
 
 def _engine() -> Engine:
@@ -39,7 +39,7 @@ def _engine() -> Engine:
 class DatabaseStorage(Storage):
     """Fixed-window counters in the `rate_limit_counters` table."""
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["ffw+database"]
+    STORAGE_SCHEME = ["ffw+database"]  # noqa: RUF012  (the limits library's registry reads it)
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -49,9 +49,9 @@ class DatabaseStorage(Storage):
         now = time.time()
         engine = _engine()
         insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(TABLE).values(key=key, count=amount, expires_at=now + expiry)
         expired = TABLE.c.expires_at <= now
-        statement = statement.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+        new_row = insert(TABLE).values(key=key, count=amount, expires_at=now + expiry)
+        statement = new_row.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
             # A window that has run out starts again; otherwise count on. One statement, so two
             # servers counting the same key at once both count.
             "count": case((expired, amount), else_=TABLE.c.count + amount),
@@ -101,9 +101,9 @@ def address_key() -> str:
 limiter = Limiter(key_func=address_key, default_limits=[], headers_enabled=True, strategy="fixed-window")
 
 
-def api_limits(blueprint: object) -> None:
+def api_limits(blueprint: Blueprint) -> None:
     """Both limits on every route of the API; their values are settings read per request."""
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT_PER_TOKEN"], key_func=token_key,
-                  scope="api-token")(blueprint)  # type: ignore[arg-type]
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT_PER_ADDRESS"], key_func=address_key,
-                  scope="api-address")(blueprint)  # type: ignore[arg-type]
+    limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT_PER_TOKEN"]), key_func=token_key,
+                  scope="api-token")(blueprint)
+    limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT_PER_ADDRESS"]), key_func=address_key,
+                  scope="api-address")(blueprint)

@@ -18,7 +18,7 @@ def client_address() -> str:
 
 
 def service_context() -> Context:
-    actor = current_user._get_current_object() if current_user.is_authenticated else None  # type: ignore[attr-defined]
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
     return Context(actor=actor, ip_address=client_address())
 
 
@@ -52,7 +52,7 @@ class CleanRequest(Request):
     """Flask's request, with control characters removed from query parameters and form fields."""
 
     @cached_property
-    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict[str, str]:
         return _cleaned(super().args)
 
     def _load_form_data(self) -> None:

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.wrappers import Response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RESUME_SALT = "resume-typed-answers"

@@ -49,7 +49,7 @@ class VersionedForm(AppForm):
         for name, text in typed.items():
             field = self._fields[name]
             field.raw_data = None  # else the input would still show what was typed, not what is saved
-            field.typed = text if text != shown(field) else None  # type: ignore[attr-defined]
+            field.typed = text if text != shown(field) else None
         self.form_errors.append(message_for(CONFLICT))
 
 

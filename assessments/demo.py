@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from assessments.db import DbSession
 from assessments.models import Assessment, Organisation, Programme, ReviewDecision, Role, User
 from assessments.parenting import SessionData
 from assessments.services.accounts import create_user
@@ -75,7 +75,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-def load_demo_data(db: Session, today: date) -> bool:
+def load_demo_data(db: DbSession, today: date) -> bool:
     """Seed an empty database; return False (and change nothing) when it already has users."""
     if db.scalar(select(func.count(User.id))):
         return False
@@ -91,7 +91,7 @@ def load_demo_data(db: Session, today: date) -> bool:
     return True
 
 
-def _load_demo_reviews(db: Session, organisations: list[Organisation]) -> None:
+def _load_demo_reviews(db: DbSession, organisations: list[Organisation]) -> None:
     """The Chamber has verified two of last year's assessments and queried one of this year's;
     the rest wait in the reviewer's queue."""
     reviewer = db.scalar(select(User).where(User.role == Role.REVIEWER))
@@ -117,7 +117,7 @@ DEMO_ASSESSMENTS = ((0, 1, 0.45), (6, 1, 0.7), (7, 1, 0.3), (8, 1, 0.85), (9, 1,
                     (0, 2, 0.3), (1, 1, 0.6), (2, 1, 0.25), (3, 1, 0.5))
 
 
-def _load_demo_assessments(db: Session, organisations: list[Organisation], today: date) -> None:
+def _load_demo_assessments(db: DbSession, organisations: list[Organisation], today: date) -> None:
     hr = db.scalar(select(User).where(User.email == "hr@demo.vn"))
     ctx = Context(actor=hr)
     rubric = default_registry().latest("crbp-vn")
@@ -131,8 +131,9 @@ def _load_demo_assessments(db: Session, organisations: list[Organisation], today
     # assessment is a draft, copied forward and half answered.
     last_year = db.scalar(select(Assessment).where(Assessment.organisation_id == organisations[0].id,
                                                    Assessment.cycle == today.year - 1))
-    actions = last_year.result["plan"]["actions"] if last_year and last_year.result else []
+    actions = last_year.result["plan"]["actions"] if last_year is not None and last_year.result else []
     for number, action in enumerate(actions[:3]):
+        assert last_year is not None  # there are actions only when there is last year's plan
         item = adopt_action(db, ctx, last_year, action["indicator"], "vi")
         update_plan_item(db, ctx, item, organisations[0].id, text=item.text, owner="Nguyễn Thị Lan",
                          due_date=today + timedelta(days=(-20 if number == 1 else 60)),
@@ -141,7 +142,7 @@ def _load_demo_assessments(db: Session, organisations: list[Organisation], today
     save_profile(db, ctx, draft, rubric, draft.profile, draft.version)
 
 
-def _answer_everything(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric,
+def _answer_everything(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric,
                        organisation: Organisation, quality: float, rng: random.Random) -> None:
     profile = random_profile(rubric, rng) | default_profile(rubric, organisation)
     save_profile(db, ctx, assessment, rubric, profile, assessment.version)
@@ -164,7 +165,7 @@ DEMO_SESSIONS = (
 )
 
 
-def _load_demo_sessions(db: Session, ctx: Context, organisations: list[Organisation], today: date) -> None:
+def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organisation], today: date) -> None:
     programmes = {p.key: p for p in db.scalars(select(Programme))}
     if not programmes:  # a database built without the migrations' reference data
         return

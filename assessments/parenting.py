@@ -236,8 +236,8 @@ def parse_rows(rows: list[dict[str, Any]], lookups: ImportLookups, today: date) 
     parsed = [parse_row(number, raw, lookups, today) for number, raw in enumerate(rows, start=2)]
     seen: dict[tuple[int, date, str], int] = {}
     for row in parsed:
-        if row.accepted:
-            key = (row.data.programme_id, row.data.session_date, place_key(row.data))  # type: ignore[union-attr]
+        if row.accepted and row.data is not None:
+            key = (row.data.programme_id, row.data.session_date, place_key(row.data))
             if key in seen:
                 row.errors["date"] = f"duplicate_of_row_{seen[key]}"
             else:

@@ -100,9 +100,9 @@ def build_plan(rubric: Rubric, card: ScoreCard) -> ImprovementPlan:
             continue
         target = _next_threshold(rubric, area.percent)
         points = area.points
-        for action in candidates:
-            next_steps.append(action)
-            points += action.expected_gain * card.max_points / 100.0
+        for step in candidates:
+            next_steps.append(step)
+            points += step.expected_gain * card.max_points / 100.0
             if 100.0 * points / area.max_points + 1e-9 >= target:
                 break
 

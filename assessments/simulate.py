@@ -51,7 +51,8 @@ def random_answer(indicator: Indicator, quality: float, rng: random.Random) -> A
         level = _pick_level([t.level for t in indicator.thresholds], quality, rng)
         lows = sorted(t.min for t in indicator.thresholds if t.level == level)
         highs = [t.min for t in indicator.thresholds if t.min > lows[0]]
-        low, high = lows[0], (min(highs) if highs else indicator.maximum)
+        low = lows[0]
+        high = min(highs) if highs else indicator.maximum if indicator.maximum is not None else low
         value = rng.uniform(low, high if high > low else low)
         return int(value) if indicator.integer else round(value, 1)
     return rng.choice(["", "NICE, 4 buổi, 35 nữ, 12 nam", "PDEP 8 tuần"])

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, RubricFile
+from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, Option, RubricFile, Threshold
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
 
@@ -192,8 +192,8 @@ def _check_answers(indicator: Indicator) -> list[str]:
     elif indicator.weight > 0 and _max_level(indicator) < 1:
         problems.append("a scored indicator needs an answer above level 0")
 
-    gaps = [*indicator.options, *indicator.thresholds]
-    for answer in gaps:
+    answers: list[Option | Threshold] = [*indicator.options, *indicator.thresholds]
+    for answer in answers:
         if answer.legal_gap and not indicator.legal:
             problems.append("an answer is marked below the legal minimum but the indicator cites no law")
         if answer.legal_gap and answer.level != 0:
@@ -260,10 +260,12 @@ def _check_opens_upward(test: Condition, parent: Indicator) -> list[str]:
 def _check_follow_up_gaps(child: Indicator, test: Condition, parent: Indicator) -> list[str]:
     """A follow-up that can be a legal gap may only be hidden by answers that are legal gaps under
     the same law: otherwise improving the parent could reveal a new gap and lower the band."""
-    if not any(a.legal_gap for a in [*child.options, *child.thresholds]):
+    child_answers: list[Option | Threshold] = [*child.options, *child.thresholds]
+    if not any(a.legal_gap for a in child_answers):
         return []
     if child.legal != parent.legal or child.legal_when != parent.legal_when:
         return [f"a follow-up that can be a legal gap must cite the same law as {parent.key}"]
+    hiding: list[Option | Threshold]
     if test.in_ is not None:
         hiding = [o for o in parent.options if o.key not in test.in_]
     else:

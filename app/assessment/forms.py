@@ -31,7 +31,7 @@ class ProfileForm(VersionedForm):
                 fields[spec.key] = RadioField(spec.key, choices=as_choices([("yes", "yes"), ("no", "no")]),
                                               validators=[InputRequired(message=REQUIRED)])
         form_class = type("RubricProfileForm", (cls,), fields)
-        return form_class(data={**cls.field_values(current), "version": version})  # type: ignore[no-any-return]
+        return form_class(data={**cls.field_values(current), "version": version})
 
     @staticmethod
     def field_values(profile: dict[str, Any]) -> dict[str, Any]:

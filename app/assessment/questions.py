@@ -32,6 +32,7 @@ def field_name(indicator_key: str) -> str:
 
 
 class NumberAnswerField(StringField):
+    data: Any  # a number, "not_applicable" or None once processed
     """A number typed with a dot or a comma as decimal mark; "not applicable" where allowed."""
 
     def __init__(self, *args: Any, minimum: float, maximum: float, integer: bool, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +76,7 @@ from assessments.services.self_assessment import (
     adopt_action,
     answer_values,
     answers_of,
+    card_for,
     current_card,
     delete_evidence,
     evidence_by_indicator,
@@ -133,7 +135,7 @@ def index() -> str:
     assessments = db.session.scalars(query).all()
     this_year = today_in_viet_nam().year
     has_this_year = any(a.cycle == this_year for a in assessments if current_user.role == Role.HR)
-    overdue = []
+    overdue: Sequence[PlanItem] = []
     if current_user.role == Role.HR:
         overdue = db.session.scalars(
             select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
@@ -158,6 +160,8 @@ def _progress_of(assessment: Assessment) -> int | None:
 def start() -> Response:
     form = StartForm()
     organisation = db.session.get(Organisation, current_user.organisation_id)
+    if organisation is None:  # an HR account always has one (a database constraint)
+        abort(404)
     cycle = today_in_viet_nam().year
     previous = db.session.scalar(select(Assessment).where(Assessment.organisation_id == organisation.id,
                                                           Assessment.cycle < cycle)
@@ -182,7 +186,7 @@ def _navigation(assessment: Assessment | AssessmentSnapshot, rubric: Rubric,
         if page is not None:
             card = page.progress_card(rubric, today_in_viet_nam())
         else:
-            card = current_card(assessment, rubric, today_in_viet_nam(), answer_values(db.session, assessment.id))
+            card = card_for(rubric, assessment.profile, answer_values(db.session, assessment.id), today_in_viet_nam())
     except ServiceError:
         return {"progress": None, "card": None, "results": {}}
     return {"progress": progress(card), "card": card, "results": {r.key: r for r in card.indicators}}
@@ -556,13 +560,15 @@ def results(assessment_id: int) -> Any:
 def _render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] | None = None) -> str:
     """The results page. `item_form`: one plan action's form as it was sent back (a conflict)."""
     rubric = rubric_of(assessment)
+    result = assessment.result
+    assert result is not None  # _submitted_assessment let it through
     median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
     forms = {k: item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v) for k, v in items.items()}
     previous = previous_cycle(db.session, assessment)
     return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
-                           card=assessment.result["scorecard"], plan=assessment.result["plan"], median=median,
+                           card=result["scorecard"], plan=result["plan"], median=median,
                            group=group, items=items, item_forms=forms,
                            previous=previous, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)

@@ -64,7 +64,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 @any_signed_in_user
 def logout_view() -> Response:
-    logout(db.session, service_context(), current_user._get_current_object())  # type: ignore[attr-defined]
+    logout(db.session, service_context(), current_user._get_current_object())
     language = session.get("lang")
     logout_user()
     session.clear()
@@ -79,7 +79,7 @@ def logout_view() -> Response:
 def password() -> Response | str:
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()  # type: ignore[attr-defined]
+        user = current_user._get_current_object()
         try:
             change_password(db.session, service_context(), user,
                             current=form.current_password.data or "", new=form.new_password.data or "")

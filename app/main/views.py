@@ -41,7 +41,7 @@ def set_language() -> Response:
     if form.validate_on_submit() and form.lang.data in LOCALES:
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
-            set_locale(db.session, current_user._get_current_object(), form.lang.data)  # type: ignore[attr-defined]
+            set_locale(db.session, current_user._get_current_object(), form.lang.data)
     return redirect(safe_next_url(form.next.data) or url_for("main.index"))
 
 

@@ -26,7 +26,7 @@ EDITORS = (Role.REVIEWER, Role.ADMIN)
 PAGE_SIZE = 25
 
 
-def visible_organisations() -> Select[tuple[Organisation]]:
+def visible_organisations() -> Select[Organisation]:
     query = select(Organisation)
     if current_user.role == Role.HR:
         query = query.where(Organisation.id == current_user.organisation_id)

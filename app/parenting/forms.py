@@ -44,7 +44,7 @@ class SessionForm(VersionedForm):
 
     def to_data(self) -> SessionData:
         return SessionData(
-            programme_id=self.programme_id.data, session_date=self.session_date.data,  # type: ignore[arg-type]
+            programme_id=self.programme_id.data, session_date=self.session_date.data,
             duration_minutes=self.duration_minutes.data, venue_type=self.venue_type.data,  # type: ignore[arg-type]
             province_code=self.province_code.data or "", commune=self.commune.data or "",
             facilitator=self.facilitator.data or "", participants_total=self.participants_total.data,  # type: ignore[arg-type]

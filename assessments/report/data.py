@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,11 @@ def report_code_hash() -> str:
         if path.suffix in (".py", ".html", ".css"):
             digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _plain(value: object) -> object:
+    """JSON for what json.dumps cannot write itself: dataclasses as dicts, the rest as text."""
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else str(value)
 
 
 def both(make: Callable[[str], str]) -> Pair:
@@ -114,7 +119,7 @@ class ReportInput:
         content = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rubric"}
         content |= {"rubric": self.rubric.content_hash, "code": report_code_hash()}
         raw = json.dumps(content, sort_keys=True, ensure_ascii=False,
-                         default=lambda value: asdict(value) if is_dataclass(value) else str(value))
+                         default=_plain)
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -261,13 +266,13 @@ def _actions(data: ReportInput) -> tuple[Action, ...]:
         actions.append(Action(
             priority=action["priority"], code=action["code"], legal=action["kind"] == "legal",
             text=text,
-            owner_role=both(lambda lang, a=action: name_of(OWNER_NAMES, a["owner"], lang)),
-            time_frame=both(lambda lang, a=action: name_of(TIME_FRAMES, a["time_frame"], lang)),
+            owner_role=both(partial(name_of, OWNER_NAMES, action["owner"])),
+            time_frame=both(partial(name_of, TIME_FRAMES, action["time_frame"])),
             evidence=from_text(action["evidence"]), gain=float(action["expected_gain"] or 0),
             adopted=None if mine is None else Adopted(
                 text="" if mine.text.strip() in {wording.strip() for wording in text.values()} else mine.text,
                 owner=mine.owner, due_date=mine.due_date.strftime("%d/%m/%Y") if mine.due_date else "",
-                status=both(lambda lang, m=mine: name_of(PLAN_STATUSES, m.status, lang))),
+                status=both(partial(name_of, PLAN_STATUSES, mine.status))),
         ))
     return tuple(actions)
 
@@ -302,7 +307,8 @@ def _comparison(data: ReportInput) -> Comparison | None:
                              after=a.get("percent"))
                   for area, a in zip(rubric.areas, data.scorecard.get("areas", []), strict=False))
     before, after = _levels(previous.scorecard), _levels(data.scorecard)
-    improved, slipped = [], []
+    improved: list[Movement] = []
+    slipped: list[Movement] = []
     for key, (level, max_level) in after.items():
         if key not in before or before[key][0] == level or not rubric.has_indicator(key):
             continue

@@ -8,9 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from assessments.db import utcnow
+from assessments.db import DbSession, utcnow
 from assessments.models import LoginAttempt, Organisation, Role, User
 from assessments.passwords import (
     DUMMY_HASH,
@@ -28,7 +27,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_user_by_email(db: Session, email: str) -> User | None:
+def find_user_by_email(db: DbSession, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
 
 
@@ -37,7 +36,7 @@ def _check_password_rules(password: str) -> None:
         raise ServiceError("password_length", "password")
 
 
-def _check_role_and_organisation(db: Session, role: str, organisation_id: int | None) -> None:
+def _check_role_and_organisation(db: DbSession, role: str, organisation_id: int | None) -> None:
     if role not in {r.value for r in Role}:
         raise ServiceError("unknown_role", "role")
     if role == Role.HR:
@@ -48,7 +47,7 @@ def _check_role_and_organisation(db: Session, role: str, organisation_id: int | 
 
 
 def create_user(
-    db: Session,
+    db: DbSession,
     ctx: Context,
     *,
     email: str,
@@ -102,14 +101,14 @@ class LoginResult:
     user: User | None = None
 
 
-def _recent_failures(db: Session, since: datetime, *conditions: Any) -> int:
+def _recent_failures(db: DbSession, since: datetime, *conditions: Any) -> int:
     query = select(func.count(LoginAttempt.id)).where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since,
                                                       *conditions)
     return db.scalar(query) or 0
 
 
 def authenticate(
-    db: Session,
+    db: DbSession,
     *,
     email: str,
     password: str,
@@ -162,27 +161,27 @@ def authenticate(
     return LoginResult(LoginOutcome.OK, user)
 
 
-def logout(db: Session, ctx: Context, user: User) -> None:
+def logout(db: DbSession, ctx: Context, user: User) -> None:
     """End every session of this user: cookies issued before now stop working."""
     user.rotate_session_token()
     record_event(db, ctx, "logout", "user", user.id, organisation_id=user.organisation_id)
     db.commit()
 
 
-def change_password(db: Session, ctx: Context, user: User, *, current: str, new: str) -> None:
+def change_password(db: DbSession, ctx: Context, user: User, *, current: str, new: str) -> None:
     if not verify_password(current, user.password_hash):
         raise ServiceError("wrong_password", "current_password")
     _check_password_rules(new)
     _set_password(db, ctx, user, new, action="change_password")
 
 
-def reset_password(db: Session, ctx: Context, user: User, *, new: str) -> None:
+def reset_password(db: DbSession, ctx: Context, user: User, *, new: str) -> None:
     """An admin sets a new password for someone else."""
     _check_password_rules(new)
     _set_password(db, ctx, user, new, action="reset_password")
 
 
-def _set_password(db: Session, ctx: Context, user: User, new: str, *, action: str) -> None:
+def _set_password(db: DbSession, ctx: Context, user: User, new: str, *, action: str) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.rotate_session_token()
@@ -190,7 +189,7 @@ def _set_password(db: Session, ctx: Context, user: User, new: str, *, action: st
     db.commit()
 
 
-def set_active(db: Session, ctx: Context, user: User, active: bool) -> None:
+def set_active(db: DbSession, ctx: Context, user: User, active: bool) -> None:
     if ctx.actor is not None and ctx.actor.id == user.id and not active:
         raise ServiceError("cannot_deactivate_self", "active")
     if user.active == active:
@@ -205,7 +204,7 @@ def set_active(db: Session, ctx: Context, user: User, active: bool) -> None:
 
 
 def update_user(
-    db: Session, ctx: Context, user: User, *, full_name: str, role: str, organisation_id: int | None
+    db: DbSession, ctx: Context, user: User, *, full_name: str, role: str, organisation_id: int | None
 ) -> None:
     _check_role_and_organisation(db, role, organisation_id)
     if ctx.actor is not None and ctx.actor.id == user.id and role != user.role:
@@ -219,7 +218,7 @@ def update_user(
     db.commit()
 
 
-def set_locale(db: Session, user: User, locale: str) -> None:
+def set_locale(db: DbSession, user: User, locale: str) -> None:
     if locale in LOCALES and user.locale != locale:
         user.locale = locale
         db.commit()

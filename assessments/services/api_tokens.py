@@ -7,9 +7,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from assessments.db import utcnow
+from assessments.db import DbSession, utcnow
 from assessments.models import ApiToken, User
 from assessments.services.common import Context, record_event
 
@@ -23,7 +22,7 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_api_token(db: Session, ctx: Context, user: User, name: str = "") -> str:
+def create_api_token(db: DbSession, ctx: Context, user: User, name: str = "") -> str:
     """Create a token for `user` and return it; it cannot be shown again."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, token_hash=_digest(raw), name=name[:80])
@@ -35,7 +34,7 @@ def create_api_token(db: Session, ctx: Context, user: User, name: str = "") -> s
     return raw
 
 
-def user_for_token(db: Session, raw: str, now: datetime | None = None) -> User | None:
+def user_for_token(db: DbSession, raw: str, now: datetime | None = None) -> User | None:
     """The active user a valid, unrevoked token belongs to."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
@@ -49,7 +48,7 @@ def user_for_token(db: Session, raw: str, now: datetime | None = None) -> User |
     return token.user
 
 
-def revoke_api_token(db: Session, ctx: Context, token: ApiToken) -> None:
+def revoke_api_token(db: DbSession, ctx: Context, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record_event(db, ctx, "revoke_token", "api_token", token.id, organisation_id=token.user.organisation_id)

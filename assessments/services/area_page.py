@@ -14,9 +14,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, bindparam, cast, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, String, Text, bindparam, cast, func, select, type_coerce
 
+from assessments.db import DbSession
 from assessments.models import EDITABLE_STATUSES, Answer, AreaVersion, Assessment, Evidence, Organisation
 from assessments.scoring import ScoreCard
 from assessments.services.self_assessment import card_for
@@ -78,6 +78,8 @@ def _card(rubric: Rubric, profile_json: str, answers_json: str, on_date: date) -
 
 def _aggregates(dialect: str) -> tuple[Any, Any]:
     """JSON aggregates of the answers (an object) and the evidence rows (an array), as text."""
+    answers: ColumnElement[str]
+    files: ColumnElement[str]
     if dialect == "postgresql":
         answers = cast(func.json_object_agg(Answer.indicator_key, Answer.value), Text)
         files = cast(func.json_agg(func.json_build_array(
@@ -105,7 +107,7 @@ def _snapshot(row: Any) -> AssessmentSnapshot:
         profile_confirmed_at=confirmed, organisation=OrganisationName(organisation_id, name))
 
 
-def assessment_snapshot(db: Session, assessment_id: int) -> AssessmentSnapshot | None:
+def assessment_snapshot(db: DbSession, assessment_id: int) -> AssessmentSnapshot | None:
     """Just the assessment and its organisation's name (a save needs no more)."""
     row = db.connection().execute(_SNAPSHOT, {"assessment_id": assessment_id}).one_or_none()
     return None if row is None else _snapshot(row)
@@ -114,7 +116,7 @@ def assessment_snapshot(db: Session, assessment_id: int) -> AssessmentSnapshot |
 @lru_cache(maxsize=64)
 def _statement(dialect: str) -> Select[Any]:
     """Built once per database kind; the ids are bound parameters."""
-    assessment_id, area_key = bindparam("assessment_id"), bindparam("area_key")
+    assessment_id, area_key = bindparam("assessment_id", type_=Integer), bindparam("area_key", type_=String)
     answers, files = _aggregates(dialect)
     return (
         select(
@@ -130,7 +132,7 @@ def _statement(dialect: str) -> Select[Any]:
     )
 
 
-def area_page(db: Session, assessment_id: int, area_key: str) -> AreaPage | None:
+def area_page(db: DbSession, assessment_id: int, area_key: str) -> AreaPage | None:
     """The area page's data, or None when there is no such assessment."""
     connection = db.connection()
     row = connection.execute(_statement(connection.dialect.name),

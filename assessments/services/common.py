@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
-from assessments.db import utcnow
+from assessments.db import DbSession, table_of, utcnow
 from assessments.models import AuditEvent, User
 
 
@@ -20,7 +19,7 @@ class Context:
     ip_address: str | None = None
 
 
-_INSERT_EVENT = insert(AuditEvent.__table__)
+_INSERT_EVENT = insert(table_of(AuditEvent))
 
 
 class ServiceError(Exception):
@@ -34,7 +33,7 @@ class ServiceError(Exception):
 
 
 def record_event(
-    db: Session,
+    db: DbSession,
     ctx: Context,
     action: str,
     object_type: str,

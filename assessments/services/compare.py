@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, literal, select, union_all, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CompoundSelect, Select, and_, exists, func, literal, select, union_all, update
+from sqlalchemy.orm import aliased
 
 from assessments.caching import BoundedCache
+from assessments.db import DbSession
 from assessments.models import (
     Answer,
     AreaScore,
@@ -132,6 +133,7 @@ def _row_columns() -> tuple[Any, ...]:
 
 def _ordered(filters: Filters, sort: str, descending: bool, area_keys: Sequence[str]) -> Select[Any]:
     query = _scored(filters, *_row_columns())
+    order: list[Any]
     if sort == "name":
         order = [Organisation.name.desc() if descending else Organisation.name, Assessment.id]
     elif sort in area_keys:
@@ -145,7 +147,7 @@ def _ordered(filters: Filters, sort: str, descending: bool, area_keys: Sequence[
     return query.order_by(*order)
 
 
-def _with_details(db: Session, rows: Sequence[Any]) -> list[ListRow]:
+def _with_details(db: DbSession, rows: Sequence[Any]) -> list[ListRow]:
     ids = [r[0] for r in rows]
     areas: dict[int, dict[str, float | None]] = {}
     gaps: dict[int, int] = {}
@@ -155,11 +157,11 @@ def _with_details(db: Session, rows: Sequence[Any]) -> list[ListRow]:
                 .where(AreaScore.assessment_id.in_(ids))):
             areas.setdefault(assessment_id, {})[area_key] = percent
         gaps = dict(db.execute(select(LegalGapRow.assessment_id, func.count()).where(
-            LegalGapRow.assessment_id.in_(ids)).group_by(LegalGapRow.assessment_id)).all())  # type: ignore[arg-type]
-    return [ListRow(*r, areas=areas.get(r[0], {}), gaps=gaps.get(r[0], 0)) for r in rows]
+            LegalGapRow.assessment_id.in_(ids)).group_by(LegalGapRow.assessment_id)).all())
+    return [ListRow(*r, areas=areas.get(r[0], {}), gaps=gaps.get(r[0], 0)) for r in rows]  # type: ignore[misc]
 
 
-def list_page(db: Session, filters: Filters, *, sort: str = "overall", descending: bool = True, page: int = 1,
+def list_page(db: DbSession, filters: Filters, *, sort: str = "overall", descending: bool = True, page: int = 1,
               per_page: int = 25, area_keys: Sequence[str] = ()) -> Page:
     total = db.scalar(_scored(filters, func.count(Assessment.id))) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
@@ -168,7 +170,7 @@ def list_page(db: Session, filters: Filters, *, sort: str = "overall", descendin
     return Page(rows=_with_details(db, rows), total=total, page=page, per_page=per_page)
 
 
-def all_rows(db: Session, filters: Filters, *, sort: str = "overall", descending: bool = True,
+def all_rows(db: DbSession, filters: Filters, *, sort: str = "overall", descending: bool = True,
              area_keys: Sequence[str] = (), chunk: int = 1000) -> Iterator[ListRow]:
     """Every row of the filtered list, in order, fetched in chunks (for exports)."""
     result = db.execute(_ordered(filters, sort, descending, area_keys).execution_options(yield_per=chunk))
@@ -176,7 +178,7 @@ def all_rows(db: Session, filters: Filters, *, sort: str = "overall", descending
         yield from _with_details(db, rows)
 
 
-def answers_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def answers_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
     if assessment_ids:
         for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
@@ -185,7 +187,7 @@ def answers_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, dict[str
     return found
 
 
-def gaps_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, list[str]]:
+def gaps_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     if assessment_ids:
         for assessment_id, key in db.execute(select(LegalGapRow.assessment_id, LegalGapRow.indicator_key)
@@ -194,7 +196,7 @@ def gaps_of(db: Session, assessment_ids: Sequence[int]) -> dict[int, list[str]]:
     return found
 
 
-def side_by_side(db: Session, assessment_ids: Sequence[int], organisation_id: int | None = None) -> list[ListRow]:
+def side_by_side(db: DbSession, assessment_ids: Sequence[int], organisation_id: int | None = None) -> list[ListRow]:
     """Up to MAX_SIDE_BY_SIDE scored assessments in the order given (any cycle); for an HR user
     (`organisation_id`) only their own organisation's."""
     ids = list(dict.fromkeys(assessment_ids))[:MAX_SIDE_BY_SIDE]
@@ -229,7 +231,8 @@ def _quantile(n: int, k: int, low: float | None, high: float | None) -> float | 
     return low if high is None or fraction == 0 else low + fraction * (high - low)
 
 
-def _distributions(db: Session, values: Select[Any]) -> dict[tuple[Any, Any], Distribution]:
+def _distributions(db: DbSession, values: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
+                   ) -> dict[tuple[Any, Any], Distribution]:
     """Quartiles of `values` (columns grp, part, value) per (grp, part), ranked in SQL:
     the database returns one row per group with the values at the ranks the quartiles need."""
     base = values.subquery()
@@ -261,7 +264,7 @@ def _distributions(db: Session, values: Select[Any]) -> dict[tuple[Any, Any], Di
 _MEMO: BoundedCache[tuple[Any, ...], Any] = BoundedCache(256)
 
 
-def scores_changed(db: Session) -> None:
+def scores_changed(db: DbSession) -> None:
     """Call in the transaction that submits, verifies or returns an assessment: benchmarks and
     trends computed before are stale from then on."""
     token = secrets.token_hex(16)
@@ -269,17 +272,17 @@ def scores_changed(db: Session) -> None:
         db.add(ScoresVersion(id=1, token=token))
 
 
-def _memoised(db: Session, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def _memoised(db: DbSession, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """compute() once per state of the scores (the ScoresVersion token) and database. Without a
     token (a database never scored since) nothing is kept."""
     token = db.scalar(select(ScoresVersion.token).where(ScoresVersion.id == 1))
     if token is None:
         return compute()
-    full_key = (str(db.get_bind().url), token, *key)
-    return _MEMO.get_or_compute(full_key, compute)  # type: ignore[no-any-return]
+    full_key = (str(db.get_bind().engine.url), token, *key)
+    return _MEMO.get_or_compute(full_key, compute)
 
 
-def latest_cycle(db: Session) -> int | None:
+def latest_cycle(db: DbSession) -> int | None:
     return db.scalar(select(func.max(Assessment.cycle)).where(Assessment.status.in_(SCORED)))
 
 
@@ -292,7 +295,7 @@ class Benchmarks:
     gap_shares: dict[tuple[str, str], float]  # (group, indicator) -> share of organisations (shown groups only)
 
 
-def benchmarks(db: Session, by: str, cycle: int | None, filters: Filters = Filters()) -> Benchmarks:
+def benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters = Filters()) -> Benchmarks:
     """Per sector or province: the distribution of each area score and of the overall score,
     and the share of organisations with each legal gap. Groups under MIN_GROUP are suppressed.
     Ranking every score costs a few hundred milliseconds at 10,000 organisations, so the result
@@ -301,7 +304,7 @@ def benchmarks(db: Session, by: str, cycle: int | None, filters: Filters = Filte
                      lambda: _benchmarks(db, by, cycle, filters))
 
 
-def _benchmarks(db: Session, by: str, cycle: int | None, filters: Filters) -> Benchmarks:
+def _benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters) -> Benchmarks:
     group = GROUPINGS[by]
     chosen = Filters(province=filters.province, sector=filters.sector, size=filters.size, cycle=cycle)
     area_values = (_scored(chosen, group.label("grp"), AreaScore.area_key.label("part"),
@@ -310,7 +313,8 @@ def _benchmarks(db: Session, by: str, cycle: int | None, filters: Filters) -> Be
     overall = _scored(chosen, group.label("grp"), literal("").label("part"), Assessment.percent.label("value")).where(
         Assessment.percent.is_not(None))
     areas = _distributions(db, union_all(area_values, overall))
-    sizes = dict(db.execute(_scored(chosen, group, func.count()).group_by(group)).all())  # type: ignore[arg-type]
+    sizes: dict[str, int] = dict(db.execute(
+        _scored(chosen, group, func.count()).group_by(group)).all())
     shares: dict[tuple[str, str], float] = {}
     for grp, indicator, count in db.execute(
             _scored(chosen, group, LegalGapRow.indicator_key, func.count())
@@ -320,12 +324,12 @@ def _benchmarks(db: Session, by: str, cycle: int | None, filters: Filters) -> Be
     return Benchmarks(by=by, cycle=cycle, groups=sizes, areas=areas, gap_shares=shares)
 
 
-def trends(db: Session, by: str, value: str) -> dict[int, Distribution]:
+def trends(db: DbSession, by: str, value: str) -> dict[int, Distribution]:
     """The overall score of one sector or province, cycle by cycle (suppressed under MIN_GROUP)."""
     return _memoised(db, ("trends", by, value), lambda: _trends(db, by, value))
 
 
-def _trends(db: Session, by: str, value: str) -> dict[int, Distribution]:
+def _trends(db: DbSession, by: str, value: str) -> dict[int, Distribution]:
     group = GROUPINGS[by]
     values = (select(literal("").label("grp"), Assessment.cycle.label("part"), Assessment.percent.label("value"))
               .join(Organisation, Organisation.id == Assessment.organisation_id)

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from assessments.db import DbSession
 from assessments.models import Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.sectors import SECTORS_BY_CODE
@@ -32,7 +32,7 @@ class OrganisationData:
     address: str = ""
 
 
-def _validated(db: Session, data: OrganisationData, existing_id: int | None) -> dict[str, object]:
+def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -> dict[str, object]:
     tax_code = normalise_tax_code(data.tax_code)
     if tax_code is None:
         raise ServiceError("tax_code_invalid", "tax_code")
@@ -57,7 +57,7 @@ def _validated(db: Session, data: OrganisationData, existing_id: int | None) -> 
 
 
 @contextmanager
-def _unique_tax_code(db: Session) -> Iterator[None]:
+def _unique_tax_code(db: DbSession) -> Iterator[None]:
     """Two people saving the same tax code at once: the unique index decides."""
     try:
         yield
@@ -66,7 +66,7 @@ def _unique_tax_code(db: Session) -> Iterator[None]:
         raise ServiceError("tax_code_taken", "tax_code") from error
 
 
-def create_organisation(db: Session, ctx: Context, data: OrganisationData) -> Organisation:
+def create_organisation(db: DbSession, ctx: Context, data: OrganisationData) -> Organisation:
     organisation = Organisation(**_validated(db, data, None))
     with _unique_tax_code(db):
         db.add(organisation)
@@ -77,7 +77,7 @@ def create_organisation(db: Session, ctx: Context, data: OrganisationData) -> Or
     return organisation
 
 
-def update_organisation(db: Session, ctx: Context, organisation: Organisation, data: OrganisationData,
+def update_organisation(db: DbSession, ctx: Context, organisation: Organisation, data: OrganisationData,
                         expected_version: int) -> None:
     """Save changes unless someone saved the organisation since `expected_version`."""
     values = _validated(db, data, organisation.id)

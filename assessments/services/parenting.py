@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from assessments.db import DbSession
 from assessments.dhis2 import MonthlyCount, is_uid
 from assessments.models import Organisation, ParentingSession, Programme, Topic, session_topics
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
@@ -34,7 +35,7 @@ class SessionInvalid(ServiceError):
 # --- Recording ---------------------------------------------------------------------------------
 
 
-def _validate(db: Session, data: SessionData, today: date, existing_id: int | None) -> None:
+def _validate(db: DbSession, data: SessionData, today: date, existing_id: int | None) -> None:
     organisation_province = None
     if data.organisation_id is not None:
         organisation = db.get(Organisation, data.organisation_id)
@@ -52,7 +53,7 @@ def _validate(db: Session, data: SessionData, today: date, existing_id: int | No
         raise SessionInvalid(errors)
 
 
-def _duplicate_exists(db: Session, data: SessionData, existing_id: int | None) -> bool:
+def _duplicate_exists(db: DbSession, data: SessionData, existing_id: int | None) -> bool:
     query = select(ParentingSession.id).where(
         ParentingSession.programme_id == data.programme_id,
         ParentingSession.session_date == data.session_date,
@@ -71,11 +72,11 @@ def _columns(data: SessionData) -> dict[str, Any]:
     return values
 
 
-def _topics(db: Session, ids: Sequence[int]) -> list[Topic]:
+def _topics(db: DbSession, ids: Sequence[int]) -> list[Topic]:
     return list(db.scalars(select(Topic).where(Topic.id.in_(ids)).order_by(Topic.id))) if ids else []
 
 
-def create_session(db: Session, ctx: Context, data: SessionData, today: date) -> ParentingSession:
+def create_session(db: DbSession, ctx: Context, data: SessionData, today: date) -> ParentingSession:
     _validate(db, data, today, None)
     record = ParentingSession(**_columns(data), created_by_id=ctx.actor.id if ctx.actor else None)
     record.topics = _topics(db, data.topic_ids)
@@ -92,7 +93,7 @@ def create_session(db: Session, ctx: Context, data: SessionData, today: date) ->
     return record
 
 
-def update_session(db: Session, ctx: Context, record: ParentingSession, data: SessionData, *,
+def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: SessionData, *,
                    expected_version: int, today: date) -> None:
     """Save changes unless someone else saved since `expected_version` was read (then
     `ServiceError("edited_by_someone_else")`, and nothing is written)."""
@@ -110,7 +111,7 @@ def update_session(db: Session, ctx: Context, record: ParentingSession, data: Se
         raise SessionInvalid({"session_date": "duplicate_session"}) from error
 
 
-def delete_session(db: Session, ctx: Context, record: ParentingSession) -> None:
+def delete_session(db: DbSession, ctx: Context, record: ParentingSession) -> None:
     record_event(db, ctx, "delete", "parenting_session", record.id, organisation_id=record.organisation_id,
                  details={"programme_id": record.programme_id, "date": record.session_date.isoformat()})
     db.delete(record)
@@ -120,7 +121,7 @@ def delete_session(db: Session, ctx: Context, record: ParentingSession) -> None:
 # --- Import ------------------------------------------------------------------------------------
 
 
-def import_lookups(db: Session) -> ImportLookups:
+def import_lookups(db: DbSession) -> ImportLookups:
     programmes: dict[str, int] = {}
     topics: dict[int, dict[str, int]] = {}
     for programme in db.scalars(select(Programme).where(Programme.active).options(selectinload(Programme.topics))):
@@ -133,14 +134,14 @@ def import_lookups(db: Session) -> ImportLookups:
     return ImportLookups(programmes, topics, organisations)
 
 
-def mark_stored_duplicates(db: Session, rows: list[ImportRow]) -> None:
+def mark_stored_duplicates(db: DbSession, rows: list[ImportRow]) -> None:
     """Refuse rows that repeat a session already recorded."""
     for row in rows:
         if row.accepted and _duplicate_exists(db, row.data, None):  # type: ignore[arg-type]
             row.errors["date"] = "duplicate_session"
 
 
-def import_sessions(db: Session, ctx: Context, rows: list[ImportRow], filename: str) -> int:
+def import_sessions(db: DbSession, ctx: Context, rows: list[ImportRow], filename: str) -> int:
     """Store every row in one transaction, or none: a file with any refused row imports nothing."""
     if not rows or any(not row.accepted for row in rows):
         raise ServiceError("import_has_refused_rows")
@@ -167,7 +168,7 @@ def _slug(text: str) -> str:
     return "-".join(fold_name(text).split())[:40] or "programme"
 
 
-def create_programme(db: Session, ctx: Context, name_vi: str, name_en: str) -> Programme:
+def create_programme(db: DbSession, ctx: Context, name_vi: str, name_en: str) -> Programme:
     key = _slug(name_en)
     if db.scalar(select(Programme.id).where(Programme.key == key)) is not None:
         raise ServiceError("programme_exists", "name_en")
@@ -179,7 +180,7 @@ def create_programme(db: Session, ctx: Context, name_vi: str, name_en: str) -> P
     return programme
 
 
-def add_topic(db: Session, ctx: Context, programme: Programme, name_vi: str, name_en: str) -> Topic:
+def add_topic(db: DbSession, ctx: Context, programme: Programme, name_vi: str, name_en: str) -> Topic:
     key = _slug(name_en)[:60]
     if any(t.key == key for t in programme.topics):
         raise ServiceError("topic_exists", "name_en")
@@ -191,7 +192,7 @@ def add_topic(db: Session, ctx: Context, programme: Programme, name_vi: str, nam
     return topic
 
 
-def set_dhis2_data_element(db: Session, ctx: Context, programme: Programme, data_element: str,
+def set_dhis2_data_element(db: DbSession, ctx: Context, programme: Programme, data_element: str,
                            expected_version: int) -> None:
     """The DHIS2 data element that counts the programme's participants (empty: none yet)."""
     data_element = data_element.strip()
@@ -204,7 +205,7 @@ def set_dhis2_data_element(db: Session, ctx: Context, programme: Programme, data
     db.commit()
 
 
-def set_programme_active(db: Session, ctx: Context, programme: Programme, active: bool) -> None:
+def set_programme_active(db: DbSession, ctx: Context, programme: Programme, active: bool) -> None:
     if programme.active != active:
         programme.active = active
         record_event(db, ctx, "activate" if active else "retire", "programme", programme.id)
@@ -223,7 +224,7 @@ class SessionFilters:
     date_to: date | None = None
 
 
-def filtered(filters: SessionFilters) -> Select[tuple[ParentingSession]]:
+def filtered(filters: SessionFilters) -> Select[ParentingSession]:
     conditions = []
     if filters.province_code:
         conditions.append(ParentingSession.province_code == filters.province_code)
@@ -253,7 +254,7 @@ class Reach:
         return 100.0 * self.male / self.participants if self.participants else None
 
 
-def reach(db: Session, filters: SessionFilters) -> Reach:
+def reach(db: DbSession, filters: SessionFilters) -> Reach:
     base = filtered(filters).subquery()
     row = db.execute(select(
         func.count(base.c.id), func.coalesce(func.sum(base.c.participants_total), 0),
@@ -272,7 +273,7 @@ class GroupRow:
     male: int
 
 
-def _grouped(db: Session, filters: SessionFilters, column_name: str) -> list[tuple[Any, ...]]:
+def _grouped(db: DbSession, filters: SessionFilters, column_name: str) -> list[tuple[Any, ...]]:
     base = filtered(filters).subquery()
     column = base.c[column_name]
     query = (select(column, func.count(base.c.id), func.sum(base.c.participants_total),
@@ -281,7 +282,7 @@ def _grouped(db: Session, filters: SessionFilters, column_name: str) -> list[tup
     return list(db.execute(query))
 
 
-def by_month(db: Session, filters: SessionFilters) -> list[GroupRow]:
+def by_month(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     base = filtered(filters).subquery()
     year = func.extract("year", base.c.session_date)
     month = func.extract("month", base.c.session_date)
@@ -290,15 +291,15 @@ def by_month(db: Session, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(f"{int(y):04d}-{int(m):02d}", n, int(p), int(male)) for y, m, n, p, male in rows]
 
 
-def by_province(db: Session, filters: SessionFilters) -> list[GroupRow]:
+def by_province(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(code, n, int(p), int(m)) for code, n, p, m in _grouped(db, filters, "province_code")]
 
 
-def by_programme(db: Session, filters: SessionFilters) -> list[GroupRow]:
+def by_programme(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(str(pid), n, int(p), int(m)) for pid, n, p, m in _grouped(db, filters, "programme_id")]
 
 
-def by_topic(db: Session, filters: SessionFilters) -> list[GroupRow]:
+def by_topic(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     base = filtered(filters).subquery()
     query = (select(session_topics.c.topic_id, func.count(base.c.id), func.sum(base.c.participants_total),
                     func.sum(base.c.participants_male))
@@ -307,7 +308,7 @@ def by_topic(db: Session, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(str(tid), n, int(p), int(m)) for tid, n, p, m in db.execute(query)]
 
 
-def monthly_counts(db: Session, filters: SessionFilters) -> list[MonthlyCount]:
+def monthly_counts(db: DbSession, filters: SessionFilters) -> list[MonthlyCount]:
     """Participants by programme, province and month, for DHIS2."""
     base = filtered(filters).subquery()
     year = func.extract("year", base.c.session_date)
@@ -330,7 +331,7 @@ class ProgrammeReach:
     male: int
 
 
-def workplace_reach_since(db: Session, organisation_id: int, since: date) -> list[ProgrammeReach]:
+def workplace_reach_since(db: DbSession, organisation_id: int, since: date) -> list[ProgrammeReach]:
     """Sessions held at a workplace since a date, per programme (D12 on the HR side uses it)."""
     query = (select(ParentingSession.programme_id, func.count(ParentingSession.id),
                     func.sum(ParentingSession.participants_total), func.sum(ParentingSession.participants_male))

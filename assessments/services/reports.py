@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from assessments.db import DbSession
 from assessments.models import Assessment, AssessmentStatus, Organisation, PlanDocument, PlanItem, PlanItemStatus
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
@@ -21,7 +21,7 @@ from rubrics.loader import Rubric
 SCORED_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
 
 
-def sector_median(db: Session, assessment: Assessment) -> tuple[float | None, int]:
+def sector_median(db: DbSession, assessment: Assessment) -> tuple[float | None, int]:
     """The anonymised median score of the organisation's sector in the same cycle, and how many
     organisations it comes from. None below MIN_BENCHMARK_GROUP, so no one is re-identified."""
     percents = db.scalars(
@@ -30,10 +30,10 @@ def sector_median(db: Session, assessment: Assessment) -> tuple[float | None, in
                Assessment.status.in_(SCORED_STATUSES), Assessment.percent.is_not(None))).all()
     if len(percents) < MIN_BENCHMARK_GROUP:
         return None, len(percents)
-    return statistics.median(percents), len(percents)
+    return statistics.median(p for p in percents if p is not None), len(percents)
 
 
-def previous_cycle(db: Session, assessment: Assessment) -> PreviousCycle | None:
+def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | None:
     """The organisation's last scored cycle before this one, and how its adopted plan went."""
     previous = db.scalar(select(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
@@ -46,7 +46,7 @@ def previous_cycle(db: Session, assessment: Assessment) -> PreviousCycle | None:
     return PreviousCycle(cycle=previous.cycle, scorecard=previous.result["scorecard"], adopted=adopted, done=done)
 
 
-def report_input(db: Session, assessment: Assessment, rubric: Rubric) -> ReportInput:
+def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> ReportInput:
     if assessment.result is None:
         raise ServiceError("not_submitted")
     organisation = assessment.organisation
@@ -63,7 +63,7 @@ def report_input(db: Session, assessment: Assessment, rubric: Rubric) -> ReportI
         sector_median=median, sector_group=group)
 
 
-def report_of(db: Session, assessment: Assessment, rubric: Rubric) -> Report:
+def report_of(db: DbSession, assessment: Assessment, rubric: Rubric) -> Report:
     return build_report(report_input(db, assessment, rubric))
 
 
@@ -74,7 +74,7 @@ class PlanPdf:
     rendered_now: bool  # False: served from the stored copy
 
 
-def plan_pdf(db: Session, assessment: Assessment, rubric: Rubric, edition: str,
+def plan_pdf(db: DbSession, assessment: Assessment, rubric: Rubric, edition: str,
              render: Callable[[Report, str], RenderedPdf] = render_pdf) -> PlanPdf:
     """The plan as PDF in an edition (vi, en or both). Rendered only when what it shows
     changed since the stored copy (a plan item edited, a new sector median...)."""

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from assessments.db import utcnow
+from assessments.db import DbSession, utcnow
 from assessments.models import Assessment, AssessmentStatus, ReviewDecision, ReviewNote
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
@@ -33,7 +33,7 @@ def _under_review(assessment: Assessment) -> None:
         raise ServiceError("not_under_review")
 
 
-def _claim(db: Session, assessment: Assessment, new_state: str) -> None:
+def _claim(db: DbSession, assessment: Assessment, new_state: str) -> None:
     """Hold the assessment while it is under review (and move it to `new_state`) before anything
     is read: a decision on a question and a verify or return are then ordered, so a verify
     cannot overlook a query that lands at the same moment (assessments.services.versions)."""
@@ -56,13 +56,14 @@ def _round_start(notes: list[ReviewNote]) -> int:
     return 0
 
 
-def history(db: Session, assessment_id: int) -> list[ReviewNote]:
+def history(db: DbSession, assessment_id: int) -> list[ReviewNote]:
     """Every decision on the assessment, oldest first, with its author."""
     return list(db.scalars(select(ReviewNote).options(joinedload(ReviewNote.author))
                            .where(ReviewNote.assessment_id == assessment_id).order_by(ReviewNote.at, ReviewNote.id)))
 
 
-def current_reviews(db: Session, assessment_id: int, *, include_last_round: bool = False) -> dict[str, IndicatorReview]:
+def current_reviews(db: DbSession, assessment_id: int, *,
+                    include_last_round: bool = False) -> dict[str, IndicatorReview]:
     """Each indicator's latest decision in the current round. With `include_last_round`, the
     round that ended with a return (what the company is asked to fix)."""
     notes = history(db, assessment_id)
@@ -77,7 +78,7 @@ def current_reviews(db: Session, assessment_id: int, *, include_last_round: bool
     return reviews
 
 
-def decide_indicator(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, indicator_key: str,
+def decide_indicator(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, indicator_key: str,
                      decision: str, comment: str) -> None:
     """Accept an indicator's answer, or query it (a comment says what to fix)."""
     _under_review(assessment)
@@ -96,7 +97,7 @@ def decide_indicator(db: Session, ctx: Context, assessment: Assessment, rubric: 
     db.commit()
 
 
-def verify(db: Session, ctx: Context, assessment: Assessment, comment: str = "") -> None:
+def verify(db: DbSession, ctx: Context, assessment: Assessment, comment: str = "") -> None:
     """The scores become verified. Refused while an indicator is queried."""
     _under_review(assessment)
     _claim(db, assessment, AssessmentStatus.VERIFIED)
@@ -110,7 +111,7 @@ def verify(db: Session, ctx: Context, assessment: Assessment, comment: str = "")
     db.commit()
 
 
-def return_to_company(db: Session, ctx: Context, assessment: Assessment, comment: str = "") -> None:
+def return_to_company(db: DbSession, ctx: Context, assessment: Assessment, comment: str = "") -> None:
     """Back to the company with the queries: it can change answers and submit again."""
     _under_review(assessment)
     comment = _clean(comment)

@@ -13,9 +13,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from assessments.db import UTCDateTime, utcnow
+from assessments.db import DbSession, UTCDateTime, table_of, utcnow
 from assessments.evidence import ALLOWED, safe_download_name, sniff
 from assessments.models import (
     EDITABLE_STATUSES,
@@ -45,13 +44,13 @@ def answers_of(assessment: Assessment) -> dict[str, Any]:
     return {a.indicator_key: a.value for a in assessment.answers}
 
 
-def answer_values(db: Session, assessment_id: int) -> dict[str, Any]:
+def answer_values(db: DbSession, assessment_id: int) -> dict[str, Any]:
     """The answers as plain values, for pages that only read them (no ORM objects to build)."""
     rows = db.execute(select(Answer.indicator_key, Answer.value).where(Answer.assessment_id == assessment_id))
-    return dict(rows.all())  # type: ignore[arg-type]  # rows are (key, value) pairs
+    return dict(rows.all())  # rows are (key, value) pairs
 
 
-def evidence_by_indicator(db: Session, assessment_id: int) -> dict[str, list[Evidence]]:
+def evidence_by_indicator(db: DbSession, assessment_id: int) -> dict[str, list[Evidence]]:
     """An assessment's evidence files by question, oldest first."""
     grouped: dict[str, list[Evidence]] = {}
     for item in db.scalars(select(Evidence).where(Evidence.assessment_id == assessment_id).order_by(Evidence.id)):
@@ -65,7 +64,7 @@ def default_profile(rubric: Rubric, organisation: Organisation) -> dict[str, Any
     return {key: value for key, value in known.items() if key in rubric.profile_keys()}
 
 
-def start_assessment(db: Session, ctx: Context, organisation: Organisation, cycle: int, rubric: Rubric,
+def start_assessment(db: DbSession, ctx: Context, organisation: Organisation, cycle: int, rubric: Rubric,
                      copy_from: Assessment | None = None) -> Assessment:
     """A new cycle on the current rubric. With `copy_from`, last cycle's profile and answers
     come forward (those the new rubric still asks), so only changes need entering."""
@@ -102,7 +101,7 @@ def _editable(assessment: Assessment | EditableAssessment) -> None:
         raise ServiceError("not_editable")
 
 
-def save_profile(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, profile: dict[str, Any],
+def save_profile(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, profile: dict[str, Any],
                  expected_version: int) -> None:
     """Confirm the profile, unless someone changed it (or the assessment's state) since
     `expected_version`."""
@@ -118,7 +117,7 @@ def save_profile(db: Session, ctx: Context, assessment: Assessment, rubric: Rubr
     db.commit()
 
 
-def area_version(db: Session, assessment: Assessment, area_key: str) -> int:
+def area_version(db: DbSession, assessment: Assessment, area_key: str) -> int:
     found = db.get(AreaVersion, (assessment.id, area_key))
     return found.version if found else 0
 
@@ -126,8 +125,11 @@ def area_version(db: Session, assessment: Assessment, area_key: str) -> int:
 class EditableAssessment(Protocol):
     """What saving an area needs of an assessment: an ORM object or a page's snapshot."""
 
-    id: int
-    organisation_id: int
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organisation_id(self) -> int: ...
 
     @property
     def editable(self) -> bool: ...
@@ -160,14 +162,14 @@ _DELETE_ANSWERS = delete(Answer).where(
 # submit are ordered: the submit scores the answers as the save left them, or the save is
 # refused because the answers are frozen. Never a score of answers that are no longer stored.
 _HOLD_OPEN_ASSESSMENT = (
-    update(Assessment.__table__)
-    .where(Assessment.__table__.c.id == bindparam("aid"), Assessment.__table__.c.status.in_(EDITABLE_STATUSES))
+    update(table_of(Assessment))
+    .where(table_of(Assessment).c.id == bindparam("aid"), table_of(Assessment).c.status.in_(EDITABLE_STATUSES))
     .values(updated_at=bindparam("now", type_=UTCDateTime()))
 )
-_INSERT_ANSWERS = insert(Answer.__table__)
+_INSERT_ANSWERS = insert(table_of(Answer))
 
 
-def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric: Rubric, area_key: str,
+def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubric: Rubric, area_key: str,
               answers: dict[str, Any], expected_version: int) -> int:
     """Replace the answers of one area (None clears one) unless someone saved the area since
     `expected_version`; returns the new version. All the area's answers change, or none.
@@ -193,7 +195,7 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
     # Claim the next version: of two saves from the same version, exactly one succeeds.
     if expected_version == 0 and db.get(AreaVersion, (assessment.id, area_key)) is None:
         try:
-            sql.execute(insert(AreaVersion.__table__).values(assessment_id=assessment.id, area_key=area_key,
+            sql.execute(insert(table_of(AreaVersion)).values(assessment_id=assessment.id, area_key=area_key,
                                                              version=1, updated_by_id=actor_id, updated_at=now))
         except IntegrityError as error:
             db.rollback()
@@ -204,7 +206,7 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
         if claimed.rowcount != 1:
             db.rollback()
             raise ServiceError("edited_by_someone_else")
-    existing = dict(sql.execute(_AREA_ANSWERS, {"aid": assessment.id, "keys": keys}).all())
+    existing: dict[str, Any] = dict(sql.execute(_AREA_ANSWERS, {"aid": assessment.id, "keys": keys}).all())
     cleared = [key for key, value in answers.items() if value is None and key in existing]
     added = [{"assessment_id": assessment.id, "indicator_key": key, "value": value, "updated_by_id": actor_id,
               "updated_at": now} for key, value in answers.items() if value is not None and key not in existing]
@@ -224,7 +226,7 @@ def save_area(db: Session, ctx: Context, assessment: EditableAssessment, rubric:
     return expected_version + 1
 
 
-def save_answers(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, answers: dict[str, Any]) -> None:
+def save_answers(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, answers: dict[str, Any]) -> None:
     """Save a whole answer set, area by area, each from its current version (imports, demo data)."""
     for area in rubric.areas:
         keys = {i.key for i in area.indicators}
@@ -264,7 +266,7 @@ def current_card(assessment: Assessment, rubric: Rubric, on_date: date,
     return card_for(rubric, assessment.profile, answers_of(assessment) if answers is None else answers, on_date)
 
 
-def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:
+def store_score_rows(db: DbSession, assessment_id: int, card: ScoreCard) -> None:
     """The score card's area scores and legal gaps as rows, for comparisons in SQL."""
     db.execute(delete(AreaScore).where(AreaScore.assessment_id == assessment_id))
     db.execute(delete(LegalGapRow).where(LegalGapRow.assessment_id == assessment_id))
@@ -273,7 +275,7 @@ def store_score_rows(db: Session, assessment_id: int, card: ScoreCard) -> None:
     scores_changed(db)
 
 
-def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
+def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
     """Freeze the answers and store the score card and plan with the assessment.
 
     The assessment is claimed first (draft or returned -> submitted, one conditional UPDATE),
@@ -312,7 +314,7 @@ def submit(db: Session, ctx: Context, assessment: Assessment, rubric: Rubric, on
 # --- Evidence ----------------------------------------------------------------------------------
 
 
-def add_evidence(db: Session, ctx: Context, assessment: EditableAssessment, rubric: Rubric, indicator_key: str,
+def add_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment, rubric: Rubric, indicator_key: str,
                  filename: str, content: bytes, folder: Path) -> Evidence:
     _editable(assessment)
     if not rubric.has_indicator(indicator_key):
@@ -348,7 +350,7 @@ def add_evidence(db: Session, ctx: Context, assessment: EditableAssessment, rubr
     return evidence
 
 
-def delete_evidence(db: Session, ctx: Context, assessment: EditableAssessment, evidence: Evidence,
+def delete_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment, evidence: Evidence,
                     folder: Path) -> None:
     _editable(assessment)
     record_event(db, ctx, "delete", "evidence", evidence.id, organisation_id=assessment.organisation_id,
@@ -361,7 +363,7 @@ def delete_evidence(db: Session, ctx: Context, assessment: EditableAssessment, e
 # --- The living action plan --------------------------------------------------------------------
 
 
-def adopt_action(db: Session, ctx: Context, assessment: Assessment, indicator_key: str, locale: str) -> PlanItem:
+def adopt_action(db: DbSession, ctx: Context, assessment: Assessment, indicator_key: str, locale: str) -> PlanItem:
     """Copy an action of the stored plan into the team's own list, in the user's language."""
     if assessment.result is None:
         raise ServiceError("not_submitted")
@@ -382,7 +384,7 @@ def adopt_action(db: Session, ctx: Context, assessment: Assessment, indicator_ke
     return item
 
 
-def update_plan_item(db: Session, ctx: Context, item: PlanItem, organisation_id: int, *, text: str, owner: str,
+def update_plan_item(db: DbSession, ctx: Context, item: PlanItem, organisation_id: int, *, text: str, owner: str,
                      due_date: date | None, status: str, expected_version: int) -> None:
     """The team's wording, owner, due date and status of an action, unless someone changed the
     action since `expected_version`."""

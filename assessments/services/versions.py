@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CursorResult, update
 
+from assessments.db import DbSession
 from assessments.services.common import ServiceError
 
 # A version that no row can have: what a form with a missing or malformed version claims.
@@ -34,7 +34,7 @@ def parse_version(raw: object) -> int:
     return int(text)
 
 
-def update_if_current(db: Session, model: Any, record_id: int, expected_version: int, values: dict[str, Any],
+def update_if_current(db: DbSession, model: Any, record_id: int, expected_version: int, values: dict[str, Any],
                       *conditions: ColumnElement[bool]) -> None:
     """Write `values` to the record and raise its version by one, unless someone changed it since
     `expected_version` (then roll back and raise ServiceError("edited_by_someone_else")). Extra
@@ -43,7 +43,7 @@ def update_if_current(db: Session, model: Any, record_id: int, expected_version:
                   ServiceError("edited_by_someone_else", "version"))
 
 
-def claim_state(db: Session, model: Any, record_id: int, column: Any, allowed: tuple[str, ...], new_state: str,
+def claim_state(db: DbSession, model: Any, record_id: int, column: Any, allowed: tuple[str, ...], new_state: str,
                 refused: str, **values: Any) -> None:
     """Move a record from one of the `allowed` states to `new_state` in one conditional UPDATE
     (and raise its version, so forms drawn before the change are stale). Of two requests that
@@ -54,10 +54,10 @@ def claim_state(db: Session, model: Any, record_id: int, column: Any, allowed: t
                   ServiceError(refused))
 
 
-def _update_where(db: Session, model: Any, record_id: int, conditions: list[Any], values: dict[str, Any],
+def _update_where(db: DbSession, model: Any, record_id: int, conditions: list[Any], values: dict[str, Any],
                   refusal: ServiceError) -> None:
     """The one statement of the rule: UPDATE ... SET values, version + 1 WHERE id AND conditions."""
-    result = db.execute(
+    result: CursorResult[Any] = db.execute(  # type: ignore[assignment]  # an UPDATE's result has a rowcount
         update(model)
         .where(model.id == record_id, *conditions)
         .values(**values, version=model.version + 1)

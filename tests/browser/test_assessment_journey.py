@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_foundation_journey import PHONE, assert_fits_phone, new_page, sign_in
+from tests.browser.test_foundation_journey import PHONE, assert_fits_phone, new_page, sign_in, sign_out
 from tests.support.files import SMALL_PDF
 
 pytestmark = pytest.mark.browser
@@ -96,8 +96,7 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
 
     # Leave, come back: the answers are still there.
     page.goto(live_server + "/")
-    page.locator("details.menu summary").click()
-    page.get_by_role("button", name="Đăng xuất").click()
+    sign_out(page)
     sign_in(page, live_server, email, password)
     page.goto(live_server + "/assessments/")
     page.get_by_role("link", name=re.compile(r"^\d{4}$")).first.click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +30,24 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
 
 
 def open_menu_item(page: Page, name: str) -> None:
-    # On wide screens a script opens the menu and CSS hides its summary; on phones the summary
-    # opens it. Ask what the user sees, not whether the script has run yet.
-    link = page.locator("nav.main-nav").get_by_role("link", name=name, exact=True)
+    _in_menu(page, page.locator("nav.main-nav").get_by_role("link", name=name, exact=True)).click()
+
+
+def sign_out(page: Page) -> None:
+    with page.expect_navigation():
+        _in_menu(page, page.get_by_role("button", name="Đăng xuất")).click()
+
+
+def _in_menu(page: Page, item: Locator) -> Locator:
+    """An item of the site menu, made visible as a person would. On wide screens a script opens
+    the menu and CSS hides its summary; on phones the summary opens it. Ask what the user sees
+    once the page's scripts have run, not whether the menu is open yet."""
+    page.wait_for_load_state("load")
     summary = page.locator("details.menu summary")
-    if not link.is_visible() and summary.is_visible():
+    if not item.is_visible() and summary.is_visible():
         summary.click()
-    link.click()
+    expect(item).to_be_visible()
+    return item
 
 
 def assert_fits_phone(page: Page) -> None:
@@ -91,9 +102,7 @@ def test_admin_sets_up_company_and_hr_officer_signs_in_on_phone(browser, live_se
     expect(page.get_by_text("Đã tạo tài khoản cho nhansu@binhminh.vn.")).to_be_visible()
 
     # Sign out; the HR officer signs in and sees only her company.
-    if not page.locator("details.menu").evaluate("menu => menu.open"):
-        page.locator("details.menu summary").click()
-    page.get_by_role("button", name="Đăng xuất").click()
+    sign_out(page)
     expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
 
     sign_in(page, live_server, "nhansu@binhminh.vn", "thu-binh-minh-2026")
