@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectField, SelectMultipleField
 
@@ -21,23 +22,17 @@ from assessments.services.versions import parse_version
 CONFLICT = "edited_by_someone_else"
 
 
-class VersionField(HiddenField):
-    """The version a form was drawn from. On a POST it comes from the form alone: a form sent
-    without one must not borrow the record's current version (WTForms keeps the object's value
-    for a field missing from the form data)."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = valuelist[0] if valuelist else ""
-
-
 class VersionedForm(AppForm):
     """A form for an editable record."""
 
-    version = VersionField(render_kw={"id": False})  # several versioned forms can share a page
+    version = HiddenField(render_kw={"id": False})  # several versioned forms can share a page
 
     def expected_version(self) -> int:
-        """The version this form was drawn from (a malformed one never matches a record)."""
-        return parse_version(self.version.data)
+        """The version this form was drawn from, as the browser sent it back. Read from the posted
+        fields themselves: a form posted without one must not borrow the record's current version
+        (WTForms fills a field missing from the post from the object, and an empty post is no
+        post at all to Flask-WTF). A missing or malformed version never matches a record."""
+        return parse_version(request.form.get("version"))
 
     def show_saved(self, saved: object, version: int, **overrides: Any) -> None:
         """Someone saved the record after this form was drawn: fill the fields with what is

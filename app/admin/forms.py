@@ -5,13 +5,14 @@ from wtforms.validators import DataRequired, Email, Length
 from app.auth.forms import password_rules
 from app.forms import AppForm, TextField, as_choices, clean_text, optional_id
 from app.labels import role_choices
+from app.versioned import VersionedForm
 
 
 def _organisation_field() -> SelectField:
     return SelectField(_l("Organisation (HR officers only)"), coerce=optional_id, validate_choice=True)
 
 
-class UserEditForm(AppForm):
+class UserEditForm(VersionedForm):
     full_name = TextField(_l("Full name"), max_length=120)
     role = SelectField(_l("Role"), validators=[DataRequired(message=_l("This field is required."))])
     organisation_id = _organisation_field()

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.paging import paginate
 from app.requests import service_context
 from app.service_errors import attempt
+from app.versioned import save_versioned
 from assessments.models import AuditEvent, Organisation, Role, User
 from assessments.services import ServiceError
 from assessments.services.accounts import create_user, reset_password, set_active, update_user
@@ -56,18 +57,26 @@ def user_new() -> Response | str:
 
 @bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def user_edit(user_id: int) -> Response | str:
+def user_edit(user_id: int) -> Response | tuple[str, int]:
     user = _get_user_or_404(user_id)
     form = UserEditForm(_organisation_choices(), obj=user)
+    status = None
     if form.validate_on_submit():
-        ok, _unused = attempt(form, lambda: update_user(
+        status = save_versioned(form, lambda: update_user(
             db.session, service_context(), user, full_name=form.full_name.data or "", role=form.role.data or "",
-            organisation_id=form.organisation_id.data))
-        if ok:
+            organisation_id=form.organisation_id.data, expected_version=form.expected_version()),
+            lambda: _saved_user(user_id))
+        if status is None:
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(formdata=None), activation_form=ActivationForm())
+    return render_template("admin/user_form.html", form=form, user=user, reset_form=PasswordResetForm(formdata=None),
+                           activation_form=ActivationForm()), status or 200
+
+
+def _saved_user(user_id: int) -> tuple[User, int, dict[str, object]]:
+    user = _get_user_or_404(user_id)
+    db.session.refresh(user)
+    return user, user.version, {}
 
 
 @bp.route("/users/<id:user_id>/password", methods=["POST"])

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from assessments.db import DbSession, utcnow
-from assessments.models import LoginAttempt, Organisation, Role, User
+from assessments.models import LoginAttempt, Organisation, Role, User, new_session_token
 from assessments.passwords import (
     DUMMY_HASH,
     MAX_PASSWORD_LENGTH,
@@ -18,7 +18,8 @@ from assessments.passwords import (
     hash_password,
     verify_password,
 )
-from assessments.services.common import Context, ServiceError, changed_fields, record_event
+from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.versions import update_if_current
 
 LOCALES = ("vi", "en")
 
@@ -204,17 +205,20 @@ def set_active(db: DbSession, ctx: Context, user: User, active: bool) -> None:
 
 
 def update_user(
-    db: DbSession, ctx: Context, user: User, *, full_name: str, role: str, organisation_id: int | None
+    db: DbSession, ctx: Context, user: User, *, full_name: str, role: str, organisation_id: int | None,
+    expected_version: int,
 ) -> None:
+    """An admin's changes to an account, unless someone changed it since `expected_version`."""
     _check_role_and_organisation(db, role, organisation_id)
     if ctx.actor is not None and ctx.actor.id == user.id and role != user.role:
         raise ServiceError("cannot_change_own_role", "role")
-    changes = changed_fields(user, {"full_name": full_name, "role": role, "organisation_id": organisation_id})
-    if not changes:
-        return
+    values: dict[str, object] = {"full_name": full_name, "role": role, "organisation_id": organisation_id}
+    changes = {k: [getattr(user, k), v] for k, v in values.items() if getattr(user, k) != v}
     if "role" in changes or "organisation_id" in changes:
-        user.rotate_session_token()  # access changed: make the user sign in again
-    record_event(db, ctx, "edit", "user", user.id, organisation_id=organisation_id, details=changes)
+        values["session_token"] = new_session_token()  # access changed: make the user sign in again
+    update_if_current(db, User, user.id, expected_version, values)
+    if changes:
+        record_event(db, ctx, "edit", "user", user.id, organisation_id=organisation_id, details=changes)
     db.commit()
 
 

@@ -1,5 +1,5 @@
 """versions on every editable record: organisations, assessments (profile and state), plan items,
-programmes; each programme's DHIS2 data element (moved from the mapping file into the database)
+programmes, accounts; each programme's DHIS2 data element (moved from the mapping file into the database)
 
 Revision ID: 5d1c0e7a9b21
 Revises: 846ebb57905d
@@ -15,7 +15,7 @@ down_revision = '846ebb57905d'
 branch_labels = None
 depends_on = None
 
-TABLES = ('organisations', 'assessments', 'plan_items', 'programmes')
+TABLES = ('organisations', 'assessments', 'plan_items', 'programmes', 'users')
 # The placeholders the default mapping file held for the three seeded programmes.
 DATA_ELEMENTS = {'nice': 'Pe186022d09', 'pdep': 'P132ccbe36e', 'em-thrive': 'P832409d0ca'}
 

@@ -56,7 +56,8 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("admin.user_new", "GET"): signed_in("admin"),
     ("admin.user_new", "POST"): signed_in("admin"),
     ("admin.user_edit", "GET"): signed_in("admin"),
-    ("admin.user_edit", "POST"): signed_in("admin"),
+    # An empty save carries no version: refused as a conflict, nothing written.
+    ("admin.user_edit", "POST"): signed_in("admin", admin=409),
     ("admin.user_password", "POST"): signed_in("admin"),
     ("admin.user_active", "POST"): signed_in("admin"),
     ("admin.audit", "GET"): signed_in("admin"),

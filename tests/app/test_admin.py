@@ -61,6 +61,7 @@ def test_edit_ignores_fields_the_form_does_not_have(client: FlaskClient, world: 
     response = client.post(f"/admin/users/{hr.id}", data={
         "full_name": "Renamed", "role": "hr", "organisation_id": str(world.org_a.id),
         "email": "attacker@example.vn", "active": "0", "password_hash": "x", "session_token": "chosen",
+        "version": "1",
     })
     assert response.status_code == 302
     user = reload(dbs, hr)
@@ -72,7 +73,8 @@ def test_role_change_signs_the_user_out(client: FlaskClient, world: World, dbs: 
     sign_in(client, world.users["admin"])
     reviewer = world.users["reviewer"]
     old_token = reviewer.session_token
-    client.post(f"/admin/users/{reviewer.id}", data={"full_name": "R", "role": "unicef", "organisation_id": ""})
+    client.post(f"/admin/users/{reviewer.id}", data={"full_name": "R", "role": "unicef", "organisation_id": "",
+                                                     "version": "1"})
     user = reload(dbs, reviewer)
     assert user.role == "unicef" and user.session_token != old_token
 

@@ -11,7 +11,7 @@ import re
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from assessments.models import Assessment, Organisation, ParentingSession, PlanItem
+from assessments.models import Assessment, Organisation, ParentingSession, PlanItem, User
 from tests.app.test_parenting import form as session_form
 from tests.conftest import COMPLETE_PROFILE, World, reload, sign_in
 
@@ -101,3 +101,17 @@ def test_a_forged_or_huge_version_is_a_conflict_never_an_error(client: FlaskClie
     for version in ("", "abc", "-1", "9223372036854775808", "١"):
         assert client.post(url, data={**base, "version": version}).status_code == 409, version
     assert client.post(url, data=base).status_code == 409  # no version at all
+
+
+def test_account_older_tab_is_refused_and_shown_both(client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["admin"])
+    user = world.users["hr_b"]
+    url = f"/admin/users/{user.id}"
+    version = version_in(client.get(url).get_data(as_text=True))
+    base = {"full_name": "Hoa", "role": "hr", "organisation_id": str(world.org_b.id), "version": version}
+    assert client.post(url, data={**base, "full_name": "Nguyễn Thị Hoa"}).status_code == 302
+    second = client.post(url, data={**base, "role": "reviewer", "organisation_id": ""})
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409 and "Bạn đã nhập" in page and "Nguyễn Thị Hoa" in page
+    saved = reload(dbs, user)
+    assert isinstance(saved, User) and (saved.full_name, saved.role) == ("Nguyễn Thị Hoa", "hr")
