@@ -56,14 +56,3 @@ def record_event(
         "ip_address": ctx.ip_address,
         "at": utcnow(),
     })
-
-
-def changed_fields(obj: object, values: dict[str, Any]) -> dict[str, list[Any]]:
-    """Apply `values` to `obj` and return {field: [old, new]} for those that changed."""
-    changes: dict[str, list[Any]] = {}
-    for name, new in values.items():
-        old = getattr(obj, name)
-        if old != new:
-            changes[name] = [old, new]
-            setattr(obj, name, new)
-    return changes
