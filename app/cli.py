@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users create|token`, `flask rubrics validate|show`, `flask demo load`,
+"""Command-line tools: `flask users create|token`, `flask rubrics validate|show|diff`, `flask demo load`,
 `flask plans render`."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from assessments.services import Context, ServiceError
 from assessments.services.accounts import create_user, find_user_by_email
 from assessments.services.api_tokens import create_api_token
 from assessments.services.reports import plan_pdf
+from rubrics.diff import diff_rubrics
 from rubrics.loader import VERSIONS_DIR, RubricError, default_registry, load_rubric
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -105,6 +106,25 @@ def show_rubric_command(key: str, version: str | None, lang: str) -> None:
                 if cond)
             click.echo(f"  {ind.code:<5} w{ind.weight:g} {ind.type:<13} law: {law:<30} {conditions}")
             click.echo(f"        {ind.text.get(lang)}")
+
+
+@rubrics_cli.command("diff")
+@click.argument("old_version")
+@click.argument("new_version")
+@click.option("--key", default="crbp-vn", show_default=True)
+def diff_rubrics_command(old_version: str, new_version: str, key: str) -> None:
+    """Print what changed between two versions of a rubric, indicator by indicator."""
+    registry = default_registry()
+    try:
+        old, new = registry.get(key, old_version), registry.get(key, new_version)
+    except KeyError as error:
+        raise click.ClickException(str(error)) from error
+    changes = diff_rubrics(old, new)
+    click.echo(f"{key} {old.version} -> {new.version}: {len(changes)} indicators changed")
+    for change in changes:
+        click.echo(f"\n{change.kind:<8} {change.code:<5} {change.key}")
+        for detail in change.details:
+            click.echo(f"         - {detail}")
 
 
 @demo_cli.command("load")

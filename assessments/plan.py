@@ -1,8 +1,11 @@
 """Turn a score card into an ordered improvement plan: pure, all text from the rubric.
 
-Order: every legal gap first (must do, citing the article in force), then, area by area, the
-steps with the best score gain per unit of effort until the area reaches its next band, merged
-and sorted by gain per effort.
+Order: every legal gap first (must do, citing the article in force), the gravest first:
+children's safety (child labour, pregnant and nursing workers' safety), then health, then pay
+and leave, then records, and questionnaire order within a severity; then every "we do not know"
+answer on a legal duty, in the same order (find out: a finding, not a breach); then, area by
+area, the steps with the best score gain per unit of effort until the area reaches its next
+band, merged and sorted by gain per effort.
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from dataclasses import dataclass, replace
 
 from assessments.scoring import SCORED, IndicatorResult, ScoreCard
 from rubrics.loader import Rubric
-from rubrics.schema import Action, Indicator, LegalReference, Text
+from rubrics.schema import Action, Fine, Indicator, LegalReference, Text
 
 LEGAL = "legal"
+CHECK = "check"  # find out whether a legal duty is met
 NEXT_STEP = "next_step"
+# Legal gaps and checks in this order; an indicator without a severity (2026.1) sorts with
+# pay and leave, so a rubric that declares none keeps questionnaire order.
+SEVERITY_ORDER = {"child_safety": 0, "health": 1, "pay_and_leave": 2, None: 2, "records": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +40,7 @@ class PlanAction:
     evidence: Text
     why: Text
     references: tuple[LegalReference, ...]
-    fine: Text | None
+    fine: Text | Fine | None
     expected_gain: float  # percentage points of the overall score
 
 
@@ -50,6 +57,15 @@ class ImprovementPlan:
 
 def _action_to(indicator: Indicator, level: int) -> Action:
     return next(a for a in indicator.actions if a.to_level == level)
+
+
+def _as_check(planned: PlanAction, indicator: Indicator, rubric: Rubric, card: ScoreCard) -> PlanAction:
+    """The step for a "we do not know" answer (one per indicator, the loader checks): find out,
+    citing the verified duties in force that the answer leaves open."""
+    option = next(o for o in indicator.options if o.unknown)
+    references = tuple(ref for key in indicator.legal
+                       if (ref := rubric.data.legal_references[key]).verified and ref.in_force_on(card.on_date))
+    return replace(planned, kind=CHECK, text=option.check or planned.text, references=references)
 
 
 def _gain(result: IndicatorResult, card: ScoreCard) -> float:
@@ -71,7 +87,9 @@ def build_plan(rubric: Rubric, card: ScoreCard) -> ImprovementPlan:
                                                                       rubric.content_hash):
         raise ValueError("the score card was made with another rubric")
     gaps = {gap.indicator: gap for gap in card.legal_gaps}
+    unknowns = set(card.unknowns)
     legal: list[PlanAction] = []
+    checks: list[PlanAction] = []
     candidates_by_area: dict[str, list[PlanAction]] = {}
 
     for result in card.indicators:
@@ -89,6 +107,8 @@ def build_plan(rubric: Rubric, card: ScoreCard) -> ImprovementPlan:
         )
         if gap:
             legal.append(planned)
+        elif result.key in unknowns:
+            checks.append(_as_check(planned, indicator, rubric, card))
         else:
             candidates_by_area.setdefault(result.area, []).append(planned)
 
@@ -107,6 +127,11 @@ def build_plan(rubric: Rubric, card: ScoreCard) -> ImprovementPlan:
                 break
 
     next_steps.sort(key=lambda a: (-a.expected_gain / a.effort, a.code))
-    ordered = [*legal, *next_steps]
+
+    def gravest_first(action: PlanAction) -> int:
+        return SEVERITY_ORDER[rubric.indicator(action.indicator).severity]
+
+    # sorted() is stable: within a severity, questionnaire order stays.
+    ordered = [*sorted(legal, key=gravest_first), *sorted(checks, key=gravest_first), *next_steps]
     numbered = tuple(replace(action, priority=i) for i, action in enumerate(ordered, start=1))
     return ImprovementPlan(rubric.key, rubric.version, numbered)

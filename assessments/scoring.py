@@ -12,7 +12,12 @@
   answered and are never filled in with silent zeros.
 - A level-0 answer marked as a legal gap is one only where the law binds: its `legal_when`
   holds for this profile and one of its references is in force on `on_date`.
-- Any legal gap puts the card in the gap band, whatever its percentage.
+  Only verified references count: an unverified duty is cited for information, never a gap.
+- An answer that says "we do not know" (an `unknown` option) scores 0 and is listed among the
+  card's unknowns: a finding to act on, not a breach of the law.
+- Any legal gap puts the card in the gap band, whatever its percentage. A card that is not
+  complete has no band, and an area with nothing answered has no percentage.
+- A date before the rubric's `judges_from` is refused: no law the rubric cites was in force.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rubrics.loader import Rubric
-from rubrics.schema import NOT_APPLICABLE, Condition, LegalReference, Text
+from rubrics.schema import NOT_APPLICABLE, Condition, Fine, LegalReference, Text
 
 Answers = Mapping[str, Any]
 Profile = Mapping[str, Any]
@@ -58,8 +63,12 @@ class LegalGap:
     code: str
     area: str
     answer: Any
-    references: tuple[LegalReference, ...]  # those in force on the scoring date
-    fine: Text | None
+    references: tuple[LegalReference, ...]  # the verified ones in force on the scoring date
+    fine: Text | Fine | None  # the fine an organisation risks on that date
+
+    @property
+    def fine_verified(self) -> bool:
+        return not isinstance(self.fine, Fine) or self.fine.verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +83,7 @@ class AreaScore:
 
     @property
     def percent(self) -> float | None:
-        return 100.0 * self.points / self.max_points if self.max_points else None
+        return 100.0 * self.points / self.max_points if self.max_points and self.answered else None
 
 
 @dataclass(frozen=True)
@@ -87,9 +96,10 @@ class ScoreCard:
     areas: tuple[AreaScore, ...]
     points: float
     max_points: float
-    band: str
+    band: str | None  # None until the card is complete
     legal_gaps: tuple[LegalGap, ...]
     missing: tuple[str, ...]  # required questions still to answer
+    unknowns: tuple[str, ...] = ()  # questions answered "we do not know"
 
     @property
     def percent(self) -> float | None:
@@ -194,16 +204,23 @@ def _answer_problem(spec: _Compiled, value: Any) -> str | None:
 Test = Callable[[Mapping[str, Any]], bool]
 
 
-def _compile_condition(condition: Condition) -> Test:
+# The scoring date, seen by conditions next to the profile fields (not a valid profile key).
+ON_DATE = "@on_date"
+
+
+def _compile_condition(condition: Condition, references: Mapping[str, LegalReference]) -> Test:
     if condition.all is not None:
-        parts = [_compile_condition(c) for c in condition.all]
+        parts = [_compile_condition(c, references) for c in condition.all]
         return lambda values: all(part(values) for part in parts)
     if condition.any is not None:
-        parts = [_compile_condition(c) for c in condition.any]
+        parts = [_compile_condition(c, references) for c in condition.any]
         return lambda values: any(part(values) for part in parts)
     if condition.not_ is not None:
-        inner = _compile_condition(condition.not_)
+        inner = _compile_condition(condition.not_, references)
         return lambda values: not inner(values)
+    if condition.in_force is not None:
+        reference = references[condition.in_force]
+        return lambda values: reference.in_force_on(values[ON_DATE])
     subject: str = condition.profile or condition.answer  # type: ignore[assignment]
     if condition.in_ is not None:
         allowed = frozenset(condition.in_)
@@ -242,6 +259,8 @@ class _Compiled:
     legal_when: Test | None
     references: tuple[LegalReference, ...]
     fine: Text | None
+    fines: tuple[Fine, ...]
+    unknown_options: frozenset[str]
     allow_not_applicable: bool
     exclusive: frozenset[str]
     integer: bool
@@ -258,6 +277,7 @@ class _CompiledRubric(NamedTuple):
 @lru_cache(maxsize=64)
 def compile_rubric(rubric: Rubric) -> _CompiledRubric:
     compiled = []
+    refs = rubric.data.legal_references
     for area_index, area in enumerate(rubric.areas):
         for ind in area.indicators:
             levels = {o.key: (o.level, o.legal_gap) for o in ind.options}
@@ -266,11 +286,13 @@ def compile_rubric(rubric: Rubric) -> _CompiledRubric:
             compiled.append(_Compiled(
                 key=ind.key, code=ind.code, area=area.key, area_index=area_index, kind=ind.type, weight=ind.weight,
                 max_level=max_level, required=ind.required, levels=levels, thresholds=thresholds,
-                applies=_compile_condition(ind.applies_when) if ind.applies_when else None,
-                asked=_compile_condition(ind.asked_when) if ind.asked_when else None,
-                legal_when=_compile_condition(ind.legal_when) if ind.legal_when else None,
-                references=tuple(rubric.data.legal_references[ref] for ref in ind.legal),
-                fine=ind.fine, allow_not_applicable=ind.allow_not_applicable,
+                applies=_compile_condition(ind.applies_when, refs) if ind.applies_when else None,
+                asked=_compile_condition(ind.asked_when, refs) if ind.asked_when else None,
+                legal_when=_compile_condition(ind.legal_when, refs) if ind.legal_when else None,
+                references=tuple(refs[ref] for ref in ind.legal),
+                fine=ind.fine, fines=tuple(ind.fines),
+                unknown_options=frozenset(o.key for o in ind.options if o.unknown),
+                allow_not_applicable=ind.allow_not_applicable,
                 exclusive=frozenset(o.key for o in ind.options if o.exclusive), integer=ind.integer,
                 minimum=ind.minimum if ind.minimum is not None else -math.inf,
                 maximum=ind.maximum if ind.maximum is not None else math.inf,
@@ -300,6 +322,10 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
     """Score `answers` for an organisation with this `profile`, under the law in force on `on_date`."""
     specs, area_keys, by_key = compile_rubric(rubric)
     errors = validate_profile(rubric, profile)
+    judges_from = rubric.data.judges_from
+    if judges_from is not None and on_date < judges_from:
+        errors["date"] = "before_legal_basis"
+    dated_profile = {**profile, ON_DATE: on_date}
     if not by_key.keys() >= answers.keys():
         errors |= {f"answers.{k}": "unknown_indicator" for k in answers if k not in by_key}
     area_count = len(area_keys)
@@ -312,6 +338,7 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
     results: list[IndicatorResult] = []
     gaps: list[LegalGap] = []
     missing: list[str] = []
+    unknowns: list[str] = []
 
     # tuple.__new__ skips NamedTuple's Python-level __new__: a measurable share of the time.
     new = tuple.__new__
@@ -327,7 +354,7 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
         ):
             errors[f"answers.{spec.key}"] = problem
             continue
-        if spec.applies is not None and not spec.applies(profile):
+        if spec.applies is not None and not spec.applies(dated_profile):
             add(new(R, (spec.key, spec.area, NOT_APPLICABLE_STATUS, None, spec.max_level, 0.0, 0.0, False)))
             continue
         area_applicable[a] += 1
@@ -350,12 +377,14 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
             continue
         level, marked_gap = spec.levels[value] if value.__class__ is str else _level_of(spec, value)
         is_gap = False
-        if marked_gap and (spec.legal_when is None or spec.legal_when(profile)):
-            in_force = tuple(ref for ref in spec.references if ref.in_force_on(on_date))
+        if marked_gap and (spec.legal_when is None or spec.legal_when(dated_profile)):
+            in_force = tuple(ref for ref in spec.references if ref.verified and ref.in_force_on(on_date))
             if in_force:
                 is_gap = True
                 area_gaps[a] += 1
-                gaps.append(LegalGap(spec.key, spec.code, spec.area, value, in_force, spec.fine))
+                gaps.append(LegalGap(spec.key, spec.code, spec.area, value, in_force, _fine_on(spec, on_date)))
+        elif value.__class__ is str and value in spec.unknown_options:
+            unknowns.append(spec.key)
         points = spec.weight * level / spec.max_level
         area_points[a] += points
         area_max[a] += spec.weight
@@ -373,9 +402,15 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
     return ScoreCard(
         rubric_key=rubric.key, rubric_version=rubric.version, rubric_hash=rubric.content_hash, on_date=on_date,
         indicators=tuple(results), areas=areas, points=total_points, max_points=total_max,
-        band=band_for(rubric, total_points, total_max, bool(gaps)),
-        legal_gaps=tuple(gaps), missing=tuple(missing),
+        band=None if missing else band_for(rubric, total_points, total_max, bool(gaps)),
+        legal_gaps=tuple(gaps), missing=tuple(missing), unknowns=tuple(unknowns),
     )
+
+
+def _fine_on(spec: _Compiled, on_date: date) -> Text | Fine | None:
+    if not spec.fines:
+        return spec.fine
+    return next((fine for fine in spec.fines if fine.in_force_on(on_date)), None)
 
 
 def band_for(rubric: Rubric, points: float, max_points: float, has_gap: bool) -> str:

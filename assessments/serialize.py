@@ -7,10 +7,21 @@ from typing import Any
 from assessments.plan import ImprovementPlan, PlanAction
 from assessments.scoring import LegalGap, ScoreCard
 from rubrics.loader import Rubric
-from rubrics.schema import LegalReference, Text
+from rubrics.schema import Fine, LegalReference, Text
 
 
-def _text(text: Text | None) -> dict[str, str] | None:
+def fines_are_for(fine: Text | Fine) -> str:
+    """Decree 12/2022/ND-CP Art. 6(1): the fines of its chapters are an individual's and an
+    organisation pays twice. 2026.1's single fine texts are the individual's; the dated fines of
+    2026.2 onwards are the organisation's."""
+    return "organisation" if isinstance(fine, Fine) else "individual"
+
+
+def rubric_fines_are_for(rubric: Rubric) -> str:
+    return "organisation" if any(i.fines for i in rubric.indicators()) else "individual"
+
+
+def _text(text: Text | Fine | None) -> dict[str, str] | None:
     return None if text is None else {"vi": text.vi, "en": text.en}
 
 
@@ -26,7 +37,16 @@ def legal_reference_to_dict(ref: LegalReference) -> dict[str, Any]:
         "effective_from": ref.effective_from.isoformat(),
         "effective_to": ref.effective_to.isoformat() if ref.effective_to else None,
         "summary": _text(ref.summary),
+        "quote": _text(ref.quote),
+        "source": ref.source,
     }
+
+
+def _fine_to_dict(fine: Text | Fine | None) -> dict[str, Any] | None:
+    if fine is None:
+        return None
+    verified = not isinstance(fine, Fine) or fine.verified
+    return {"vi": fine.vi, "en": fine.en, "verified": verified, "for": fines_are_for(fine)}
 
 
 def _gap_to_dict(gap: LegalGap) -> dict[str, Any]:
@@ -36,7 +56,7 @@ def _gap_to_dict(gap: LegalGap) -> dict[str, Any]:
         "area": gap.area,
         "answer": gap.answer,
         "references": [legal_reference_to_dict(r) for r in gap.references],
-        "fine": _text(gap.fine),
+        "fine": _fine_to_dict(gap.fine),
     }
 
 
@@ -45,12 +65,15 @@ def scorecard_to_dict(card: ScoreCard, rubric: Rubric) -> dict[str, Any]:
     return {
         "rubric": {"key": card.rubric_key, "version": card.rubric_version, "content_hash": card.rubric_hash},
         "date": card.on_date.isoformat(),
+        # What the verdict rests on: the law in force on this date; fines are an organisation's.
+        "legal_basis": {"law_in_force_on": card.on_date.isoformat(), "fines_for": rubric_fines_are_for(rubric)},
         "percent": _round(card.percent),
         "points": _round(card.points),
         "max_points": _round(card.max_points),
-        "band": {"key": card.band, "label": _text(bands[card.band].label)},
+        "band": None if card.band is None else {"key": card.band, "label": _text(bands[card.band].label)},
         "complete": card.complete,
         "missing": list(card.missing),
+        "unknowns": list(card.unknowns),
         "legal_gaps": [_gap_to_dict(g) for g in card.legal_gaps],
         "areas": [
             {
@@ -86,7 +109,7 @@ def _action_to_dict(action: PlanAction) -> dict[str, Any]:
         "evidence": _text(action.evidence),
         "why": _text(action.why),
         "references": [legal_reference_to_dict(r) for r in action.references],
-        "fine": _text(action.fine),
+        "fine": _fine_to_dict(action.fine),
         "expected_gain": _round(action.expected_gain),
     }
 

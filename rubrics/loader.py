@@ -128,12 +128,34 @@ def check_consistency(model: RubricFile) -> list[str]:
     if not bands or bands[0] != 0 or bands != sorted(set(bands)):
         problems.append("bands must start at min_percent 0 and rise strictly")
 
+    problems += _check_migrations(model)
     earlier: dict[str, Indicator] = {}
     for area in model.areas:
         for indicator in area.indicators:
             for problem in _check_indicator(indicator, model, profile_keys, earlier):
                 problems.append(f"indicator {indicator.key}: {problem}")
             earlier[indicator.key] = indicator
+    return problems
+
+
+def _check_migrations(model: RubricFile) -> list[str]:
+    """A migration may only name indicators and options this version has."""
+    problems: list[str] = []
+    indicators = {i.key: i for a in model.areas for i in a.indicators}
+    for migration in model.migrations:
+        where = f"migration from {migration.from_version}"
+        for old, new in migration.indicators.items():
+            if new not in indicators:
+                problems.append(f"{where}: {old} moves to unknown indicator {new}")
+        for key, renamed in migration.options.items():
+            if key not in indicators:
+                problems.append(f"{where}: options for unknown indicator {key}")
+                continue
+            known = {o.key for o in indicators[key].options}
+            problems += [f"{where}: {key} option {old} moves to unknown option {new}"
+                         for old, new in renamed.items() if new not in known]
+        problems += [f"{where}: ask_again names unknown indicator {key}"
+                     for key in migration.ask_again if key not in indicators]
     return problems
 
 
@@ -153,8 +175,13 @@ def _check_indicator(indicator: Indicator, model: RubricFile, profile_keys: set[
             problems.append(f"unknown legal reference {ref}")
     if indicator.legal_when is not None and not indicator.legal:
         problems.append("legal_when without a legal reference")
+    if indicator.fine is not None and indicator.fines:
+        problems.append("fine (one text) and fines (by date) cannot both be given")
+    if indicator.fines and not any(o.legal_gap for o in indicator.options) and not any(
+            t.legal_gap for t in indicator.thresholds):
+        problems.append("fines on an indicator that can never be a legal gap")
     problems += _check_answers(indicator)
-    problems += _check_conditions(indicator, profile_keys, earlier)
+    problems += _check_conditions(indicator, model, profile_keys, earlier)
     problems += _check_actions(indicator)
     return problems
 
@@ -192,6 +219,15 @@ def _check_answers(indicator: Indicator) -> list[str]:
     elif indicator.weight > 0 and _max_level(indicator) < 1:
         problems.append("a scored indicator needs an answer above level 0")
 
+    if sum(o.unknown for o in indicator.options) > 1:
+        problems.append("at most one 'we do not know' option")
+    for option in indicator.options:
+        if option.unknown and (option.level != 0 or option.legal_gap):
+            problems.append(f"option {option.key}: 'we do not know' is level 0 and never a legal gap")
+        if option.unknown and (option.check is None or not indicator.legal):
+            problems.append(f"option {option.key}: 'we do not know' needs a check step and the law it checks")
+        if option.check is not None and not option.unknown:
+            problems.append(f"option {option.key}: only a 'we do not know' option has a check step")
     answers: list[Option | Threshold] = [*indicator.options, *indicator.thresholds]
     for answer in answers:
         if answer.legal_gap and not indicator.legal:
@@ -211,7 +247,8 @@ def _min_level(indicator: Indicator) -> int:
     return min(levels, default=0)
 
 
-def _check_conditions(indicator: Indicator, profile_keys: set[str], earlier: dict[str, Indicator]) -> list[str]:
+def _check_conditions(indicator: Indicator, model: RubricFile, profile_keys: set[str],
+                      earlier: dict[str, Indicator]) -> list[str]:
     problems: list[str] = []
     named = [("applies_when", indicator.applies_when), ("legal_when", indicator.legal_when),
              ("asked_when", indicator.asked_when)]
@@ -219,6 +256,11 @@ def _check_conditions(indicator: Indicator, profile_keys: set[str], earlier: dic
         if condition is None:
             continue
         for test in condition.walk():
+            if test.in_force is not None:
+                if name == "asked_when":
+                    problems.append("asked_when looks at earlier answers, not dates (use applies_when)")
+                elif test.in_force not in model.legal_references:
+                    problems.append(f"{name} names unknown legal reference {test.in_force}")
             if test.profile is not None:
                 if name == "asked_when":
                     problems.append("asked_when looks at earlier answers, not the profile (use applies_when)")

@@ -41,6 +41,10 @@ class LegalReference(Strict):
     effective_from: date
     effective_to: date | None = None
     summary: Text  # what the law requires, in plain words
+    # A duty no located source confirms is cited for information but never makes a legal gap.
+    verified: bool = True
+    quote: Text | None = None  # the words of the clause relied on
+    source: str | None = None  # where the quote was read
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -54,10 +58,12 @@ class LegalReference(Strict):
 
 class Condition(Strict):
     """One test, or all/any/not of several. `profile` tests an organisation profile field;
-    `answer` tests an earlier indicator's answer."""
+    `answer` tests an earlier indicator's answer; `in_force` holds on the days a legal reference
+    is in force (a duty the law created on a date is asked about only from that date)."""
 
     profile: Key | None = None
     answer: Key | None = None
+    in_force: Key | None = None
     eq: bool | int | float | str | None = None
     gte: float | None = None
     gt: float | None = None
@@ -77,12 +83,16 @@ class Condition(Strict):
         has_subject = sum(s is not None for s in subject)
         has_combinator = sum(c is not None for c in combinators)
         has_test = sum(t is not None for t in tests)
+        if self.in_force is not None:
+            if has_subject == 0 and has_test == 0 and has_combinator == 0:
+                return self
+            raise ValueError("in_force stands alone: {in_force: REFERENCE}")
         if has_combinator == 1 and has_subject == 0 and has_test == 0:
             return self
         if has_subject == 1 and has_test == 1 and has_combinator == 0:
             return self
         raise ValueError("a condition is one of: {profile|answer: KEY, eq|gte|gt|lt|in: VALUE}, "
-                         "{all: [...]}, {any: [...]}, {not: {...}}")
+                         "{in_force: REFERENCE}, {all: [...]}, {any: [...]}, {not: {...}}")
 
     def walk(self) -> list[Condition]:
         nested = [*(self.all or []), *(self.any or []), *([self.not_] if self.not_ else [])]
@@ -95,6 +105,23 @@ class Option(Strict):
     level: Level
     legal_gap: bool = False  # this answer is below the Viet Nam legal minimum
     exclusive: bool = False  # multi-choice: cannot be combined with other options ("none")
+    # "We do not know" (not tracked, not verified): a finding, not a breach. Level 0 with no
+    # legal gap; the plan asks the company to find out, with `check` as the step.
+    unknown: bool = False
+    check: Text | None = None
+
+
+class Fine(Strict):
+    """The fine an organisation risks for a breach, for the dates it applies to."""
+
+    vi: NonEmpty
+    en: NonEmpty
+    effective_from: date
+    effective_to: date | None = None
+    verified: bool = True  # False: a decree sets a fine, but no located source confirms the amount
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 class Threshold(Strict):
@@ -131,7 +158,10 @@ class Indicator(Strict):
     why: Text  # why it matters for children, for the plan
     legal: list[Key] = []
     legal_when: Condition | None = None  # the law binds only when this holds (e.g. >= 1,000 women)
-    fine: Text | None = None
+    fine: Text | None = None  # 2026.1: one text for every date
+    fines: list[Fine] = []  # from 2026.2: each with the dates it applies to
+    # Order of legal gaps in the plan: children's safety and health first, records last.
+    severity: Literal["child_safety", "health", "pay_and_leave", "records"] | None = None
     allow_not_applicable: bool = False
     applies_when: Condition | None = None  # on the profile: otherwise not applicable
     asked_when: Condition | None = None  # on earlier answers: otherwise hidden, scored 0
@@ -167,12 +197,27 @@ class Band(Strict):
     min_percent: Annotated[float, Field(ge=0, le=100)]
 
 
+class Migration(Strict):
+    """How a draft started on an earlier version moves to this one. An answer carries over when
+    its indicator (renamed via `indicators`) still exists and its option (renamed via `options`)
+    still does; a question listed in `ask_again` is asked afresh whatever was answered."""
+
+    from_version: NonEmpty
+    indicators: dict[Key, Key] = {}  # old indicator key -> new key
+    options: dict[Key, dict[Key, Key]] = {}  # new indicator key -> {old option -> new option}
+    ask_again: list[Key] = []
+
+
 class RubricFile(Strict):
     key: Key
     version: NonEmpty
     title: Text
     description: Text
     published: date
+    # The first day this version can judge: before it, some duty it checks had no law in force
+    # that the rubric cites, so a verdict would have no basis.
+    judges_from: date | None = None
+    migrations: list[Migration] = []
     profile: list[ProfileField]
     legal_references: dict[Key, LegalReference]
     gap_band: Band  # the band of any card with a legal gap, whatever its percentage
