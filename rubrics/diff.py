@@ -60,7 +60,10 @@ def _compare(old: Indicator, new: Indicator, old_rubric: Rubric, new_rubric: Rub
             details.append(f"option {_option_line(before)} -> {_option_line(option)}")
         elif before.label != option.label:
             details.append(f"option {option.key} reworded: {option.label.en}")
-    if [(t.min, t.level, t.legal_gap) for t in old.thresholds] != [(t.min, t.level, t.legal_gap) for t in new.thresholds]:
+    def steps(indicator: Indicator) -> list[tuple[float, int, bool]]:
+        return [(t.min, t.level, t.legal_gap) for t in indicator.thresholds]
+
+    if steps(old) != steps(new):
         details.append("thresholds changed")
     return details
 

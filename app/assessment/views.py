@@ -64,7 +64,7 @@ from assessments.models import (
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, render_html
-from assessments.report.words import answer_text
+from assessments.report.words import answer_text, legal_basis
 from assessments.scoring import validate_answers
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
@@ -568,7 +568,8 @@ def _render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] 
     forms = {k: item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v) for k, v in items.items()}
     previous = previous_cycle(db.session, assessment)
     return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
-                           card=result["scorecard"], plan=result["plan"], median=median,
+                           card=result["scorecard"], basis=legal_basis(result["scorecard"]),
+                           plan=result["plan"], median=median,
                            group=group, items=items, item_forms=forms,
                            previous=previous, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)

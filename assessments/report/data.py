@@ -28,6 +28,7 @@ from assessments.report.words import (
     TIME_FRAMES,
     WORDS,
     answer_text,
+    legal_basis,
     name_of,
     word,
 )
@@ -237,6 +238,7 @@ class Report:
     comparison: Comparison | None
     benchmark: Benchmark
     appendix: tuple[AppendixArea, ...]
+    legal_basis: Pair  # "judged under the law in force on <date>; fines are an organisation's"
     words: dict[str, Pair] = field(default_factory=lambda: {k: {"vi": v[0], "en": v[1]} for k, v in WORDS.items()})
 
     @property
@@ -353,6 +355,7 @@ def build_report(data: ReportInput) -> Report:
         status=both(lambda lang: name_of(ASSESSMENT_STATUSES, data.status, lang)),
         rubric=f"{rubric.key} {rubric.version}",
         assessed_on=date.fromisoformat(card["date"]).strftime("%d/%m/%Y"),
+        legal_basis=legal_basis(card),
         percent=card.get("percent"),
         band_key=card["band"]["key"],
         band=from_text(card["band"]["label"]),

@@ -150,3 +150,21 @@ def answer_text(indicator: Indicator, value: Any, lang: str) -> str:
         unit = indicator.unit.get(lang) if indicator.unit else ""
         return f"{value} {unit}".strip()
     return str(value)
+
+
+def legal_basis(card: dict[str, Any]) -> dict[str, str]:
+    """What a stored verdict rests on, in both languages: the law in force on the scoring date, and
+    whose fines are printed. Cards scored before 2026.2 carry no `legal_basis`: their fines are an
+    individual's (Decree 12/2022/ND-CP Art. 6(1): an organisation pays twice)."""
+    day = card["date"]
+    shown = f"{day[8:10]}/{day[5:7]}/{day[0:4]}"
+    fines_for = (card.get("legal_basis") or {}).get("fines_for", "individual")
+    if fines_for == "organisation":
+        fines = ("Mức phạt ghi ở đây là mức áp dụng cho tổ chức.", "The fines shown are those for an organisation.")
+    else:
+        fines = ("Mức phạt ghi ở đây là mức áp dụng cho cá nhân; tổ chức bị phạt gấp đôi "
+                 "(Nghị định 12/2022/NĐ-CP, Điều 6 khoản 1).",
+                 "The fines shown are those for an individual; an organisation is fined twice as much "
+                 "(Decree 12/2022/ND-CP, Art. 6(1)).")
+    return {"vi": f"Đánh giá theo pháp luật có hiệu lực ngày {shown}. {fines[0]}",
+            "en": f"Judged under the law in force on {shown}. {fines[1]}"}

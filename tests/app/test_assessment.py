@@ -103,12 +103,12 @@ def test_two_people_on_one_area_the_second_is_told(app: Flask, world: World, dbs
     version = version_on(lan.get(area_url(world)).get_data(as_text=True))
     assert version_on(minh.get(area_url(world)).get_data(as_text=True)) == version
     assert lan.post(area_url(world), data={"version": version, "leave__paternity": "extra_days"}).status_code == 302
-    second = minh.post(area_url(world), data={"version": version, "leave__paternity": "below_law"})
+    second = minh.post(area_url(world), data={"version": version, "leave__paternity": "fewer_days"})
     page = second.get_data(as_text=True)
     assert second.status_code == 409
     assert "Người khác đã lưu" in page or "người kia đã lưu" in page
     assert 'name="leave__paternity" value="extra_days" checked' in page  # what was saved
-    assert "Bạn đã nhập" in page and "Ít hơn luật định" in page  # what this person typed
+    assert "Bạn đã nhập" in page and "Ít ngày hơn hoặc ngoài thời hạn luật định" in page  # what this person typed
     answers = {a.indicator_key: a.value for a in reload(dbs, world.assessment_a).answers}
     assert answers["leave.paternity"] == "extra_days"
 
@@ -152,13 +152,13 @@ def test_typing_is_kept_only_from_our_page_for_the_person_it_was_drawn_for(app: 
     headers = {} if case == "not from our page" else SAME_ORIGIN
     victim = app.test_client()
     response = victim.post(area_url(world), headers=headers, data={
-        "version": "0", "resume": tokens[case], "leave__paternity": "below_law"})
+        "version": "0", "resume": tokens[case], "leave__paternity": "fewer_days"})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     back = victim.post(response.headers["Location"], data={"email": "hr.a@example.vn", "password": PASSWORD})
     assert back.headers["Location"] == area_url(world)
     page = victim.get(area_url(world)).get_data(as_text=True)
     assert "Câu trả lời của bạn đã được giữ lại" not in page
-    assert 'value="below_law" checked' not in page
+    assert 'value="fewer_days" checked' not in page
 
 
 @pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
@@ -169,7 +169,8 @@ def test_a_write_from_another_site_is_refused_and_sets_no_cookie(client: FlaskCl
     for signed_in in (False, True):
         if signed_in:
             sign_in(client, world.users["hr_a"])
-        response = client.post(area_url(world), headers=headers, data={"version": "0", "leave__paternity": "below_law"})
+        response = client.post(area_url(world), headers=headers,
+                               data={"version": "0", "leave__paternity": "fewer_days"})
         assert response.status_code == 403
         assert "Set-Cookie" not in response.headers
     assert database_fingerprint(engine) == before
@@ -262,7 +263,7 @@ def complete_and_submit(dbs: Session, world: World, answers: dict) -> Assessment
 
 def test_submit_then_results_plan_and_frozen_answers(client: FlaskClient, world: World, dbs: Session) -> None:
     sign_in(client, world.users["hr_a"])
-    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law", "childcare.support": "occasional"}
+    answers = best_answers(RUBRIC) | {"leave.paternity": "fewer_days", "childcare.support": "occasional"}
     base = f"/assessments/{world.assessment_a.id}"
     for area in RUBRIC.areas:
         keys = {i.key for i in area.indicators}

@@ -22,7 +22,7 @@ def text_of(content: bytes) -> str:
 
 
 def submitted(dbs: Session, world: World) -> str:
-    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law", "childcare.support": "occasional"}
+    answers = best_answers(RUBRIC) | {"leave.paternity": "fewer_days", "childcare.support": "occasional"}
     complete_and_submit(dbs, world, answers)
     return f"/assessments/{world.assessment_a.id}"
 
@@ -62,6 +62,8 @@ def test_editions_and_reviewers(client: FlaskClient, world: World, dbs: Session)
     sign_in(client, world.users["reviewer"])
     english = client.get(f"{base}/plan.pdf?edition=en")
     assert english.status_code == 200 and "Family-friendly workplace improvement plan" in text_of(english.data)
+    words = " ".join(text_of(english.data).split())
+    assert "Judged under the law in force on" in words and "those for an organisation" in words
     assert client.get(f"{base}/plan.pdf?edition=fr").status_code == 404
     preview = client.get(f"{base}/plan/preview?edition=both")
     page = preview.get_data(as_text=True)
@@ -92,6 +94,7 @@ def test_results_page_offers_the_pdf(client: FlaskClient, world: World, dbs: Ses
     for edition in ("vi", "en", "both"):
         assert f'{base}/plan.pdf?edition={edition}"' in page
     assert "Song ngữ" in page and f"{base}/plan/preview" in page
+    assert "Đánh giá theo pháp luật có hiệu lực ngày" in page and "mức áp dụng cho tổ chức" in page
 
 
 def test_cli_renders_the_plan(app: Flask, world: World, dbs: Session, tmp_path) -> None:
@@ -117,7 +120,7 @@ def test_results_show_the_previous_cycle_and_how_its_plan_went(client: FlaskClie
 
     ctx = Context(world.users["hr_a"])
     last_year = add_assessment(dbs, world.org_a, world.assessment_a.cycle - 1)
-    save_answers(dbs, ctx, last_year, RUBRIC, best_answers(RUBRIC) | {"leave.paternity": "below_law"})
+    save_answers(dbs, ctx, last_year, RUBRIC, best_answers(RUBRIC) | {"leave.paternity": "fewer_days"})
     submit(dbs, ctx, last_year, RUBRIC, today_in_viet_nam())
     dbs.add_all([PlanItem(assessment_id=last_year.id, indicator_key=key, code=code, to_level=1, text="x",
                           status=status) for key, code, status in (("leave.paternity", "A8", "done"),

@@ -17,7 +17,7 @@ from tests.conftest import World, reload, sign_in
 
 
 def submitted(dbs: Session, world: World) -> Assessment:
-    answers = best_answers(RUBRIC) | {"leave.paternity": "below_law"}
+    answers = best_answers(RUBRIC) | {"leave.paternity": "fewer_days"}
     return complete_and_submit(dbs, world, answers)
 
 

@@ -15,7 +15,7 @@ from assessments.simulate import best_answers, random_answers, random_profile
 from rubrics.loader import default_registry
 from tests.assessments.test_scoring import PROFILE, TODAY, legal_minimum_answers
 
-RUBRIC = default_registry().latest("crbp-vn")
+RUBRIC = default_registry().get("crbp-vn", "2026.1")  # guards what assessments pinned to 2026.1 get
 
 
 def plan_for(answers, on: date = TODAY, org=PROFILE):  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from assessments.simulate import best_answers, random_answers, random_profile
 from rubrics.loader import RubricRegistry, default_registry
 from rubrics.schema import NOT_APPLICABLE
 
-RUBRIC = default_registry().latest("crbp-vn")
+RUBRIC = default_registry().get("crbp-vn", "2026.1")  # guards what assessments pinned to 2026.1 get
 TODAY = date(2026, 11, 24)
 PROFILE = {"workforce_total": 2400, "workforce_women": 1950, "workers_under_18": 0, "women_with_infants": True,
            "remote_area": False, "night_or_overtime_work": True, "hazardous_work": True, "piece_rate_pay": True,

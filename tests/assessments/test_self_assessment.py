@@ -82,7 +82,7 @@ def test_submission_needs_every_answer_then_freezes_them(dbs: Session, world: Wo
     assert card.percent == pytest.approx(100) and assessment.status == "submitted"
     assert assessment.band == "leading" and assessment.result["scorecard"]["band"]["key"] == "leading"
     with pytest.raises(ServiceError, match="not_editable"):
-        save_area(dbs, ctx, assessment, RUBRIC, "leave", {"leave.paternity": "below_law"}, 1)
+        save_area(dbs, ctx, assessment, RUBRIC, "leave", {"leave.paternity": "fewer_days"}, 1)
     with pytest.raises(ServiceError, match="not_editable"):
         save_profile(dbs, ctx, assessment, RUBRIC, COMPLETE_PROFILE, assessment.version)
 

@@ -83,7 +83,7 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
     # Area A: answer everything (paternity leave below the law), attach evidence.
     expect(page.get_by_role("heading", name=re.compile("^A\\. Nghỉ thai sản"))).to_be_visible()
     assert accessibility_problems(page) == []
-    page.evaluate(FILL, {"leave__paternity": "below_law"})
+    page.evaluate(FILL, {"leave__paternity": "fewer_days"})
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.get_by_text("Đã lưu.")).to_be_visible()
     page.locator("#file-leave__maternity_policy").set_input_files(
@@ -101,7 +101,7 @@ def test_fill_leave_resume_attach_submit_results(browser, live_server: str, new_
     page.goto(live_server + "/assessments/")
     page.get_by_role("link", name=re.compile(r"^\d{4}$")).first.click()
     page.get_by_role("link", name=re.compile("^A\\. ")).first.click()
-    expect(page.locator("input[name=leave__paternity][value=below_law]")).to_be_checked()
+    expect(page.locator("input[name=leave__paternity][value=fewer_days]")).to_be_checked()
 
     # Area B: the room-quality question appears only once there is a room.
     page.get_by_role("button", name="Lưu và tiếp tục").click()

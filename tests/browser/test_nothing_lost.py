@@ -72,7 +72,7 @@ class AttackerSite:
 @pytest.fixture
 def attacker(live_app: Flask, live_server: str) -> Iterator[tuple[AttackerSite, int]]:
     assessment_id = demo_draft(live_app)
-    planted = "per_law" if stored_answer(live_app, assessment_id, "leave.paternity") != "per_law" else "below_law"
+    planted = "per_law" if stored_answer(live_app, assessment_id, "leave.paternity") != "per_law" else "fewer_days"
     site = AttackerSite(f"{live_server}/assessments/{assessment_id}/areas/leave",
                         {"leave__paternity": planted, "version": "0"})
     yield site, assessment_id
