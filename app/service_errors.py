@@ -68,6 +68,10 @@ MESSAGES = {
     "queries_open": _l("Some questions are still queried: accept them, or return the assessment to the company."),
     "nothing_to_return": _l("Query at least one question or write a comment before returning the assessment."),
     "profile_incomplete": _l("Complete the organisation profile first."),
+    "not_on_that_version": _l("This assessment has already moved to another version of the questionnaire."),
+    "no_way_to_move": _l("This assessment cannot move to that version of the questionnaire."),
+    "changed_since_opened": _l("This assessment changed after the page was opened; nothing was moved. Check it "
+                               "and try again."),
     "incomplete": _l("Some questions are still unanswered: see the list below."),
     "file_type_not_allowed": _l("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached."),
     "not_submitted": _l("The plan exists once the assessment is submitted."),

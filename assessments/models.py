@@ -311,6 +311,9 @@ class Assessment(Base):
     # Raised by every change of the profile or the state (assessments.services.versions); the
     # answers have a version per area (AreaVersion).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when a draft moved to a newer rubric version: {"from", "to", "to_answer": [indicator
+    # keys that lost their answer or are new]}; the review page lists those still unanswered.
+    rubric_change: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")

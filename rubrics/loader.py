@@ -153,9 +153,7 @@ def _check_migrations(model: RubricFile) -> list[str]:
                 continue
             known = {o.key for o in indicators[key].options}
             problems += [f"{where}: {key} option {old} moves to unknown option {new}"
-                         for old, new in renamed.items() if new not in known]
-        problems += [f"{where}: ask_again names unknown indicator {key}"
-                     for key in migration.ask_again if key not in indicators]
+                         for old, new in renamed.items() if new is not None and new not in known]
     return problems
 
 

@@ -200,12 +200,11 @@ class Band(Strict):
 class Migration(Strict):
     """How a draft started on an earlier version moves to this one. An answer carries over when
     its indicator (renamed via `indicators`) still exists and its option (renamed via `options`)
-    still does; a question listed in `ask_again` is asked afresh whatever was answered."""
+    still does. An option renamed to null now means something else: that answer is asked again."""
 
     from_version: NonEmpty
     indicators: dict[Key, Key] = {}  # old indicator key -> new key
-    options: dict[Key, dict[Key, Key]] = {}  # new indicator key -> {old option -> new option}
-    ask_again: list[Key] = []
+    options: dict[Key, dict[Key, Key | None]] = {}  # new indicator key -> {old option -> new option}
 
 
 class RubricFile(Strict):

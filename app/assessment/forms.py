@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from app.forms import AppForm, TextField, WholeNumberField, as_choices
@@ -16,6 +16,14 @@ PLAN_STATUSES = {"planned": _l("Planned"), "in_progress": _l("In progress"), "do
 
 class StartForm(AppForm):
     copy_forward = BooleanField(_l("Copy last cycle's answers, so only changes need entering"), default=True)
+
+
+class MoveForm(AppForm):
+    """Move a draft to a newer rubric version: the version it names and the assessment's version
+    the page was drawn from (a page drawn before another change is refused)."""
+
+    target = HiddenField()
+    version = HiddenField()
 
 
 class ProfileForm(VersionedForm):

@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 
 from app.access import public, roles_required
 from app.assessment import bp
-from app.assessment.forms import PlanItemForm, ProfileForm, StartForm
+from app.assessment.forms import MoveForm, PlanItemForm, ProfileForm, StartForm
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import (
     AreaPageLabels,
@@ -52,6 +52,7 @@ from app.same_origin import resume_token
 from app.service_errors import message_for
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
+from assessments.migrate import NoMigration, migration_between
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -80,6 +81,7 @@ from assessments.services.self_assessment import (
     current_card,
     delete_evidence,
     evidence_by_indicator,
+    move_to_rubric,
     progress,
     save_area,
     save_profile,
@@ -523,9 +525,53 @@ def review(assessment_id: int) -> Any:
     if assessment.profile_confirmed_at is None and assessment.editable:
         return redirect(url_for("assessment.profile", assessment_id=assessment.id))
     navigation = _navigation(assessment, rubric)
-    return render_template("assessment/review.html", assessment=assessment, rubric=rubric,
-                           values=answers_of(assessment), evidence=evidence_by_indicator(db.session, assessment.id),
+    values = answers_of(assessment)
+    change = assessment.rubric_change or {}
+    to_answer = [key for key in change.get("to_answer", []) if key not in values and rubric.has_indicator(key)
+                 and (navigation["card"] is None or navigation["card"].result(key).status == "unanswered")]
+    newer = newer_rubric(assessment) if current_user.role == Role.HR else None
+    return render_template("assessment/review.html", assessment=assessment, rubric=rubric, values=values,
+                           evidence=evidence_by_indicator(db.session, assessment.id), newer=newer,
+                           move_form=MoveForm(target=newer.version if newer else "", version=assessment.version),
+                           moved_from=change.get("from"), to_answer=to_answer,
                            **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
+
+
+def newer_rubric(assessment: Assessment) -> Rubric | None:
+    """The latest version of the assessment's rubric when it is newer and declares how a draft
+    moves to it (a draft or returned assessment only)."""
+    if not assessment.editable:
+        return None
+    latest = default_registry().latest(assessment.rubric_key)
+    if latest.version == assessment.rubric_version:
+        return None
+    try:
+        migration_between(rubric_of(assessment), latest)
+    except NoMigration:
+        return None
+    return latest
+
+
+@bp.route("/<id:assessment_id>/move", methods=["POST"])
+@roles_required(Role.HR)
+def move_rubric(assessment_id: int) -> Response:
+    assessment = get_own_assessment_or_404(assessment_id)
+    form = MoveForm()
+    target = newer_rubric(assessment)
+    if not form.validate_on_submit() or target is None or form.target.data != target.version:
+        flash(message_for("no_way_to_move"), "error")
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    try:
+        moved = move_to_rubric(db.session, service_context(), assessment, rubric_of(assessment), target,
+                               parse_version(form.version.data))
+    except ServiceError as error:
+        # No fields to compare here: a version conflict means the page is out of date.
+        flash(message_for("changed_since_opened" if error.code == "edited_by_someone_else" else error.code), "error")
+        return redirect(url_for("assessment.review", assessment_id=assessment.id))
+    flash(_("Moved to version %(version)s of the questionnaire: %(kept)d answers kept, %(count)d questions to "
+            "answer (listed below).", version=target.version, kept=len(moved.answers), count=len(moved.to_answer)),
+          "success")
+    return redirect(url_for("assessment.review", assessment_id=assessment.id))
 
 
 @bp.route("/<id:assessment_id>/submit", methods=["POST"])

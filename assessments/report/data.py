@@ -143,6 +143,7 @@ class Action:
     priority: int
     code: str
     legal: bool
+    check: bool  # find out whether a legal duty is met ("we do not know" answered)
     text: Pair
     owner_role: Pair
     time_frame: Pair
@@ -267,6 +268,7 @@ def _actions(data: ReportInput) -> tuple[Action, ...]:
         text = from_text(action["text"])
         actions.append(Action(
             priority=action["priority"], code=action["code"], legal=action["kind"] == "legal",
+            check=action["kind"] == "check",
             text=text,
             owner_role=both(partial(name_of, OWNER_NAMES, action["owner"])),
             time_frame=both(partial(name_of, TIME_FRAMES, action["time_frame"])),

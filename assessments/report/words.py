@@ -58,6 +58,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "owner": ("Người phụ trách", "Owner"),
     "due": ("Hạn hoàn thành", "Due date"),
     "required_by_law": ("Bắt buộc theo luật", "Required by law"),
+    "find_out": ("Cần kiểm tra", "Find out"),
     "points": ("điểm", "points"),
     "previous": ("So sánh với kỳ trước", "Compared with the previous cycle"),
     "no_previous": ("Đây là kỳ đánh giá đầu tiên của doanh nghiệp.", "This is the organisation’s first cycle."),

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession, UTCDateTime, table_of, utcnow
 from assessments.evidence import ALLOWED, safe_download_name, sniff
+from assessments.migrate import MovedAnswers, NoMigration, migration_between, move_answers
 from assessments.models import (
     EDITABLE_STATUSES,
     Answer,
@@ -224,6 +225,54 @@ def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubri
     if isinstance(assessment, Assessment) and assessment in db:
         db.expire(assessment, ["answers", "updated_at"])  # written around the ORM: read them afresh
     return expected_version + 1
+
+
+def move_to_rubric(db: DbSession, ctx: Context, assessment: Assessment, old: Rubric, new: Rubric,
+                   expected_version: int) -> MovedAnswers:
+    """Move a draft (or returned) assessment from `old` to the newer `new` version, as `new`
+    declares: carried answers stay, the others are removed, and `rubric_change` records the
+    questions that need an answer. One transaction, claimed on the assessment's version, so it
+    cannot interleave with a save or a submit (each holds the same row first); every area's
+    version is raised, so a page drawn before the move cannot save into the new version."""
+    _editable(assessment)
+    if (assessment.rubric_key, assessment.rubric_version) != (old.key, old.version):
+        raise ServiceError("not_on_that_version")
+    try:
+        migration = migration_between(old, new)
+    except NoMigration as error:
+        raise ServiceError("no_way_to_move") from error
+    profile = {k: v for k, v in assessment.profile.items() if k in new.profile_keys()}
+    # Claim the row first, then read the answers: a save holds the same row before it writes, so
+    # no save can land between the read and the move.
+    update_if_current(db, Assessment, assessment.id, expected_version, {
+        "rubric_version": new.version, "rubric_hash": new.content_hash, "profile": profile,
+        # A profile with fields the new version added is confirmed again before anything else.
+        **({} if new.profile_keys() <= set(profile) else {"profile_confirmed_at": None}),
+    }, Assessment.status.in_(EDITABLE_STATUSES), Assessment.rubric_version == old.version)
+    moved = move_answers(old, new, answer_values(db, assessment.id))
+    change = {"from": old.version, "to": new.version, "to_answer": list(moved.to_answer)}
+    db.execute(update(Assessment).where(Assessment.id == assessment.id).values(rubric_change=change)
+               .execution_options(synchronize_session=False))
+    actor_id = ctx.actor.id if ctx.actor else None
+    now = utcnow()
+    sql = db.connection()
+    sql.execute(delete(Answer).where(Answer.assessment_id == assessment.id).execution_options(
+        synchronize_session=False))
+    if moved.answers:
+        sql.execute(_INSERT_ANSWERS, [{"assessment_id": assessment.id, "indicator_key": key, "value": value,
+                                       "updated_by_id": actor_id, "updated_at": now}
+                                      for key, value in moved.answers.items()])
+    for old_key, new_key in migration.indicators.items():  # evidence follows a renamed question
+        sql.execute(update(Evidence).where(Evidence.assessment_id == assessment.id,
+                                           Evidence.indicator_key == old_key).values(indicator_key=new_key))
+    sql.execute(update(AreaVersion).where(AreaVersion.assessment_id == assessment.id)
+                .values(version=AreaVersion.version + 1, updated_by_id=actor_id, updated_at=now)
+                .execution_options(synchronize_session=False))
+    record_event(db, ctx, "move_rubric", "assessment", assessment.id, organisation_id=assessment.organisation_id,
+                 details={**change, "kept": len(moved.answers), "dropped": list(moved.dropped)})
+    db.commit()
+    db.expire(assessment)
+    return moved
 
 
 def save_answers(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, answers: dict[str, Any]) -> None:

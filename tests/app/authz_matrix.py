@@ -73,6 +73,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.area", "POST"): signed_in("hr", hr_a=409, hr_b=404),
     ("assessment.review", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
     ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.plan_adopt", "POST"): signed_in("hr", hr_b=404),

@@ -132,3 +132,16 @@ def test_results_show_the_previous_cycle_and_how_its_plan_went(client: FlaskClie
     percent = round(dbs.get(Assessment, last_year.id).percent)
     assert f"Kỳ trước ({last_year.cycle}): {percent} %" in page
     assert "Đã xong 1 trên 2 hành động đã chọn" in page
+
+
+def test_a_we_do_not_know_answer_is_a_step_to_find_out_not_a_legal_gap(client: FlaskClient, world: World,
+                                                                       dbs: Session) -> None:
+    complete_and_submit(dbs, world, best_answers(RUBRIC) | {"workplace.minimum_age": "not_verified"})
+    base = f"/assessments/{world.assessment_a.id}"
+    sign_in(client, world.users["hr_a"])
+    page = client.get(f"{base}/results").get_data(as_text=True)
+    assert "Dưới mức tối thiểu theo luật</h2>" not in page  # no legal gap section
+    plan = page[page.index('id="plan"'):]
+    assert 'class="tag tag-check">Cần kiểm tra' in plan and "Xác minh tuổi của mọi người lao động" in plan
+    words = text_of(client.get(f"{base}/plan.pdf?edition=en").data)
+    assert "D13. Find out Verify every worker's age from ID" in words
