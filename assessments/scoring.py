@@ -149,6 +149,12 @@ def validate_profile(rubric: Rubric, profile: Profile) -> dict[str, str]:
     return errors
 
 
+def validate_date(rubric: Rubric, on_date: date) -> dict[str, str]:
+    """A date before the rubric's `judges_from` has no law the rubric cites in force."""
+    judges_from = rubric.data.judges_from
+    return {"date": "before_legal_basis"} if judges_from is not None and on_date < judges_from else {}
+
+
 def validate_answers(rubric: Rubric, answers: Answers) -> dict[str, str]:
     specs = compile_rubric(rubric).by_key
     errors: dict[str, str] = {}
@@ -321,10 +327,7 @@ def _level_of(spec: _Compiled, value: Any) -> tuple[int, bool]:
 def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> ScoreCard:
     """Score `answers` for an organisation with this `profile`, under the law in force on `on_date`."""
     specs, area_keys, by_key = compile_rubric(rubric)
-    errors = validate_profile(rubric, profile)
-    judges_from = rubric.data.judges_from
-    if judges_from is not None and on_date < judges_from:
-        errors["date"] = "before_legal_basis"
+    errors = validate_profile(rubric, profile) | validate_date(rubric, on_date)
     dated_profile = {**profile, ON_DATE: on_date}
     if not by_key.keys() >= answers.keys():
         errors |= {f"answers.{k}": "unknown_indicator" for k in answers if k not in by_key}

@@ -18,7 +18,7 @@ from app.http import json_error
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Role
 from assessments.plan import build_plan
-from assessments.scoring import score, validate_answers, validate_profile
+from assessments.scoring import score, validate_answers, validate_date, validate_profile
 from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
 from assessments.services.compare import ListRow, list_page
 from assessments.services.self_assessment import answer_values
@@ -95,9 +95,14 @@ def score_answers() -> Response:
     if found is not None and "profile" not in fields and "answers" not in fields:
         # Report every problem at once: the request's shape and its content.
         fields |= validate_profile(found, body["profile"]) | validate_answers(found, body.get("answers", {}))
+    if found is not None and "date" not in fields:
+        fields |= validate_date(found, _score_date(body))
     if fields or found is None:
-        return json_error(422, "invalid_input", "Some fields are missing, of the wrong type or do not fit the "
-                          "rubric.", fields)
+        message = "Some fields are missing, of the wrong type or do not fit the rubric."
+        if fields.get("date") == "before_legal_basis" and found is not None:
+            message += (f" {found.key} {found.version} judges dates from {found.data.judges_from}: before it, "
+                        "the law it cites was not in force.")
+        return json_error(422, "invalid_input", message, fields)
     card = score(found, body["profile"], body.get("answers", {}), _score_date(body))
     return jsonify({"scorecard": scorecard_to_dict(card, found), "plan": plan_to_dict(build_plan(found, card))})
 

@@ -254,3 +254,16 @@ def test_assessments_list_and_detail_by_role(client: FlaskClient, dbs: Session, 
     assert client.get(f"/api/v1/assessments/{mine.id}", headers=hr).status_code == 200
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/assessments", "/assessments/{assessment_id}"} <= set(paths)
+
+
+@pytest.mark.parametrize(("date", "status"), [("2020-12-31", 422), ("2021-01-01", 200)])
+def test_a_date_before_the_rubrics_legal_basis_is_refused_with_a_reason(client: FlaskClient, dbs: Session,
+                                                                        world: World, date: str, status: int) -> None:
+    """2026.2 judges from 1 January 2021 (the Labour Code 2019): an earlier date has no law to judge by."""
+    token = token_for(dbs, world, "hr_a")
+    body = {**SCORE, "version": "2026.2", "date": date, "answers": {"leave.paternity": "fewer_days"}}
+    response = post_score(client, token, body)
+    assert response.status_code == status
+    if status == 422:
+        assert response.get_json()["fields"] == {"date": "before_legal_basis"}
+        assert "judges dates from 2021-01-01" in response.get_json()["message"]
