@@ -45,7 +45,7 @@ def test_every_role_can_read_rubrics_and_score(client: FlaskClient, dbs: Session
     token = token_for(dbs, world, identity)
     listing = client.get("/api/v1/rubrics", headers=auth(token)).get_json()
     assert [(r["key"], r["version"], r["indicators"]) for r in listing["rubrics"]] == [
-        ("crbp-vn", "2026.1", 53), ("crbp-vn", "2026.2", 55)]
+        ("crbp-vn", "2026.1", 53), ("crbp-vn", "2026.2", 56)]
     assert post_score(client, token, SCORE).status_code == 200
 
 

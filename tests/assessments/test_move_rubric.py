@@ -36,7 +36,7 @@ def test_answers_carry_over_where_the_option_still_means_the_same() -> None:
     assert moved.answers["leave.miscarriage"] == "both_parents_paid_leave"  # renamed in the file
     assert moved.dropped == ()
     # New questions need an answer; nothing else does.
-    assert moved.to_answer == ("leave.paternity_split", "workplace.new_contract_priority")
+    assert moved.to_answer == ("leave.paternity_split", "workplace.new_contract_priority", "workplace.washrooms")
 
 
 @pytest.mark.parametrize("key,old_option", [

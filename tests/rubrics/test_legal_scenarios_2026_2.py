@@ -103,6 +103,13 @@ SCENARIOS = [
       date(2025, 7, 1), {"leave.claims_on_time": "late"}, {"A4"}, (SI24, "48")),
     S("claims not tracked", "Not knowing is a finding, not a breach", TODAY,
       {"leave.claims_on_time": "not_tracked"}, set()),
+    # Social-insurance enrolment: SI 2024 Art. 39(1)(a) (evasion); SI 2014's duty is not verified here.
+    S("one insured worker not enrolled, 2026", "SI 2024 Art. 39(1)(a): not registering them is evasion",
+      TODAY, {"leave.social_insurance_enrolment": 99.5}, {"A3"}, (SI24, "39")),
+    S("every insured worker enrolled", "SI 2024 Art. 39(1)(a): nothing to evade at 100%",
+      TODAY, {"leave.social_insurance_enrolment": 100}, set()),
+    S("enrolment gap, 30 June 2025", "SI 2014 Art. 21 not verified here: never a gap",
+      date(2025, 6, 30), {"leave.social_insurance_enrolment": 90}, set()),
     # Maternity leave and pay.
     S("less than 6 months, first day of the Labour Code", "LC 2019 Art. 139(1): 6 months",
       date(2021, 1, 1), {"leave.maternity_policy": "less_than_law"}, {"A1"}, (LC, "139")),
@@ -195,6 +202,10 @@ SCENARIOS = [
       {"workplace.health_checks": "incomplete"}, {"D8"}, (OSH, "21")),
     S("no childcare help", "LC 2019 Art. 136: help build nurseries or pay part of childcare", TODAY,
       {"childcare.support": "none"}, {"C1"}, (LC, "136")),
+    S("women not consulted", "LC 2019 Art. 136: consult women on matters of their rights", TODAY,
+      {"workplace.women_consulted": "not_consulted"}, {"D6"}, (LC, "136")),
+    S("not enough toilets", "LC 2019 Art. 136: enough suitable washrooms and toilets", TODAY,
+      {"workplace.washrooms": "not_enough"}, {"D6b"}, (LC, "136")),
     S("pregnancy tests in recruitment", "LC 2019 Art. 136: gender equality in recruitment", TODAY,
       {"workplace.non_discrimination": "tests_or_questions"}, {"D5"}, (LC, "136")),
     # Plan order: children's safety first, then health, pay and leave, records.
