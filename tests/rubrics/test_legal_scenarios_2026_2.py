@@ -340,3 +340,30 @@ def test_2026_1_still_scores_its_pinned_assessments_as_before() -> None:
     assert card.legal_gaps == ()
     new = score(RUBRIC, FACTORY, {**COMPLIANT, "leave.sick_child": "not_granted"}, date(2025, 7, 1))
     assert [g.code for g in new.legal_gaps] == ["A15"]
+
+
+# Duties whose law before 1 July 2025 no located source confirms (SI Law 2014 Arts. 21, 33, 102):
+# before that date they are findings at most, never gaps. And the duties grounded only in
+# Decree 145/2020, which took effect on 1 February 2021 (its predecessor is not verified here).
+SI_2024, DECREE_145 = date(2025, 7, 1), date(2021, 2, 1)
+VERIFIED_FROM = {"leave.social_insurance_enrolment": SI_2024, "leave.claims_on_time": SI_2024,
+                 "leave.miscarriage": SI_2024, "leave.paternity_split": SI_2024,
+                 "breastfeeding.break_schedule": DECREE_145, "breastfeeding.working_through_break": DECREE_145,
+                 "breastfeeding.lactation_room": DECREE_145, "breastfeeding.room_quality": DECREE_145}
+
+
+def test_every_duty_cites_verified_law_in_force_on_every_day_it_is_judged() -> None:
+    """From the day the rubric judges (1 January 2021) to today, month by month and on each
+    switch date: every indicator that can be a legal gap has verified law in force, except the
+    listed ones before their date."""
+    refs = RUBRIC.data.legal_references
+    days = sorted({date(year, month, 1) for year in range(2021, 2027) for month in range(1, 13)
+                   if date(year, month, 1) <= TODAY} | {date(2022, 1, 16), date(2022, 1, 17), date(2025, 6, 30), TODAY})
+    uncovered = []
+    for indicator in RUBRIC.indicators():
+        if not any(o.legal_gap for o in indicator.options) and not any(t.legal_gap for t in indicator.thresholds):
+            continue
+        start = VERIFIED_FROM.get(indicator.key, date(2021, 1, 1))
+        uncovered += [(indicator.code, day) for day in days if day >= start
+                      and not any(refs[k].verified and refs[k].in_force_on(day) for k in indicator.legal)]
+    assert uncovered == []
