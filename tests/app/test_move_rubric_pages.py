@@ -31,6 +31,7 @@ def test_review_offers_the_move_and_then_lists_what_to_answer(client: FlaskClien
     listed = page[page.index('id="to-answer"'):page.index("</section>", page.index('id="to-answer"'))]
     assert "A15" in listed and "A8b" in listed and "D3b" in listed  # asked again, and the new questions
     assert "A1<" not in listed  # kept answers are not listed
+    assert "Còn phải trả lời" not in page  # every missing question is in the list above, not twice
     assert f"/assessments/{assessment.id}/areas/leave#q-leave__sick_child" in listed
     dbs.expire_all()
     assert dbs.get(Assessment, assessment.id).rubric_version == "2026.2"  # type: ignore[union-attr]

@@ -74,3 +74,8 @@ def test_move_a_draft_to_the_new_version_and_answer_what_changed(browser, live_a
     expect(page.locator("#to-answer").get_by_role("link", name="A15", exact=True)).to_have_count(0)
     screenshot(page, "move-list-shrinks")
     assert problems == []
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.reload()
+    expect(page.locator("#to-answer")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, "move-list-wide")
