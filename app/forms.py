@@ -47,8 +47,10 @@ class _CatalogueTranslations:
 
 
 def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms select choices (tuples are deprecated from WTForms 3.3)."""
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    """(value, label) pairs as WTForms select choices (tuples are deprecated from WTForms 3.3).
+    A lazily translated label stays lazy: choices built when a module loads are rendered in the
+    language of each request, not in the one in force at import (none: English)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_id(value: object) -> int | None:

@@ -286,6 +286,10 @@ def test_submit_then_results_plan_and_frozen_answers(client: FlaskClient, world:
                                                "due_date": "2027-03-31", "status": "in_progress",
                                                "version": str(item.version)})
     assert (reload(dbs, item).status, reload(dbs, item).owner) == ("in_progress", "Lan")
+    results = client.get(f"{base}/results").get_data(as_text=True)
+    # The status list is in the page's language (it was English: labels fixed when the module loaded).
+    assert '<option selected value="in_progress">Đang thực hiện</option>' in results
+    assert ">Đã xong</option>" in results and ">Done</option>" not in results
     frozen = client.post(f"{base}/areas/leave", data={"version": "1", "leave__paternity": "four_weeks"})
     assert frozen.status_code == 422 and "không thể sửa câu trả lời nữa" in frozen.get_data(as_text=True)
 
