@@ -438,6 +438,7 @@ class ReviewDecision(StrEnum):
     VERIFIED = "verified"  # the whole assessment
     RETURNED = "returned"  # the whole assessment, back to the company with the queries
     RESUBMITTED = "resubmitted"  # the company answered the queries and submitted again
+    REPLIED = "replied"  # the company's answer to a query on one question (the query stays open)
 
 
 class ReviewNote(Base):
@@ -453,6 +454,9 @@ class ReviewNote(Base):
     comment: Mapped[str] = mapped_column(String(2000), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A return keeps the answers as they stood: after resubmission the reviewer sees, per queried
+    # question, the answer before and after.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     author: Mapped[User | None] = relationship()
 

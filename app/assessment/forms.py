@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
-from wtforms.validators import InputRequired, Optional
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import AppForm, TextField, WholeNumberField, as_choices
 from app.versioned import VersionedForm
@@ -24,6 +24,13 @@ class MoveForm(AppForm):
 
     target = HiddenField()
     version = HiddenField()
+
+
+class ReplyForm(AppForm):
+    """The company's reply to a query on one question."""
+
+    indicator = HiddenField()
+    comment = TextAreaField(_l("Your reply"), validators=[InputRequired(), Length(max=2000)])
 
 
 class ProfileForm(VersionedForm):

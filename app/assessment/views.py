@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 
 from app.access import public, roles_required
 from app.assessment import bp
-from app.assessment.forms import MoveForm, PlanItemForm, ProfileForm, StartForm
+from app.assessment.forms import MoveForm, PlanItemForm, ProfileForm, ReplyForm, StartForm
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import (
     AreaPageLabels,
@@ -60,7 +60,6 @@ from assessments.models import (
     Organisation,
     PlanItem,
     Programme,
-    ReviewDecision,
     Role,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
@@ -71,7 +70,7 @@ from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reports import plan_pdf, previous_cycle, report_of, sector_median
-from assessments.services.reviews import current_reviews
+from assessments.services.reviews import open_queries, reply_to_query, returned_notice, returned_notices
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
@@ -143,9 +142,10 @@ def index() -> str:
             select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
             .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",
                    PlanItem.due_date < today_in_viet_nam()).order_by(PlanItem.due_date)).all()
+    notices = returned_notices(db.session, current_user.organisation_id) if current_user.role == Role.HR else []
     return render_template("assessment/index.html", assessments=assessments, this_year=this_year,
                            has_this_year=has_this_year, start_form=StartForm(), overdue=overdue,
-                           progress_of=_progress_of)
+                           progress_of=_progress_of, notices=notices)
 
 
 def _progress_of(assessment: Assessment) -> int | None:
@@ -399,8 +399,8 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     hidden = {key for key, r in navigation["results"].items()
               if r.status == "not_applicable" and rubric.indicator(key).applies_when is not None}
     shown_mine = {key: answer_text(rubric.indicator(key), value, lang) for key, value in (mine or {}).items()}
-    queries = {key: r.comment for key, r in current_reviews(db.session, assessment.id, include_last_round=True).items()
-               if r.decision == ReviewDecision.QUERIED} if assessment.status == AssessmentStatus.RETURNED else {}
+    queries = {key: thread.comment for key, thread in open_queries(db.session, assessment.id).items()
+               } if assessment.status == AssessmentStatus.RETURNED else {}
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries)
@@ -530,11 +530,36 @@ def review(assessment_id: int) -> Any:
     to_answer = [key for key in change.get("to_answer", []) if key not in values and rubric.has_indicator(key)
                  and (navigation["card"] is None or navigation["card"].result(key).status == "unanswered")]
     newer = newer_rubric(assessment) if current_user.role == Role.HR else None
+    notice = returned_notice(db.session, assessment)
     return render_template("assessment/review.html", assessment=assessment, rubric=rubric, values=values,
                            evidence=evidence_by_indicator(db.session, assessment.id), newer=newer,
                            move_form=MoveForm(target=newer.version if newer else "", version=assessment.version),
                            moved_from=change.get("from"), to_answer=to_answer,
+                           notices=[notice] if notice else [],
+                           threads=open_queries(db.session, assessment.id) if notice else {},
+                           can_reply=notice is not None and current_user.role == Role.HR,
                            **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
+
+
+@bp.route("/<id:assessment_id>/replies", methods=["POST"])
+@roles_required(Role.HR)
+def reply(assessment_id: int) -> Response:
+    """The company's reply to the Chamber's query on one question."""
+    assessment = get_own_assessment_or_404(assessment_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(message_for("reply_required"), "error")
+        return redirect(url_for("assessment.review", assessment_id=assessment.id) + "#queries")
+    rubric = rubric_of(assessment)
+    key = form.indicator.data or ""
+    anchor = f"#reply-{key.replace('.', '__')}" if rubric.has_indicator(key) else "#queries"
+    try:
+        reply_to_query(db.session, service_context(), assessment, key, form.comment.data or "")
+    except ServiceError as error:
+        flash(message_for(error.code), "error")
+    else:
+        flash(_("Reply sent to the Chamber."), "success")
+    return redirect(url_for("assessment.review", assessment_id=assessment.id) + anchor)
 
 
 def newer_rubric(assessment: Assessment) -> Rubric | None:

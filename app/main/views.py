@@ -15,6 +15,7 @@ from app.main.forms import LanguageForm
 from app.requests import safe_next_url
 from assessments.models import Organisation, Role, User
 from assessments.services.accounts import set_locale
+from assessments.services.reviews import returned_notices
 
 
 @bp.route("/")
@@ -31,7 +32,8 @@ def dashboard() -> str:
         counts["organisations"] = db.session.scalar(select(func.count(Organisation.id)))
     if current_user.role == Role.ADMIN:
         counts["users"] = db.session.scalar(select(func.count(User.id)))
-    return render_template("main/dashboard.html", counts=counts)
+    notices = returned_notices(db.session, current_user.organisation_id) if current_user.role == Role.HR else []
+    return render_template("main/dashboard.html", counts=counts, notices=notices)
 
 
 @bp.route("/language", methods=["POST"])

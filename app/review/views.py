@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -21,7 +22,17 @@ from app.service_errors import message_for
 from assessments.models import Assessment, AssessmentStatus, Role
 from assessments.report.words import answer_text
 from assessments.services import ServiceError
-from assessments.services.reviews import current_reviews, decide_indicator, history, return_to_company, verify
+from assessments.services.reviews import (
+    accept_all_not_queried,
+    decide_indicator,
+    evidence_since,
+    history,
+    last_return,
+    latest_decisions,
+    open_queries,
+    return_to_company,
+    verify,
+)
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
 
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
@@ -46,17 +57,37 @@ def queue() -> str:
                            verified=listed(AssessmentStatus.VERIFIED, True)[:20])
 
 
+# What the reviewer can narrow the questions to: every question shown, the open queries, the
+# answers changed since the last return, the questions with evidence.
+SHOWN = ("all", "queried", "changed", "evidence")
+
+
 @bp.route("/<id:assessment_id>")
 @roles_required(*REVIEWERS)
 def assessment(assessment_id: int) -> str:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
     results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
-    return render_template("review/assessment.html", assessment=found, rubric=rubric,
-                           values=answer_values(db.session, found.id), results=results,
-                           evidence=evidence_by_indicator(db.session, found.id),
-                           reviews=current_reviews(db.session, found.id), notes=history(db.session, found.id),
-                           answer_text=answer_text, lang=current_language(),
+    values = answer_values(db.session, found.id)
+    evidence = evidence_by_indicator(db.session, found.id)
+    threads = open_queries(db.session, found.id)
+    returned = last_return(db.session, found.id)
+    before = returned.answers if returned is not None and returned.answers is not None else None
+    changed = {key for key in {*values, *(before or {})} if before is not None and before.get(key) != values.get(key)}
+    visible = [ind.key for ind in rubric.indicators()
+               if results.get(ind.key, {}).get("status") != "hidden" or ind.key in values]
+    groups = {"all": set(visible), "queried": set(threads), "changed": changed, "evidence": set(evidence)}
+    shown = request.args.get("show", "all")
+    if shown not in SHOWN:
+        shown = "all"
+    decisions = latest_decisions(db.session, found.id)
+    to_accept = [key for key in visible if key in values and key not in decisions]
+    return render_template("review/assessment.html", assessment=found, rubric=rubric, values=values,
+                           results=results, evidence=evidence, threads=threads,
+                           new_evidence=evidence_since(db.session, found.id, threads), before=before,
+                           changed=changed, shown=shown, counts={k: len(v & set(visible)) for k, v in groups.items()},
+                           showing=groups[shown], reviews=decisions, notes=history(db.session, found.id),
+                           to_accept=len(to_accept), answer_text=answer_text, lang=current_language(),
                            reviewing=found.status == AssessmentStatus.SUBMITTED)
 
 
@@ -83,6 +114,23 @@ def decide(assessment_id: int) -> Response:
     return _attempt(found.id, lambda: decide_indicator(
         db.session, service_context(), found, rubric, key, request.form.get("decision", ""),
         request.form.get("comment", "")), _("Decision saved."), anchor)
+
+
+@bp.route("/<id:assessment_id>/accept-all", methods=["POST"])
+@roles_required(*REVIEWERS)
+def accept_all(assessment_id: int) -> Response:
+    found = _assessment_or_404(assessment_id)
+    rubric = rubric_of(found)
+    results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
+    answered = [key for key in answer_values(db.session, found.id) if results.get(key, {}).get("status") != "hidden"]
+    try:
+        count = accept_all_not_queried(db.session, service_context(), found, rubric, answered)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(message_for(error.code), "error")
+    else:
+        flash(ngettext("%(num)d question accepted.", "%(num)d questions accepted.", count), "success")
+    return redirect(url_for("review.assessment", assessment_id=found.id))
 
 
 @bp.route("/<id:assessment_id>/verify", methods=["POST"])

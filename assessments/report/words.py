@@ -113,6 +113,7 @@ REVIEW_DECISIONS: dict[str, tuple[str, str]] = {
     "verified": ("Đã xác nhận bản đánh giá", "Assessment verified"),
     "returned": ("Trả lại doanh nghiệp", "Returned to the company"),
     "resubmitted": ("Doanh nghiệp đã nộp lại", "Resubmitted by the company"),
+    "replied": ("Doanh nghiệp trả lời", "The company replied"),
 }
 PLAN_STATUSES: dict[str, tuple[str, str]] = {
     "planned": ("Đã lên kế hoạch", "Planned"),

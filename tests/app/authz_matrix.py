@@ -74,6 +74,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.review", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.reply", "POST"): signed_in("hr", hr_b=404),
     ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.plan_adopt", "POST"): signed_in("hr", hr_b=404),
@@ -108,6 +109,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     # not under review: 404 for them too (tests/app/test_review_compare.py reviews a submitted one).
     ("review.queue", "GET"): signed_in("reviewer", "admin"),
     ("review.assessment", "GET"): signed_in("reviewer", "admin", reviewer=404, admin=404),
+    ("review.accept_all", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
     ("review.decide", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
     ("review.verify_assessment", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),
     ("review.return_assessment", "POST"): signed_in("reviewer", "admin", reviewer=404, admin=404),

@@ -1,0 +1,71 @@
+"""The review loop on the web (issue 14, items 1-3): the Chamber's message and queries reach HR,
+HR replies per question, and the reviewer sees before and after, filters and accepts in bulk."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessments.models import Answer
+from tests.app.test_review_compare import submitted
+from tests.conftest import World, reload, sign_in
+
+
+def query_and_return(client: FlaskClient, base: str) -> None:
+    client.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "queried",
+                                           "comment": "Gửi bảng chấm công tháng 3"})
+    client.post(f"{base}/return", data={"comment": "Cần bổ sung bằng chứng cho câu A8."})
+
+
+def test_the_return_message_and_the_queries_reach_hr_who_replies(client: FlaskClient, world: World,
+                                                                 dbs: Session) -> None:
+    assessment = submitted(dbs, world)
+    reviewer = sign_in(client, world.users["reviewer"])
+    query_and_return(reviewer, f"/review/{assessment.id}")
+    hr = sign_in(client.application.test_client(), world.users["hr_a"])
+    for url in ("/dashboard", "/assessments/", f"/assessments/{assessment.id}/review"):
+        page = hr.get(url).get_data(as_text=True)
+        assert f"Bản đánh giá năm {assessment.cycle} được Phòng Thương mại trả về ngày" in page, url
+        assert "Cần bổ sung bằng chứng cho câu A8." in page and "1 câu hỏi cần làm rõ." in page, url
+    review = hr.get(f"/assessments/{assessment.id}/review").get_data(as_text=True)
+    queries = review[review.index('id="queries"'):]
+    assert "Gửi bảng chấm công tháng 3" in queries and 'name="indicator" value="leave.paternity"' in queries
+    sent = hr.post(f"/assessments/{assessment.id}/replies",
+                   data={"indicator": "leave.paternity", "comment": "Đã tải lên bảng chấm công."})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("#reply-leave__paternity")
+    assert "Đã tải lên bảng chấm công." in hr.get(f"/assessments/{assessment.id}/review").get_data(as_text=True)
+    refused = hr.post(f"/assessments/{assessment.id}/replies", data={"indicator": "leave.adoption", "comment": "x"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Câu hỏi này không có yêu cầu làm rõ" in refused
+    # Resubmitted without changing anything: the query is still open and verify is refused.
+    assert hr.post(f"/assessments/{assessment.id}/submit").status_code == 302
+    base = f"/review/{assessment.id}"
+    page = reviewer.get(base).get_data(as_text=True)
+    assert "Yêu cầu làm rõ đang mở (1)" in page and "Đã tải lên bảng chấm công." in page
+    assert "Câu trả lời khi trả về" in page
+    blocked = reviewer.post(f"{base}/verify", follow_redirects=True).get_data(as_text=True)
+    assert "vẫn đang được yêu cầu làm rõ" in blocked and reload(dbs, assessment).status == "submitted"
+    assert "Bản đánh giá năm" not in hr.get("/dashboard").get_data(as_text=True)  # no longer with the company
+
+
+def test_the_reviewer_filters_sees_the_profile_and_accepts_in_bulk(client: FlaskClient, world: World,
+                                                                   dbs: Session) -> None:
+    assessment = submitted(dbs, world)
+    reviewer = sign_in(client, world.users["reviewer"])
+    base = f"/review/{assessment.id}"
+    page = reviewer.get(base).get_data(as_text=True)
+    assert "Hồ sơ doanh nghiệp" in page and world.org_a.tax_code in page
+    reviewer.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "queried", "comment": "?"})
+    queried = reviewer.get(f"{base}?show=queried").get_data(as_text=True)
+    assert 'id="q-leave__paternity"' in queried and 'id="q-leave__maternity_policy"' not in queried
+    assert reviewer.get(f"{base}?show=nonsense").status_code == 200
+    accepted = reviewer.post(f"{base}/accept-all", follow_redirects=True).get_data(as_text=True)
+    count = re.search(r"Đã chấp nhận (\d+) câu hỏi\.", accepted)
+    answered = dbs.scalar(select(func.count(Answer.id)).where(Answer.assessment_id == assessment.id))
+    assert count is not None and int(count.group(1)) == answered - 1  # all but the queried one
+    page = reviewer.get(base).get_data(as_text=True)
+    assert "/accept-all" not in page  # nothing left to accept in bulk
+    assert "Hãy chấp nhận hoặc tiếp tục yêu cầu làm rõ các yêu cầu đang mở trước." in page
