@@ -3,6 +3,7 @@ with its evidence, a decision per question, and verify or return. Every decision
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,12 +16,15 @@ from werkzeug.wrappers import Response
 from app.access import roles_required
 from app.assessment.views import rubric_of
 from app.extensions import db
-from app.labels import current_language
+from app.labels import current_language, status_name
 from app.requests import service_context
 from app.review import bp
 from app.service_errors import message_for
-from assessments.models import Assessment, AssessmentStatus, Role
+from assessments.db import utcnow
+from assessments.models import Assessment, AssessmentStatus, Organisation, Role
+from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import answer_text
+from assessments.sectors import SECTORS_BY_CODE
 from assessments.services import ServiceError
 from assessments.services.reviews import (
     accept_all_not_queried,
@@ -45,16 +49,47 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
     return assessment
 
 
+QUEUE_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.VERIFIED)
+QUEUE_AGES = (7, 30, 90)  # waiting longer than this many days
+
+
 @bp.route("/")
 @roles_required(*REVIEWERS)
 def queue() -> str:
-    def listed(status: str, newest_first: bool) -> list[Assessment]:
+    """Assessments to verify, returned and verified; filtered by province, sector, status and how
+    long they have waited (a GET form: a filtered queue can be bookmarked). Unknown values are
+    ignored, as if the filter were not set."""
+    province = request.args.get("province", "")
+    province = province if province in PROVINCES_BY_CODE else ""
+    sector = request.args.get("sector", "")
+    sector = sector if sector in SECTORS_BY_CODE else ""
+    status = request.args.get("status", "")
+    status = status if status in QUEUE_STATUSES else ""
+    age = request.args.get("age", "")
+    days = int(age) if age.isdigit() and int(age) in QUEUE_AGES else None
+
+    def listed(wanted: str, newest_first: bool, limit: int = 200) -> list[Assessment]:
+        if status and wanted != status:
+            return []
         order = Assessment.submitted_at.desc() if newest_first else Assessment.submitted_at
-        return list(db.session.scalars(select(Assessment).options(joinedload(Assessment.organisation))
-                                       .where(Assessment.status == status).order_by(order, Assessment.id).limit(200)))
+        query = (select(Assessment).join(Organisation, Organisation.id == Assessment.organisation_id)
+                 .options(joinedload(Assessment.organisation)).where(Assessment.status == wanted))
+        if province:
+            query = query.where(Organisation.province_code == province)
+        if sector:
+            query = query.where(Organisation.sector_code == sector)
+        if days is not None:
+            query = query.where(Assessment.submitted_at <= utcnow() - timedelta(days=days))
+        return list(db.session.scalars(query.order_by(order, Assessment.id).limit(limit)))
+
+    filters = {"province": province, "sector": sector, "status": status, "age": str(days) if days else ""}
     return render_template("review/queue.html", waiting=listed(AssessmentStatus.SUBMITTED, False),
                            returned=listed(AssessmentStatus.RETURNED, True),
-                           verified=listed(AssessmentStatus.VERIFIED, True)[:20])
+                           verified=listed(AssessmentStatus.VERIFIED, True, 20), filters=filters,
+                           status_choices=[(s, status_name(s)) for s in QUEUE_STATUSES],
+                           age_choices=[(str(d), ngettext("Waiting over %(num)d day", "Waiting over %(num)d days", d))
+                                        for d in QUEUE_AGES],
+                           filtered=any(filters.values()), shown_statuses=[status] if status else list(QUEUE_STATUSES))
 
 
 # What the reviewer can narrow the questions to: every question shown, the open queries, the

@@ -4,6 +4,7 @@ HR replies per question, and the reviewer sees before and after, filters and acc
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -69,3 +70,22 @@ def test_the_reviewer_filters_sees_the_profile_and_accepts_in_bulk(client: Flask
     page = reviewer.get(base).get_data(as_text=True)
     assert "/accept-all" not in page  # nothing left to accept in bulk
     assert "Hãy chấp nhận hoặc tiếp tục yêu cầu làm rõ các yêu cầu đang mở trước." in page
+
+
+def test_the_queue_filters_by_province_sector_status_and_age(client: FlaskClient, world: World,
+                                                            dbs: Session) -> None:
+    assessment = submitted(dbs, world)
+    reviewer = sign_in(client, world.users["reviewer"])
+    name = world.org_a.name
+    province, sector = world.org_a.province_code, world.org_a.sector_code
+    other_province = next(code for code in ("ha-noi", "can-tho") if code != province)
+    cases = [({"province": province}, True), ({"province": other_province}, False),
+             ({"sector": sector}, True), ({"status": "verified"}, False), ({"status": "submitted"}, True),
+             ({"age": "7"}, False), ({"province": "nowhere"}, True)]
+    for query, listed in cases:
+        page = reviewer.get("/review/", query_string=query).get_data(as_text=True)
+        assert (name in page) is listed, query
+    assessment.submitted_at = assessment.submitted_at - timedelta(days=8)
+    dbs.commit()
+    assert name in reviewer.get("/review/?age=7").get_data(as_text=True)
+    assert name not in reviewer.get("/review/?age=30").get_data(as_text=True)
