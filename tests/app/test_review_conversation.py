@@ -46,7 +46,7 @@ def test_the_return_message_and_the_queries_reach_hr_who_replies(client: FlaskCl
     base = f"/review/{assessment.id}"
     page = reviewer.get(base).get_data(as_text=True)
     assert "Yêu cầu làm rõ đang mở (1)" in page and "Đã tải lên bảng chấm công." in page
-    assert "Câu trả lời khi trả về" in page
+    assert "Câu trả lời khi trả về" in page and "(không thay đổi từ đó)" in page
     blocked = reviewer.post(f"{base}/verify", follow_redirects=True).get_data(as_text=True)
     assert "vẫn đang được yêu cầu làm rõ" in blocked and reload(dbs, assessment).status == "submitted"
     assert "Bản đánh giá năm" not in hr.get("/dashboard").get_data(as_text=True)  # no longer with the company
