@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from app import access, http, same_origin
 from app.extensions import babel, csrf, db, login_manager, migrate
-from app.i18n import install_fast_template_gettext, select_locale
+from app.i18n import compiled_catalogues, install_fast_template_gettext, select_locale
 from app.rate_limits import limiter
 from app.requests import CleanRequest
 from app.routing import IdConverter
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)  # before the access rules: a refused token counts against its address too
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compiled_catalogues()))
     babel.init_app(app, locale_selector=select_locale)
     install_fast_template_gettext(app)
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, session
 from flask.globals import _cv_app
@@ -12,6 +17,45 @@ from flask_login import current_user
 
 LOCALES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+def compiled_catalogues(source: Path = TRANSLATIONS_DIR) -> Path:
+    """The folder of compiled catalogues, compiling any `messages.po` whose `.mo` is missing or
+    older. Compiled files are not in git, so a fresh clone, a wheel or a container that never
+    ran `make` would otherwise serve English. Written next to the `.po` files when that folder
+    is writable (atomically: several app servers may start at once), else into a private
+    temporary folder."""
+    pending = [po for po in sorted(source.glob("*/LC_MESSAGES/messages.po"))
+               if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if not pending:
+        return source
+    try:
+        for po in pending:
+            _compile(po, po.with_suffix(".mo"))
+        return source
+    except OSError:  # a read-only install: compile every catalogue elsewhere
+        target = Path(tempfile.mkdtemp(prefix="ffw-translations-"))
+        for po in sorted(source.glob("*/LC_MESSAGES/messages.po")):
+            mo = target / po.relative_to(source).with_suffix(".mo")
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            _compile(po, mo)
+        return target
+
+
+def _compile(po: Path, mo: Path) -> None:
+    with po.open("rb") as handle:
+        catalogue = read_po(handle)
+    handle_fd, temporary = tempfile.mkstemp(dir=mo.parent, prefix=".messages-", suffix=".mo")
+    try:
+        with os.fdopen(handle_fd, "wb") as out:
+            write_mo(out, catalogue)
+        os.replace(temporary, mo)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def select_locale() -> str:
