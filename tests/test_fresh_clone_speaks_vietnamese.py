@@ -47,3 +47,37 @@ def test_the_production_steps_on_a_fresh_clone_serve_vietnamese(tmp_path: Path) 
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_catalogues_compile_when_stale_and_elsewhere_when_read_only(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import tempfile
+
+    from babel.support import Translations
+
+    from app.i18n import TRANSLATIONS_DIR, compiled_catalogues
+
+    source = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, source, ignore=shutil.ignore_patterns("*.mo"))
+    assert compiled_catalogues(source) == source
+    compiled = source / "vi" / "LC_MESSAGES" / "messages.mo"
+    assert Translations(compiled.open("rb")).gettext("Sign in") == "Đăng nhập"
+    # Stale (the .po is newer): compiled again; up to date: left alone.
+    os.utime(compiled, (1, 1))
+    assert compiled_catalogues(source) == source and compiled.stat().st_mtime > 1
+    before = compiled.stat().st_mtime_ns
+    compiled_catalogues(source)
+    assert compiled.stat().st_mtime_ns == before
+    # A read-only install: compiled into a private folder instead.
+    compiled.unlink()
+    real_mkstemp = tempfile.mkstemp
+
+    def refuse_in_source(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(kwargs.get("dir", "")).startswith(str(source)):
+            raise PermissionError("read-only")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse_in_source)
+    elsewhere = compiled_catalogues(source)
+    assert elsewhere != source and not compiled.exists()
+    assert Translations((elsewhere / "vi" / "LC_MESSAGES" / "messages.mo").open("rb")).gettext("Sign in") == "Đăng nhập"
