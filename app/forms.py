@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import Form
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import TextInput
 
@@ -127,3 +128,16 @@ class WholeNumberField(IntegerField):
             if isinstance(validator, NumberRange) and validator.max is not None:
                 return int(validator.max)
         return 0
+
+
+F = TypeVar("F", bound=Form)
+
+
+def with_unique_ids(form: F, prefix: str) -> F:
+    """Give a form that a page repeats (one per plan action, one per programme) ids of its own,
+    so each label belongs to its own field. Only ids change: field names, and so what is
+    posted, stay the same."""
+    for field in form:
+        field.id = f"{prefix}{field.id}"
+        field.label.field_id = field.id
+    return form

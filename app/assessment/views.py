@@ -45,6 +45,7 @@ from app.assessment.render import (
 )
 from app.chrome import render_in_shell
 from app.extensions import db
+from app.forms import with_unique_ids
 from app.labels import current_language, status_name
 from app.requests import service_context
 from app.routing import parse_id
@@ -636,7 +637,8 @@ def _render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] 
     median, group = sector_median(db.session, assessment)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
-    forms = {k: item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v) for k, v in items.items()}
+    forms = {k: with_unique_ids(item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v),
+                                f"item-{v.id}-") for k, v in items.items()}
     previous = previous_cycle(db.session, assessment)
     return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
                            card=result["scorecard"], basis=legal_basis(result["scorecard"]),

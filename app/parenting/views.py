@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from app.access import roles_required
 from app.downloads import table_download
 from app.extensions import db
-from app.forms import as_choices
+from app.forms import as_choices, with_unique_ids
 from app.labels import current_language, province_choices, province_name
 from app.paging import paginate
 from app.parenting import bp
@@ -409,10 +409,14 @@ def programmes() -> Any:
 
 def _programmes_page(form: ProgrammeForm, dhis2_form: tuple[int, Dhis2Form] | None = None) -> str:
     programmes = _programmes()
-    dhis2_forms = {p.id: dhis2_form[1] if dhis2_form and dhis2_form[0] == p.id else Dhis2Form.for_programme(p)
-                   for p in programmes}
+    dhis2_forms = {p.id: with_unique_ids(dhis2_form[1] if dhis2_form and dhis2_form[0] == p.id
+                                         else Dhis2Form.for_programme(p), f"dhis2-{p.id}-") for p in programmes}
+    # One form per programme, each with ids of its own (the labels of one programme's topic form
+    # must not point at another's fields).
+    topic_forms = {p.id: with_unique_ids(ProgrammeForm(formdata=None), f"topic-{p.id}-") for p in programmes}
+    toggle_forms = {p.id: with_unique_ids(DeleteForm(), f"toggle-{p.id}-") for p in programmes}
     return render_template("parenting/programmes.html", form=form, programmes=programmes,
-                           topic_form=ProgrammeForm(formdata=None), toggle_form=DeleteForm(), dhis2_forms=dhis2_forms)
+                           topic_forms=topic_forms, toggle_forms=toggle_forms, dhis2_forms=dhis2_forms)
 
 
 @bp.route("/programmes/<id:programme_id>/dhis2", methods=["POST"])
