@@ -602,10 +602,21 @@ def move_rubric(assessment_id: int) -> Response:
 
 @bp.route("/<id:assessment_id>/submit", methods=["POST"])
 @roles_required(Role.HR)
-def submit_assessment(assessment_id: int) -> Response:
+def submit_assessment(assessment_id: int) -> Response | str:
+    """Submitting locks the answers: the first post shows what will be submitted (score, band,
+    legal gaps) and asks to confirm; only a post with confirm=yes submits."""
     assessment = get_own_assessment_or_404(assessment_id)
+    rubric = rubric_of(assessment)
+    if request.form.get("confirm") != "yes":
+        if not assessment.editable:
+            flash(message_for("not_editable"), "error")
+            return redirect(url_for("assessment.review", assessment_id=assessment.id))
+        navigation = _navigation(assessment, rubric)
+        return render_template("assessment/confirm_submit.html", assessment=assessment, rubric=rubric,
+                               bands={b.key: b for b in [rubric.data.gap_band, *rubric.data.bands]},
+                               **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
     try:
-        submit(db.session, service_context(), assessment, rubric_of(assessment), today_in_viet_nam())
+        submit(db.session, service_context(), assessment, rubric, today_in_viet_nam())
     except ServiceError as error:
         flash(message_for(error.code), "error")
         return redirect(url_for("assessment.review", assessment_id=assessment.id))

@@ -275,7 +275,7 @@ def test_submit_then_results_plan_and_frozen_answers(client: FlaskClient, world:
         assert client.post(f"{base}/areas/{area.key}", data=data).status_code == 302, area.key
     review = client.get(f"{base}/review").get_data(as_text=True)
     assert "Các điểm dưới mức tối thiểu theo luật đến lúc này" in review
-    assert client.post(f"{base}/submit").headers["Location"] == f"{base}/results"
+    assert client.post(f"{base}/submit", data={"confirm": "yes"}).headers["Location"] == f"{base}/results"
     results = client.get(f"{base}/results").get_data(as_text=True)
     assert "Dưới mức tối thiểu theo luật" in results and "Bộ luật Lao động 2019" in results
     assert "Bắt buộc theo luật" in results and "<svg" in results
@@ -376,3 +376,22 @@ def test_a_name_or_query_string_can_never_fill_a_layout_slot(client: FlaskClient
     assert page.count("FLASHED-MESSAGE") == 1 and '<div class="flashes"' in page
     assert re.search(r'name="next" value="[^"]*FLASHED', page) is None
     assert f"Lan {marker} &lt;i&gt;" in page and "<i>" not in page
+
+
+def test_submitting_asks_for_confirmation_with_a_summary_first(client: FlaskClient, world: World,
+                                                              dbs: Session) -> None:
+    """One tap at the bottom of a long page locks the answers: confirm with the score, the band
+    and the number of legal gaps first (issue 14 item 7)."""
+    assessment = dbs.get(Assessment, world.assessment_a.id)
+    save_answers(dbs, Context(world.users["hr_a"]), assessment, RUBRIC,
+                 best_answers(RUBRIC) | {"leave.paternity": "fewer_days"})
+    sign_in(client, world.users["hr_a"])
+    base = f"/assessments/{assessment.id}"
+    first = client.post(f"{base}/submit")
+    page = first.get_data(as_text=True)
+    assert first.status_code == 200 and reload(dbs, assessment).status == "draft"
+    assert "Xác nhận nộp bản đánh giá" in page and "Dưới mức tối thiểu theo luật" in page
+    assert "1 điểm dưới mức tối thiểu theo luật" in page and "Sau khi nộp, câu trả lời sẽ bị khóa" in page
+    assert re.search(r"Điểm chung: <strong>\d+ %</strong>", page)
+    confirmed = client.post(f"{base}/submit", data={"confirm": "yes"})
+    assert confirmed.headers["Location"] == f"{base}/results" and reload(dbs, assessment).status == "submitted"

@@ -49,7 +49,7 @@ def test_query_return_resubmit_verify_with_history(client: FlaskClient, world: W
     leave = {i.key for i in RUBRIC.area("leave").indicators}
     form = {k.replace(".", "__"): v for k, v in best_answers(RUBRIC).items() if k in leave}
     assert hr.post(f"/assessments/{assessment.id}/areas/leave", data={"version": version, **form}).status_code == 302
-    assert hr.post(f"/assessments/{assessment.id}/submit").status_code == 302
+    assert hr.post(f"/assessments/{assessment.id}/submit", data={"confirm": "yes"}).status_code == 302
     assert reload(dbs, assessment).status == "submitted"
 
     client.post(f"{base}/indicator", data={"indicator": "leave.paternity", "decision": "accepted"})

@@ -42,7 +42,7 @@ def test_the_return_message_and_the_queries_reach_hr_who_replies(client: FlaskCl
                       follow_redirects=True).get_data(as_text=True)
     assert "Câu hỏi này không có yêu cầu làm rõ" in refused
     # Resubmitted without changing anything: the query is still open and verify is refused.
-    assert hr.post(f"/assessments/{assessment.id}/submit").status_code == 302
+    assert hr.post(f"/assessments/{assessment.id}/submit", data={"confirm": "yes"}).status_code == 302
     base = f"/review/{assessment.id}"
     page = reviewer.get(base).get_data(as_text=True)
     assert "Yêu cầu làm rõ đang mở (1)" in page and "Đã tải lên bảng chấm công." in page

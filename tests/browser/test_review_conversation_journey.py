@@ -74,6 +74,7 @@ def test_query_reply_resubmit_and_accept(browser, live_app: Flask, live_server: 
     assert_fits_phone(hr)
     screenshot(hr, "hr-reply")
     hr.get_by_role("button", name="Nộp bản đánh giá").click()
+    hr.get_by_role("button", name="Xác nhận và nộp").click()
     expect(hr.get_by_text("Đã nộp bản đánh giá")).to_be_visible()
 
     reviewer.goto(review_url + "?show=queried")
