@@ -416,6 +416,17 @@ def _fine_on(spec: _Compiled, on_date: date) -> Text | Fine | None:
     return next((fine for fine in spec.fines if fine.in_force_on(on_date)), None)
 
 
+def binding_duties(rubric: Rubric, profile: Profile, on_date: date) -> frozenset[str]:
+    """The indicators whose law binds this organisation on this date: `legal_when` holds for the
+    profile and a verified reference is in force. Answering one of them with a legal-gap option
+    is a legal gap (the same rule `score` applies; a form can warn before the answer is saved)."""
+    specs = compile_rubric(rubric).specs
+    dated = {**profile, ON_DATE: on_date}
+    return frozenset(spec.key for spec in specs
+                     if any(ref.verified and ref.in_force_on(on_date) for ref in spec.references)
+                     and (spec.legal_when is None or spec.legal_when(dated)))
+
+
 def band_for(rubric: Rubric, points: float, max_points: float, has_gap: bool) -> str:
     if has_gap:
         return rubric.data.gap_band.key

@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from app.assessment.questions import field_name
 from rubrics.loader import Rubric
-from rubrics.schema import NOT_APPLICABLE, Indicator
+from rubrics.schema import NOT_APPLICABLE, Indicator, LegalReference
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Labels:
     upload: str
     not_applicable: str
     query: str  # "Reviewer's query"
+    below_law: str  # "Below the legal minimum"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class StaticQuestion:
     asked_when: str  # escaped JSON, or ""
     kind: str  # the indicator's question type
     allow_not_applicable: bool
+    below_law: str = ""  # numbers: which values are below the law, and the article
 
 
 def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
@@ -59,12 +62,21 @@ def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
     return [{"field": field_name(t.answer or ""), "in": t.in_, "gte": t.gte, "gt": t.gt} for t in tests]
 
 
-@lru_cache(maxsize=64)
-def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels) -> tuple[StaticQuestion, ...]:
+def _below_law(labels: Labels, lang: str, ref: LegalReference) -> str:
+    clause = f"({ref.clause})" if ref.clause else ""
+    return (f' <span class="below-law">{escape(labels.below_law)}: {escape(ref.instrument.get(lang))}, '
+            f'{escape(labels.article)} {escape(ref.article)}{escape(clause)}</span>')
+
+
+@lru_cache(maxsize=256)
+def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels,
+            binding: frozenset[str] = frozenset()) -> tuple[StaticQuestion, ...]:
     area = rubric.area(area_key)
     questions = []
     for ind in area.indicators:
         refs = [rubric.data.legal_references[key] for key in ind.legal]
+        basis = next((r for r in refs if r.verified and r.in_force_on(day)), None)
+        warning = _below_law(labels, lang, basis) if basis is not None and ind.key in binding else ""
         legal = "".join(
             f'<p class="legal"><strong>{escape(r.instrument.get(lang))}, {escape(labels.article)} {escape(r.article)}'
             f'{escape(f"({r.clause})") if r.clause else ""}:</strong> {escape(r.summary.get(lang))}</p>'
@@ -79,12 +91,26 @@ def _static(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels)
             help_html=f'<details class="help"><summary>{escape(labels.explain)}</summary>'
                       f'<p>{escape(ind.help.get(lang))}</p>{legal}'
                       f'<p class="muted">{escape(labels.evidence)}: {escape(ind.evidence.get(lang))}</p></details>',
-            options=tuple((str(escape(o.key)), str(escape(o.label.get(lang)))) for o in ind.options),
+            options=tuple((str(escape(o.key)), str(escape(o.label.get(lang))) + (warning if o.legal_gap else ""))
+                          for o in ind.options),
+            below_law=_number_warning(ind, warning),
             unit=str(escape(ind.unit.get(lang))) if ind.unit else "",
             asked_when=str(escape(json.dumps(asked_when_tests(ind)))) if ind.asked_when else "",
             kind=ind.type, allow_not_applicable=ind.allow_not_applicable,
         ))
     return tuple(questions)
+
+
+def _number_warning(indicator: Indicator, warning: str) -> str:
+    """For a number whose low values are below the law: "under 100 %: below the legal minimum"."""
+    if not warning:
+        return ""
+    steps = sorted(indicator.thresholds, key=lambda t: t.min)
+    limits = [later.min for earlier, later in pairwise(steps) if earlier.legal_gap]
+    if not limits:
+        return ""
+    unit = f" {indicator.unit.vi}" if indicator.unit else ""
+    return f'<p class="below-law-note">&lt; {max(limits):g}{escape(unit)}:{warning}</p>'
 
 
 def _choices(kind: str, q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
@@ -118,7 +144,7 @@ def _number(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str
                           f'{checked}{disabled}> <span>{escape(labels.not_applicable)}</span></label>')
     return (f'<div class="number-answer"><input type="text" inputmode="decimal" id="{q.name}" name="{q.name}" '
             f'aria-labelledby="{q.name}-text" value="{shown}" autocomplete="off"{disabled}>'
-            f'{unit}{not_applicable}</div>')
+            f'{unit}{not_applicable}</div>{q.below_law}')
 
 
 def _text(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
@@ -146,11 +172,13 @@ class EvidenceLink:
 def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels, *,
                      values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
                      evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str],
-                     queries: Mapping[str, str] | None = None) -> Markup:
+                     queries: Mapping[str, str] | None = None, binding: frozenset[str] = frozenset()) -> Markup:
     """Every question of the area. `mine`: what this person typed, where it differs (a conflict);
-    `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment)."""
+    `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment);
+    `binding`: the questions whose law binds this organisation today, whose below-the-law answers
+    say so, with the article, next to the answer."""
     queries = queries or {}
-    statics = _static(rubric, area_key, lang, day, labels)
+    statics = _static(rubric, area_key, lang, day, labels, binding)
     return Markup("".join(
         _question(q, labels, _hashable(values.get(ind.key)), errors.get(ind.key), ind.key in not_applicable,
                   tuple(evidence.get(ind.key, ())), editing, mine.get(ind.key), queries.get(ind.key))

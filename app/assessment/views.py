@@ -66,7 +66,7 @@ from assessments.models import (
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, render_html
 from assessments.report.words import answer_text, legal_basis
-from assessments.scoring import validate_answers
+from assessments.scoring import binding_duties, validate_answers
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
 from assessments.services.parenting import workplace_reach_since
@@ -404,7 +404,8 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
                } if assessment.status == AssessmentStatus.RETURNED else {}
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
-        not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries)
+        not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries,
+        binding=_binding(rubric, page.assessment.profile))
     parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
@@ -412,6 +413,13 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
         resume_token=resume_token(current_user.id, request.path) if editing else "",
         version=page.version, editing=editing, theirs=mine is not None, prefilled=prefilled, errors=errors)
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
+
+
+def _binding(rubric: Rubric, profile: dict[str, Any]) -> frozenset[str]:
+    try:
+        return binding_duties(rubric, profile, today_in_viet_nam())
+    except (KeyError, TypeError):  # a profile not confirmed yet: no warning rather than a wrong one
+        return frozenset()
 
 
 @lru_cache(maxsize=64)
@@ -456,7 +464,7 @@ def page_labels(lang: str) -> Labels:
     return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),
                   evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
                   upload=_("Upload"), not_applicable=_("Not applicable"),
-                  query=_("Reviewer's query"))
+                  query=_("Reviewer's query"), below_law=_("Below the legal minimum"))
 
 
 def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:

@@ -395,3 +395,24 @@ def test_submitting_asks_for_confirmation_with_a_summary_first(client: FlaskClie
     assert re.search(r"Điểm chung: <strong>\d+ %</strong>", page)
     confirmed = client.post(f"{base}/submit", data={"confirm": "yes"})
     assert confirmed.headers["Location"] == f"{base}/results" and reload(dbs, assessment).status == "submitted"
+
+
+def test_an_answer_below_the_law_says_so_and_which_article_before_it_is_saved(client: FlaskClient, world: World,
+                                                                              dbs: Session) -> None:
+    """Issue 14 item 9: next to each answer that would be below the legal minimum for this
+    organisation today, the page says so and names the article; not where the law does not bind."""
+    sign_in(client, world.users["hr_a"])
+    leave = client.get(area_url(world)).get_data(as_text=True)
+    option = leave[leave.index('value="fewer_days"'):leave.index("</label>", leave.index('value="fewer_days"'))]
+    assert "Dưới mức tối thiểu theo luật: Bộ luật Lao động 2019 (số 45/2019/QH14), Điều 139(5)" in option
+    per_law = leave[leave.index('name="leave__paternity" value="per_law"'):][:400]
+    assert "Dưới mức tối thiểu" not in per_law.split("</label>")[0]
+    enrolment = leave[leave.index('id="q-leave__social_insurance_enrolment"'):]
+    assert "&lt; 100 %: <span class=\"below-law\">" in enrolment.split("</section>")[0]
+    # The company has 300 women: a lactation room is no legal duty, so "none" carries no warning.
+    base = f"/assessments/{world.assessment_a.id}/areas/breastfeeding"
+    room = client.get(base).get_data(as_text=True)
+    none = room[room.index('name="breastfeeding__lactation_room" value="none"'):][:300].split("</label>")[0]
+    assert "Dưới mức tối thiểu" not in none
+    nursing = room[room.index('name="breastfeeding__nursing_break" value="not_granted"'):][:400].split("</label>")[0]
+    assert "Dưới mức tối thiểu theo luật" in nursing
