@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +54,7 @@ from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.migrate import NoMigration, migration_between
 from assessments.models import (
+    EDITABLE_STATUSES,
     Assessment,
     AssessmentStatus,
     Evidence,
@@ -137,16 +137,26 @@ def index() -> str:
     assessments = db.session.scalars(query).all()
     this_year = today_in_viet_nam().year
     has_this_year = any(a.cycle == this_year for a in assessments if current_user.role == Role.HR)
-    overdue: Sequence[PlanItem] = []
-    if current_user.role == Role.HR:
-        overdue = db.session.scalars(
-            select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
-            .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",
-                   PlanItem.due_date < today_in_viet_nam()).order_by(PlanItem.due_date)).all()
     notices = returned_notices(db.session, current_user.organisation_id) if current_user.role == Role.HR else []
     return render_template("assessment/index.html", assessments=assessments, this_year=this_year,
-                           has_this_year=has_this_year, start_form=StartForm(), overdue=overdue,
-                           progress_of=_progress_of, notices=notices)
+                           has_this_year=has_this_year, start_form=StartForm(), progress_of=_progress_of,
+                           notices=notices, **hr_overview())
+
+
+def hr_overview() -> dict[str, Any]:
+    """What an HR officer acts on next, on the dashboard and the assessments page: this year's
+    assessment while it is open (to continue), and the plan actions past their due date."""
+    if current_user.role != Role.HR:
+        return {"current": None, "overdue": []}
+    today = today_in_viet_nam()
+    current = db.session.scalar(select(Assessment).where(
+        Assessment.organisation_id == current_user.organisation_id, Assessment.cycle == today.year,
+        Assessment.status.in_(EDITABLE_STATUSES)))
+    overdue = db.session.scalars(
+        select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
+        .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",
+               PlanItem.due_date < today).order_by(PlanItem.due_date)).all()
+    return {"current": current, "overdue": overdue}
 
 
 def _progress_of(assessment: Assessment) -> int | None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
 from app.access import any_signed_in_user, public
+from app.assessment.views import hr_overview
 from app.extensions import db
 from app.i18n import LOCALES
 from app.main import bp
@@ -33,7 +34,7 @@ def dashboard() -> str:
     if current_user.role == Role.ADMIN:
         counts["users"] = db.session.scalar(select(func.count(User.id)))
     notices = returned_notices(db.session, current_user.organisation_id) if current_user.role == Role.HR else []
-    return render_template("main/dashboard.html", counts=counts, notices=notices)
+    return render_template("main/dashboard.html", counts=counts, notices=notices, **hr_overview())
 
 
 @bp.route("/language", methods=["POST"])

@@ -317,8 +317,18 @@ def test_overdue_actions_show_on_the_dashboard(client: FlaskClient, world: World
     item.due_date = today_in_viet_nam() - timedelta(days=3)
     dbs.commit()
     sign_in(client, world.users["hr_a"])
-    page = client.get("/assessments/").get_data(as_text=True)
-    assert "Hành động quá hạn" in page and "Cho lao động nam nghỉ đủ ngày" in page
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("Hành động quá hạn") == 1 and "Cho lao động nam nghỉ đủ ngày" in page
+    assert (today_in_viet_nam() - timedelta(days=3)).strftime("%d/%m/%Y") in page  # four-digit years
+
+
+@pytest.mark.parametrize("url", ["/assessments/", "/dashboard"])
+def test_this_years_draft_has_a_continue_button(client: FlaskClient, world: World, url: str) -> None:
+    """Issue 14 item 10: not only a small year link in a table."""
+    sign_in(client, world.users["hr_a"])
+    page = client.get(url).get_data(as_text=True)
+    link = f'href="/assessments/{world.assessment_a.id}"'
+    assert re.search(link + r'[^>]*>\s*Tiếp tục bản đánh giá năm ' + str(world.assessment_a.cycle), page), url
 
 
 def test_parenting_sessions_pre_fill_d12_without_saving(client: FlaskClient, world: World, dbs: Session) -> None:
