@@ -53,7 +53,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "owner_role": ("Bộ phận phụ trách", "Owner role"),
     "time_frame": ("Thời hạn", "Time frame"),
     "evidence": ("Bằng chứng hoàn thành", "Evidence that closes it"),
-    "gain": ("Điểm tăng dự kiến", "Expected score gain"),
+    "gain": ("Điểm tăng dự kiến (điểm phần trăm)", "Expected gain (percentage points)"),
     "adopted": ("Doanh nghiệp đã đưa vào kế hoạch", "Adopted by the HR team"),
     "owner": ("Người phụ trách", "Owner"),
     "due": ("Hạn hoàn thành", "Due date"),

@@ -426,3 +426,15 @@ def test_an_answer_below_the_law_says_so_and_which_article_before_it_is_saved(cl
     assert "Dưới mức tối thiểu" not in none
     nursing = room[room.index('name="breastfeeding__nursing_break" value="not_granted"'):][:400].split("</label>")[0]
     assert "Dưới mức tối thiểu theo luật" in nursing
+
+
+def test_results_say_the_unit_of_a_gain_the_answer_of_a_gap_and_what_crbp_is(client: FlaskClient, world: World,
+                                                                             dbs: Session) -> None:
+    """Issue 14 item 11."""
+    complete_and_submit(dbs, world, best_answers(RUBRIC) | {"leave.paternity": "fewer_days"})
+    sign_in(client, world.users["hr_a"])
+    page = client.get(f"/assessments/{world.assessment_a.id}/results").get_data(as_text=True)
+    assert re.search(r"\+\d+,\d điểm phần trăm vào điểm chung", page)  # a unit, and a Vietnamese decimal comma
+    gaps = page[page.index('class="panel gaps"'):page.index('id="plan"')]
+    assert "Câu trả lời của bạn: <strong>Ít ngày hơn hoặc ngoài thời hạn luật định</strong>" in gaps
+    assert "Các Nguyên tắc về Quyền trẻ em và Hoạt động kinh doanh (CRBP" in page
