@@ -34,9 +34,10 @@ from assessments.services.compare import (
     answers_of,
     benchmarks,
     gaps_of,
-    latest_cycle,
+    latest_cycle_with_benchmarks,
     list_page,
     side_by_side,
+    statuses_of,
     trends,
 )
 from rubrics.loader import Rubric, default_registry
@@ -96,6 +97,10 @@ def index() -> str:
 def side_by_side_view() -> Any:
     ids = [int(i) for i in request.args.getlist("ids") if i.isdigit() and len(i) < 10]
     rows = side_by_side(db.session, ids)
+    chosen = len(dict.fromkeys(ids))
+    if chosen > MAX_SIDE_BY_SIDE:
+        flash(_("You chose %(chosen)d organisations: the first %(max)d are shown side by side (at most %(max)d "
+                "fit).", chosen=chosen, max=MAX_SIDE_BY_SIDE), "info")
     if not 2 <= len(rows) <= MAX_SIDE_BY_SIDE:
         flash(_("Choose from 2 to %(max)d organisations to compare.", max=MAX_SIDE_BY_SIDE), "error")
     rubric, lang = current_rubric(), current_language()
@@ -105,7 +110,9 @@ def side_by_side_view() -> Any:
     key_indicators = [i for area in rubric.areas for i in [x for x in area.indicators if x.legal][:3]]
     charts = {r.assessment_id: bar_chart_svg([(f"{a.code}. {a.title.get(lang)}", round(r.areas.get(a.key) or 0))
                                               for a in rubric.areas], r.name, " %", peak=100) for r in rows}
+    statuses = statuses_of(db.session, [r.assessment_id for r in rows])
     return render_template("compare/side_by_side.html", rows=rows, gaps=gaps, answers=answers, charts=charts,
+                           statuses=statuses,
                            key_indicators=key_indicators, rubric=rubric, answer_text=answer_text, **_choices())
 
 
@@ -114,7 +121,7 @@ def side_by_side_view() -> Any:
 def benchmarks_view() -> str:
     by = request.args.get("by", "sector") if request.args.get("by") in GROUPINGS else "sector"
     filters = current_filters()
-    cycle = filters.cycle or latest_cycle(db.session)
+    cycle = filters.cycle or latest_cycle_with_benchmarks(db.session, by)
     result = benchmarks(db.session, by, cycle)
     names = sector_name if by == "sector" else province_name
     rubric = current_rubric()

@@ -187,6 +187,29 @@ def answers_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[s
     return found
 
 
+def statuses_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Each question's status on the stored score card (scored, not_applicable, hidden, ...): an
+    answer kept for a question that does not apply to the company is not shown as its answer."""
+    found: dict[int, dict[str, str]] = {}
+    if assessment_ids:
+        for assessment_id, result in db.execute(select(Assessment.id, Assessment.result)
+                                                 .where(Assessment.id.in_(assessment_ids))):
+            indicators = ((result or {}).get("scorecard") or {}).get("indicators") or []
+            found[assessment_id] = {i["key"]: i["status"] for i in indicators}
+    return found
+
+
+def latest_cycle_with_benchmarks(db: DbSession, by: str) -> int | None:
+    """The latest cycle where some group (sector or province) has enough organisations to show:
+    a benchmark page opened on a cycle where every group is too small would be empty."""
+    group = GROUPINGS[by]
+    counts = (select(Assessment.cycle, group, func.count(func.distinct(Assessment.organisation_id)))
+              .join(Organisation, Organisation.id == Assessment.organisation_id)
+              .where(Assessment.status.in_(SCORED)).group_by(Assessment.cycle, group)
+              .having(func.count(func.distinct(Assessment.organisation_id)) >= MIN_GROUP).subquery())
+    return db.scalar(select(func.max(counts.c.cycle))) or latest_cycle(db)
+
+
 def gaps_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     if assessment_ids:

@@ -89,3 +89,50 @@ def test_the_queue_filters_by_province_sector_status_and_age(client: FlaskClient
     dbs.commit()
     assert name in reviewer.get("/review/?age=7").get_data(as_text=True)
     assert name not in reviewer.get("/review/?age=30").get_data(as_text=True)
+
+
+def _scored_company(dbs: Session, world: World, number: int, cycle: int, **profile: object) -> int:
+    """Another company's submitted assessment (of `cycle`), all best answers."""
+    from assessments.models import Assessment as Model
+    from assessments.services import Context
+    from assessments.services.self_assessment import save_answers
+    from assessments.services.self_assessment import submit as submit_assessment
+    from assessments.simulate import best_answers
+    from tests.app.test_assessment import RUBRIC
+    from tests.conftest import COMPLETE_PROFILE, add_assessment, add_organisation, today_in_viet_nam
+
+    org = add_organisation(dbs, f"Công ty số {number}", f"07{number:08d}", sector="footwear-leather")
+    assessment: Model = add_assessment(dbs, org, cycle)
+    assessment.profile = {**COMPLETE_PROFILE, **profile}
+    dbs.commit()
+    ctx = Context(world.users["admin"])
+    save_answers(dbs, ctx, assessment, RUBRIC, best_answers(RUBRIC))
+    submit_assessment(dbs, ctx, assessment, RUBRIC, today_in_viet_nam())
+    return assessment.id
+
+
+def test_side_by_side_says_not_applicable_and_how_many_it_shows(client: FlaskClient, world: World,
+                                                                dbs: Session) -> None:
+    """Issue 14 items 15 and 16."""
+    year = submitted(dbs, world).cycle
+    remote = _scored_company(dbs, world, 1, year, remote_area=True)
+    others = [_scored_company(dbs, world, n, year) for n in range(2, 8)]
+    sign_in(client, world.users["reviewer"])
+    page = client.get("/compare/side-by-side", query_string={"ids": [remote, others[0]]}).get_data(as_text=True)
+    row = page[page.index("D1b."):page.index("</tr>", page.index("D1b."))]
+    assert row.count("<td>") == 2 and "Không áp dụng" in row  # the non-remote company answered it, but it does not apply
+    assert "Có, và mở rộng từ 3 tháng đầu" in row.split("<td>")[1]  # the remote company's answer
+    seven = client.get("/compare/side-by-side", query_string={"ids": [remote, *others]}).get_data(as_text=True)
+    assert "Bạn đã chọn 7 tổ chức: 6 tổ chức đầu tiên được hiển thị" in seven
+
+
+def test_benchmarks_open_on_the_latest_cycle_with_a_group_to_show(client: FlaskClient, world: World,
+                                                                  dbs: Session) -> None:
+    """Issue 14 item 17: five footwear companies last cycle, one this cycle: open on last cycle."""
+    year = submitted(dbs, world).cycle
+    for n in range(1, 6):
+        _scored_company(dbs, world, n, year - 1)
+    sign_in(client, world.users["reviewer"])
+    page = client.get("/compare/benchmarks").get_data(as_text=True)
+    assert f'id="cycle" name="cycle" inputmode="numeric" maxlength="4" value="{year - 1}"' in page and "Da giày" in page
+    assert client.get(f"/compare/benchmarks?cycle={year}").status_code == 200
