@@ -120,7 +120,7 @@ def test_side_by_side_says_not_applicable_and_how_many_it_shows(client: FlaskCli
     sign_in(client, world.users["reviewer"])
     page = client.get("/compare/side-by-side", query_string={"ids": [remote, others[0]]}).get_data(as_text=True)
     row = page[page.index("D1b."):page.index("</tr>", page.index("D1b."))]
-    assert row.count("<td>") == 2 and "Không áp dụng" in row  # the non-remote company answered it, but it does not apply
+    assert row.count("<td>") == 2 and "Không áp dụng" in row  # answered, but it does not apply
     assert "Có, và mở rộng từ 3 tháng đầu" in row.split("<td>")[1]  # the remote company's answer
     seven = client.get("/compare/side-by-side", query_string={"ids": [remote, *others]}).get_data(as_text=True)
     assert "Bạn đã chọn 7 tổ chức: 6 tổ chức đầu tiên được hiển thị" in seven
