@@ -99,6 +99,9 @@ def message_for(code: str) -> str:
     """The message for a reason code, including codes with a number (duplicate_of_row_7)."""
     if code.startswith("duplicate_of_row_"):
         return str(_l("Repeats row %(row)s of this file.", row=code.rsplit("_", 1)[1]))
+    if code.startswith("unknown_topic:"):
+        return str(_l("“%(topic)s” is not a topic of this programme (topics are separated by “;”).",
+                      topic=code.split(":", 1)[1]))
     return str(MESSAGES.get(code, _l("Invalid input.")))
 
 

@@ -166,6 +166,27 @@ def parse_count(value: Any) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,7}", text) else None
 
 
+def topics_in(cell: str, known: dict[str, int]) -> tuple[list[int], str]:
+    """The topics of a cell, separated by ";" (as the import page says). A topic's own name may
+    contain a comma; a part that is no topic is tried as comma-separated topics (older files).
+    Returns the topic ids and the first name that is no topic of the programme ("" if none)."""
+    ids: list[int] = []
+    for part in (p.strip() for p in re.split(r"[;\n]", cell)):
+        if not part:
+            continue
+        whole = known.get(fold_name(part))
+        if whole is not None:
+            ids.append(whole)
+            continue
+        pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
+        found = [known.get(fold_name(piece)) for piece in pieces]
+        missing = next((piece for piece, topic in zip(pieces, found, strict=True) if topic is None), None)
+        if len(pieces) < 2 or missing is not None:
+            return ids, missing if missing is not None and len(pieces) > 1 else part
+        ids.extend(topic for topic in found if topic is not None)
+    return ids, ""
+
+
 def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: date) -> ImportRow:
     row = ImportRow(number)
     errors = row.errors
@@ -199,14 +220,10 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         errors["province"] = "unknown_province"
     topic_ids: list[int] = []
     if programme_id is not None:
-        known = lookups.topics.get(programme_id, {})
-        for name in re.split(r"[;,]", _text(raw.get("topics"))):
-            if name.strip():
-                topic_id = known.get(fold_name(name))
-                if topic_id is None:
-                    errors["topics"] = "unknown_topic"
-                else:
-                    topic_ids.append(topic_id)
+        found, unknown = topics_in(_text(raw.get("topics")), lookups.topics.get(programme_id, {}))
+        topic_ids = found
+        if unknown:
+            errors["topics"] = f"unknown_topic:{unknown[:80]}"
     if errors:
         return row
     data = SessionData(

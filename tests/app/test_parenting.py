@@ -131,9 +131,11 @@ def test_import_with_bad_rows_reports_why_and_imports_nothing(client: FlaskClien
                                                              dbs: Session) -> None:
     sign_in(client, world.users["unicef"])
     content = csv_file(GOOD_ROW, "2026-10-16,nice,routines,90,workplace,0999999999,Hưng Yên,X,Mai,10,5,5,0,0,",
-                       "2026-10-17,nice,routines,90,community,,Hưng Yên,Y,Mai,10,5,4,0,0,", GOOD_ROW)
+                       "2026-10-17,nice,routines,90,community,,Hưng Yên,Y,Mai,10,5,4,0,0,", GOOD_ROW,
+                       "2026-10-18,nice,routines; knitting,90,community,,Hưng Yên,Z,Mai,10,5,5,0,0,")
     page = upload(client, "sessions.csv", content).get_data(as_text=True)
-    assert "Chấp nhận 1 trên 4 dòng." in page
+    assert "Chấp nhận 1 trên 5 dòng." in page
+    assert "“knitting” không phải là chủ đề của chương trình này" in page  # names the topic that failed
     assert "Không có tổ chức nào có mã số thuế này." in page
     assert "Số nữ và số nam cộng lại không bằng tổng số." in page
     assert "Trùng với dòng 2 của tệp này." in page

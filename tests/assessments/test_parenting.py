@@ -55,7 +55,8 @@ def test_place_is_the_workplace_or_the_commune_and_venue() -> None:
     assert place_key(replace(community, commune="PHÚ THỦY")) == place_key(community)
 
 
-LOOKUPS = ImportLookups(programmes={"nice": 1, "pdep": 2}, topics={1: {"learning through play": 11, "routines": 12},
+LOOKUPS = ImportLookups(programmes={"nice": 1, "pdep": 2}, topics={1: {"learning through play": 11, "routines": 12,
+                                                                       "stress, conflict and calm": 13},
                                                                    2: {"positive discipline": 21}},
                         organisations={"3400123456": (7, "lam-dong")})
 ROW = {"date": "15/10/2026", "programme": "NICE", "topics": "learning-through-play; Routines",
@@ -82,12 +83,24 @@ def test_an_import_row_with_an_old_province_name_lands_in_the_new_province() -> 
     ({"province": "Atlantis"}, {"province": "unknown_province"}),
     ({"province": "Hà Nội"}, {"province": "province_differs_from_workplace"}),
     ({"workplace_tax_code": "0000000000"}, {"workplace_tax_code": "unknown_workplace"}),
-    ({"topics": "routines; knitting"}, {"topics": "unknown_topic"}),
+    ({"topics": "routines; knitting"}, {"topics": "unknown_topic:knitting"}),
     ({"date": "2030-01-01"}, {"date": "date_in_future"}),
 ])
 def test_import_rows_explain_why_they_are_refused(changes: dict, expected: dict[str, str]) -> None:
     [row] = parse_rows([{**ROW, **changes}], LOOKUPS, TODAY)
     assert not row.accepted and row.errors == expected
+
+
+@pytest.mark.parametrize(("topics", "expected"), [
+    ("Stress, conflict and calm", (13,)),  # a topic whose name has a comma, alone
+    ("routines; Stress, conflict and calm", (12, 13)),  # and with another, separated by ";" as the page says
+    ("routines, learning-through-play", (12, 11)),  # commas between known topics are still understood
+])
+def test_topic_names_with_commas_are_understood(topics: str, expected: tuple[int, ...]) -> None:
+    """Issue 14 item 20: 3 of the 12 seeded topics have a comma in their name."""
+    [row] = parse_rows([{**ROW, "topics": topics}], LOOKUPS, TODAY)
+    assert row.accepted, row.errors
+    assert row.data.topic_ids == expected
 
 
 def test_a_row_repeating_an_earlier_row_is_refused() -> None:
