@@ -102,7 +102,8 @@ IMPORT_COLUMNS = (
     "ethnic_minority", "internal_migrants", "notes",
 )
 REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes"}
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Day, month, year as dates are written in Viet Nam: 24/11/2026, 24-11-2026, 24.11.26.
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,9 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = _text(value)
-    if match := _DMY.fullmatch(text):  # 24/11/2026, as dates are written in Viet Nam
+    if match := _DMY.fullmatch(text):
         day, month, year = (int(g) for g in match.groups())
+        year += 2000 if len(match.group(3)) == 2 else 0  # a two-digit year: sessions are this century
         try:
             return date(year, month, day)
         except ValueError:
@@ -214,8 +216,12 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
             errors["workplace_tax_code"] = "unknown_workplace"
         else:
             organisation_id, organisation_province = found
-    # Old (pre-July-2025) province names land in the unit that absorbed them.
-    province = resolve_province(_text(raw.get("province")))
+    # Old (pre-July-2025) province names land in the unit that absorbed them; a blank province is
+    # the workplace's when its tax code is known.
+    written = _text(raw.get("province"))
+    if not written and organisation_province is not None:
+        written = organisation_province
+    province = resolve_province(written)
     if province is None:
         errors["province"] = "unknown_province"
     topic_ids: list[int] = []

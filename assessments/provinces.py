@@ -7,6 +7,8 @@ names, so every former name resolves to the unit that absorbed it.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from assessments.text import without_diacritics
@@ -78,8 +80,9 @@ PROVINCES_BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 
 def fold_name(name: str) -> str:
     """Compare names without diacritics, case, punctuation or administrative prefixes."""
-    text = without_diacritics(name.strip().lower()).replace("-", " ")
-    for prefix in ("thanh pho ", "tinh ", "tp. ", "tp "):
+    text = without_diacritics(name.strip().lower())
+    text = re.sub(r"[-\u2010-\u2015./]", " ", text)  # hyphens, en and em dashes, dots, slashes
+    for prefix in ("thanh pho ", "tinh ", "tp "):
         if text.startswith(prefix):
             text = text[len(prefix):]
     for suffix in (" province", " city"):
@@ -94,10 +97,22 @@ def _build_lookup() -> dict[str, Province]:
         names = (province.code, province.name_vi, province.name_en, *province.former_vi)
         for name in names:
             lookup[fold_name(name)] = province
-    lookup[fold_name("Sài Gòn")] = PROVINCES_BY_CODE["ho-chi-minh"]
-    lookup[fold_name("HCMC")] = PROVINCES_BY_CODE["ho-chi-minh"]
-    lookup[fold_name("Thua Thien Hue")] = PROVINCES_BY_CODE["hue"]
+    for alias, code in ALIASES.items():
+        lookup[fold_name(alias)] = PROVINCES_BY_CODE[code]
     return lookup
+
+
+# Spellings people write in registers and spreadsheets, beyond the official names (tested in
+# tests/assessments/test_provinces.py). An ambiguous abbreviation (ĐN: Đà Nẵng or Đồng Nai) is left
+# out on purpose: refused with a clear message rather than guessed.
+ALIASES = {
+    "Sài Gòn": "ho-chi-minh", "HCMC": "ho-chi-minh", "HCM": "ho-chi-minh", "TPHCM": "ho-chi-minh",
+    "TP HCM": "ho-chi-minh", "Vũng Tàu": "ho-chi-minh", "Bà Rịa": "ho-chi-minh", "BR VT": "ho-chi-minh",
+    "BRVT": "ho-chi-minh", "Bình Dương": "ho-chi-minh",
+    "Thua Thien Hue": "hue", "TT Huế": "hue", "T T Huế": "hue", "TTH": "hue",
+    "HN": "ha-noi", "Hanoi": "ha-noi", "HP": "hai-phong", "Haiphong": "hai-phong", "Danang": "da-nang",
+    "Cantho": "can-tho",
+}
 
 
 _LOOKUP = _build_lookup()

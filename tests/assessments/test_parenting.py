@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessments.dhis2 import UID, MappingError, MonthlyCount, data_value_set, load_mapping
-from assessments.parenting import ImportLookups, SessionData, check_session, parse_rows, place_key
+from assessments.parenting import ImportLookups, SessionData, check_session, parse_date, parse_rows, place_key
 from assessments.tabular import TableError, read_table, spreadsheet_safe, write_csv, write_xlsx
 
 TODAY = date(2026, 11, 24)
@@ -101,6 +101,23 @@ def test_topic_names_with_commas_are_understood(topics: str, expected: tuple[int
     [row] = parse_rows([{**ROW, "topics": topics}], LOOKUPS, TODAY)
     assert row.accepted, row.errors
     assert row.data.topic_ids == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("01/04/25", date(2025, 4, 1)), ("1/4/2025", date(2025, 4, 1)), ("01-04-2025", date(2025, 4, 1)),
+    ("01.04.25", date(2025, 4, 1)), ("2025-04-01", date(2025, 4, 1)), ("31/04/25", None), ("01/04/5", None),
+])
+def test_dates_as_people_write_them(written: str, expected: date | None) -> None:
+    """Issue 14 item 21: two-digit years are this century (sessions are recent)."""
+    assert parse_date(written) == expected
+
+
+def test_a_blank_province_is_the_workplaces_when_its_tax_code_is_known() -> None:
+    [row] = parse_rows([{**ROW, "province": ""}], LOOKUPS, TODAY)
+    assert row.accepted, row.errors
+    assert row.data.province_code == "lam-dong"
+    [blank] = parse_rows([{**ROW, "province": "", "workplace_tax_code": "", "venue_type": "community"}], LOOKUPS, TODAY)
+    assert blank.errors == {"province": "unknown_province"}
 
 
 def test_a_row_repeating_an_earlier_row_is_refused() -> None:

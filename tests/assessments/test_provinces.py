@@ -49,3 +49,16 @@ def test_every_former_name_resolves_to_the_unit_that_lists_it() -> None:
     for province in PROVINCES:
         for former in province.former_vi:
             assert resolve_province(former) is province
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("TP.HCM", "ho-chi-minh"), ("TP HCM", "ho-chi-minh"), ("HCM", "ho-chi-minh"), ("Tp.Hồ Chí Minh", "ho-chi-minh"),
+    ("Vũng Tàu", "ho-chi-minh"), ("BR-VT", "ho-chi-minh"), ("BRVT", "ho-chi-minh"),
+    ("Bà Rịa–Vũng Tàu", "ho-chi-minh"), ("Bà Rịa — Vũng Tàu", "ho-chi-minh"),
+    ("TT Huế", "hue"), ("TT-Huế", "hue"), ("T.T.Huế", "hue"), ("HN", "ha-noi"), ("TP. Hà Nội", "ha-noi"),
+    ("Đà Nẵng city", "da-nang"), ("ĐN", None),  # ambiguous (Đà Nẵng, Đồng Nai): refused, not guessed
+])
+def test_the_spellings_people_write_are_understood(written: str, code: str | None) -> None:
+    """Issue 14 item 21: a tested alias table."""
+    province = resolve_province(written)
+    assert (province.code if province else None) == code
