@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from flask_babel import gettext
+from flask_babel import LazyString, format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
@@ -101,7 +101,9 @@ class WholeNumberField(IntegerField):
     def __init__(self, label: Any = None, *, maximum: int, **kwargs: Any) -> None:
         validators = [
             InputRequired(message=_l("This field is required.")),
-            NumberRange(min=0, max=maximum, message=_l("Enter a whole number from 0 to %(max)s.", max=f"{maximum:,}")),
+            # Formatted when the message is shown, in that request's language ("100.000" in Vietnamese).
+            NumberRange(min=0, max=maximum, message=LazyString(
+                lambda: gettext("Enter a whole number from 0 to %(max)s.", max=format_number(maximum)))),
         ]
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
         super().__init__(label, validators=validators, **kwargs)
@@ -115,7 +117,7 @@ class WholeNumberField(IntegerField):
             return
         if not _WHOLE_NUMBER.fullmatch(raw) or len(raw) > 15:
             self.data = None
-            raise ValueError(gettext("Enter a whole number from 0 to %(max)s.", max=f"{self._maximum():,}"))
+            raise ValueError(gettext("Enter a whole number from 0 to %(max)s.", max=format_number(self._maximum())))
         self.data = int(re.sub("[., ]", "", raw))
 
     def pre_validate(self, form: Any) -> None:

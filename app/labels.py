@@ -10,6 +10,7 @@ from assessments.models import Role
 from assessments.provinces import PROVINCES, PROVINCES_BY_CODE
 from assessments.report.words import ASSESSMENT_STATUSES, REVIEW_DECISIONS, name_of
 from assessments.sectors import SECTORS, SECTORS_BY_CODE
+from assessments.text import vietnamese_sort_key
 
 ROLE_NAMES = {
     Role.HR: _l("HR officer"),
@@ -47,7 +48,7 @@ def role_name(role: str) -> str:
 
 def province_choices() -> list[tuple[str, str]]:
     lang = current_language()
-    return sorted(((p.code, p.name(lang)) for p in PROVINCES), key=lambda item: item[1])
+    return sorted(((p.code, p.name(lang)) for p in PROVINCES), key=lambda item: vietnamese_sort_key(item[1]))
 
 
 def sector_choices() -> list[tuple[str, str]]:

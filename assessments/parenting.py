@@ -226,8 +226,7 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         errors["province"] = "unknown_province"
     topic_ids: list[int] = []
     if programme_id is not None:
-        found, unknown = topics_in(_text(raw.get("topics")), lookups.topics.get(programme_id, {}))
-        topic_ids = found
+        topic_ids, unknown = topics_in(_text(raw.get("topics")), lookups.topics.get(programme_id, {}))
         if unknown:
             errors["topics"] = f"unknown_topic:{unknown[:80]}"
     if errors:

@@ -8,7 +8,6 @@ names, so every former name resolves to the unit that absorbed it.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from assessments.text import without_diacritics

@@ -19,13 +19,14 @@ from app.versioned import save_versioned
 from assessments.models import AuditEvent, Organisation, Role, User
 from assessments.services import ServiceError
 from assessments.services.accounts import create_user, reset_password, set_active, update_user
+from assessments.text import vietnamese_sort_key
 
 PAGE_SIZE = 50
 
 
 def _organisation_choices() -> list[tuple[object, str]]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [(row.id, row.name) for row in rows]
+    rows = db.session.execute(select(Organisation.id, Organisation.name))
+    return sorted(((row.id, row.name) for row in rows), key=lambda row: vietnamese_sort_key(row[1]))
 
 
 def _get_user_or_404(user_id: int) -> User:

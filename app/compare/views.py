@@ -40,6 +40,7 @@ from assessments.services.compare import (
     statuses_of,
     trends,
 )
+from assessments.text import vietnamese_sort_key
 from rubrics.loader import Rubric, default_registry
 
 ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)
@@ -125,8 +126,9 @@ def benchmarks_view() -> str:
     result = benchmarks(db.session, by, cycle)
     names = sector_name if by == "sector" else province_name
     rubric = current_rubric()
+    groups = sorted(result.groups, key=lambda group: vietnamese_sort_key(names(group)))
     return render_template("compare/benchmarks.html", result=result, by=by, cycle=cycle, names=names,
-                           min_group=MIN_GROUP, rubric=rubric, groups=sorted(result.groups, key=names),
+                           min_group=MIN_GROUP, rubric=rubric, groups=groups,
                            gap_indicators=[i for a in rubric.areas for i in a.indicators if i.legal], **_choices())
 
 

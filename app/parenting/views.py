@@ -61,6 +61,7 @@ from assessments.services.parenting import (
     update_session,
 )
 from assessments.tabular import TableError, read_table
+from assessments.text import vietnamese_sort_key
 
 EDITORS = (Role.UNICEF, Role.ADMIN)
 ANALYSTS = (Role.UNICEF, Role.ADMIN, Role.REVIEWER)
@@ -167,7 +168,8 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
                                         for p in programmes for t in p.topics if t.active)
     # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
     form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
-    organisations = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    organisations = sorted(db.session.execute(select(Organisation.id, Organisation.name)),
+                           key=lambda row: vietnamese_sort_key(row.name))
     form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
                                                *((o.id, o.name) for o in organisations)])
     form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])

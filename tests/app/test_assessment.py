@@ -49,7 +49,7 @@ def test_hr_starts_this_years_assessment_and_confirms_the_profile(client: FlaskC
     bad = client.post(f"/assessments/{assessment.id}/profile", data={**PROFILE_FORM, "workforce_women": "-5",
                                                                      "remote_area": "maybe"})
     errors = errors_on(bad.get_data(as_text=True))
-    assert errors["workforce_women"] == "Nhập một số nguyên từ 0 đến 2,000,000."
+    assert errors["workforce_women"] == "Nhập một số nguyên từ 0 đến 2.000.000."
     assert errors["remote_area"] == "Lựa chọn không hợp lệ."
     good = client.post(f"/assessments/{assessment.id}/profile", data={**PROFILE_FORM, "version": "1"})
     assert good.headers["Location"].endswith("/areas/leave")
