@@ -249,6 +249,9 @@ class ParentingSession(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     province_code: Mapped[str] = mapped_column(String(40), index=True)
     commune: Mapped[str] = mapped_column(String(120))
+    # "Ca 1", "Ca chiều", "07:30": factories run one session per shift, so a shift is part of the
+    # place and time that tell two sessions apart (place_key).
+    shift: Mapped[str] = mapped_column(String(40), default="", server_default="")
     place_key: Mapped[str] = mapped_column(String(200))
     facilitator: Mapped[str] = mapped_column(String(120))
     participants_total: Mapped[int] = mapped_column(Integer)

@@ -37,14 +37,19 @@ class SessionData:
     organisation_id: int | None = None
     topic_ids: tuple[int, ...] = ()
     notes: str = ""
+    shift: str = ""  # "Ca 1", "Ca chiều", "07:30": two shifts of one day are two sessions
 
 
 def place_key(data: SessionData) -> str:
-    """Where a session was held, for spotting duplicates: the workplace, else province, commune
-    and kind of venue (a commune can hold a health-station and a community session the same day)."""
+    """Where (and in which shift) a session was held, for spotting duplicates: the workplace, else
+    province, commune and kind of venue (a commune can hold a health-station and a community
+    session the same day); then the shift, if any (a factory runs one session per shift)."""
     if data.organisation_id is not None:
-        return f"org:{data.organisation_id}"
-    return f"{data.province_code}:{fold_name(data.commune)}:{data.venue_type}"[:200]
+        place = f"org:{data.organisation_id}"
+    else:
+        place = f"{data.province_code}:{fold_name(data.commune)}:{data.venue_type}"
+    shift = fold_name(data.shift)
+    return (f"{place}|{shift}" if shift else place)[:200]
 
 
 def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int],
@@ -99,9 +104,11 @@ def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int]
 IMPORT_COLUMNS = (
     "date", "programme", "topics", "duration_minutes", "venue_type", "workplace_tax_code", "province",
     "commune", "facilitator", "participants_total", "participants_female", "participants_male",
-    "ethnic_minority", "internal_migrants", "notes",
+    "ethnic_minority", "internal_migrants", "notes", "shift",
 )
-REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes"}
+# A blank province is the workplace's (when its tax code is given); the shift only when a place
+# holds several sessions a day.
+REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes", "shift"}
 # Day, month, year as dates are written in Viet Nam: 24/11/2026, 24-11-2026, 24.11.26.
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
@@ -241,6 +248,7 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         organisation_id=organisation_id,
         topic_ids=tuple(dict.fromkeys(topic_ids)),
         notes=_text(raw.get("notes"))[:2000],
+        shift=_text(raw.get("shift"))[:40],
         **counts,
     )
     allowed = set(lookups.topics.get(data.programme_id, {}).values())

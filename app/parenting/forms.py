@@ -33,6 +33,7 @@ class SessionForm(VersionedForm):
     organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
     commune = TextField(_l("Commune or ward"), max_length=120)
+    shift = TextField(_l("Shift or time (if several sessions that day)"), max_length=40, required=False)
     facilitator = TextField(_l("Facilitator"), max_length=120)
     participants_total = WholeNumberField(_l("Participants in total"), maximum=MAX_PARTICIPANTS)
     participants_female = WholeNumberField(_l("Women"), maximum=MAX_PARTICIPANTS)
@@ -51,7 +52,7 @@ class SessionForm(VersionedForm):
             participants_female=self.participants_female.data,  # type: ignore[arg-type]
             participants_male=self.participants_male.data, ethnic_minority=self.ethnic_minority.data,  # type: ignore[arg-type]
             internal_migrants=self.internal_migrants.data, organisation_id=self.organisation_id.data,  # type: ignore[arg-type]
-            topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "",
+            topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "", shift=self.shift.data or "",
         )
 
 

@@ -341,7 +341,7 @@ def import_confirm() -> Any:
 
 
 TEMPLATE_EXAMPLE = ["2026-10-15", "nice", "learning-through-play; routines", "90", "workplace", "0100112233",
-                    "Hưng Yên", "Phố Nối", "Nguyễn Thị Mai", "30", "22", "8", "2", "25", ""]
+                    "Hưng Yên", "Phố Nối", "Nguyễn Thị Mai", "30", "22", "8", "2", "25", "", "Ca 1"]
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")
@@ -353,7 +353,7 @@ def import_template(fmt: str) -> Response:
 # --- Exports -----------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venue_type", "workplace",
-                  "workplace_tax_code", "province", "commune", "facilitator", "participants_total",
+                  "workplace_tax_code", "province", "commune", "shift", "facilitator", "participants_total",
                   "participants_female", "participants_male", "ethnic_minority", "internal_migrants", "notes")
 
 
@@ -370,7 +370,7 @@ def export(fmt: str) -> Response:
     rows = (
         (s.id, s.session_date.isoformat(), s.programme.key, "; ".join(t.key for t in s.topics), s.duration_minutes,
          s.venue_type, s.organisation.name if s.organisation else "", s.organisation.tax_code if s.organisation else "",
-         PROVINCES_BY_CODE[s.province_code].name_vi, s.commune, s.facilitator, s.participants_total,
+         PROVINCES_BY_CODE[s.province_code].name_vi, s.commune, s.shift, s.facilitator, s.participants_total,
          s.participants_female, s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
         for s in db.session.scalars(query)
     )

@@ -68,6 +68,7 @@ def _columns(data: SessionData) -> dict[str, Any]:
     values.pop("topic_ids")
     values["commune"] = values["commune"].strip()
     values["facilitator"] = values["facilitator"].strip()
+    values["shift"] = values["shift"].strip()
     values["place_key"] = place_key(data)
     return values
 

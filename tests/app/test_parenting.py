@@ -18,7 +18,7 @@ from assessments.tabular import read_table, write_xlsx
 from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
 
 HEADER = ("date,programme,topics,duration_minutes,venue_type,workplace_tax_code,province,commune,facilitator,"
-          "participants_total,participants_female,participants_male,ethnic_minority,internal_migrants,notes")
+          "participants_total,participants_female,participants_male,ethnic_minority,internal_migrants,notes,shift")
 
 
 def form(world: World, **changes: object) -> dict[str, object]:
@@ -125,6 +125,17 @@ def csv_file(*rows: str) -> bytes:
 
 
 GOOD_ROW = "15/10/2026,nice,learning-through-play,90,community,,Bình Thuận,Phú Thủy,Mai,25,20,5,0,1,"
+
+
+def test_a_second_shift_is_not_a_duplicate(client: FlaskClient, world: World, dbs: Session) -> None:
+    """Issue 14 item 22, on the form: same programme, workplace and day, another shift."""
+    sign_in(client, world.users["unicef"])
+    url = "/parenting/sessions/new"
+    first = client.post(url, data=form(world, session_date="2026-10-20", shift="Ca sáng"))
+    second = client.post(url, data=form(world, session_date="2026-10-20", shift="Ca chiều"))
+    again = client.post(url, data=form(world, session_date="2026-10-20", shift="ca sáng"))
+    assert first.status_code == 302 and second.status_code == 302, second.get_data(as_text=True)[-2000:]
+    assert again.status_code == 200 and "Chương trình này đã có một buổi" in again.get_data(as_text=True)
 
 
 def test_import_with_bad_rows_reports_why_and_imports_nothing(client: FlaskClient, world: World,

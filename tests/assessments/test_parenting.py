@@ -120,6 +120,14 @@ def test_a_blank_province_is_the_workplaces_when_its_tax_code_is_known() -> None
     assert blank.errors == {"province": "unknown_province"}
 
 
+def test_two_shifts_of_one_day_are_two_sessions() -> None:
+    """Issue 14 item 22: factories run one session per shift."""
+    rows = parse_rows([{**ROW, "shift": "Ca 1"}, {**ROW, "shift": "Ca 2"}, {**ROW, "shift": "ca 1"}], LOOKUPS, TODAY)
+    assert rows[0].accepted and rows[1].accepted, (rows[0].errors, rows[1].errors)
+    assert rows[0].data.shift == "Ca 1"
+    assert rows[2].errors == {"date": "duplicate_of_row_2"}  # the same shift again
+
+
 def test_a_row_repeating_an_earlier_row_is_refused() -> None:
     rows = parse_rows([ROW, {**ROW, "notes": "typed twice"}], LOOKUPS, TODAY)
     assert rows[0].accepted and rows[1].errors == {"date": "duplicate_of_row_2"}
