@@ -41,7 +41,9 @@ def accessibility_problems(page: Page) -> list[str]:
         pytest.fail("axe-core is not installed (make test runs npm ci)")
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
-    return [f"{v['id']}: {v['help']}" for v in json.loads(result) if v["impact"] in ("serious", "critical")]
+    # Which elements, too: "color-contrast" alone does not say where to look.
+    return [f"{v['id']}: {v['help']} ({', '.join(str(n['target']) for n in v['nodes'][:3])})"
+            for v in json.loads(result) if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
