@@ -76,6 +76,8 @@ MESSAGES = {
     "changed_since_opened": _l("This assessment changed after the page was opened; nothing was moved. Check it "
                                "and try again."),
     "incomplete": _l("Some questions are still unanswered: see the list below."),
+    "copies_unconfirmed": _l("Some answers were copied from last cycle and nobody has checked them yet: open their "
+                             "part, check them and save (see the list below)."),
     "file_type_not_allowed": _l("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files can be attached."),
     "not_submitted": _l("The plan exists once the assessment is submitted."),
     "unknown_action": _l("This action is not in the plan."),

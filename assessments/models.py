@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -336,6 +337,9 @@ class Answer(Base):
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Copied from last cycle and not yet confirmed: the officer has not saved this area since.
+    # Shown as such, and the assessment cannot be submitted until every copy is confirmed.
+    copied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 

@@ -38,6 +38,7 @@ class Labels:
     not_applicable: str
     query: str  # "Reviewer's query"
     below_law: str  # "Below the legal minimum"
+    copied: str  # "Copied from last cycle: check it, then save"
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,19 @@ class EvidenceLink:
 def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels: Labels, *,
                      values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
                      evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str],
-                     queries: Mapping[str, str] | None = None, binding: frozenset[str] = frozenset()) -> Markup:
+                     queries: Mapping[str, str] | None = None, binding: frozenset[str] = frozenset(),
+                     copied: frozenset[str] = frozenset()) -> Markup:
     """Every question of the area. `mine`: what this person typed, where it differs (a conflict);
     `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment);
     `binding`: the questions whose law binds this organisation today, whose below-the-law answers
-    say so, with the article, next to the answer."""
+    say so, with the article, next to the answer; `copied`: answers copied from last cycle that
+    nobody has confirmed yet."""
     queries = queries or {}
     statics = _static(rubric, area_key, lang, day, labels, binding)
     return Markup("".join(
         _question(q, labels, _hashable(values.get(ind.key)), errors.get(ind.key), ind.key in not_applicable,
-                  tuple(evidence.get(ind.key, ())), editing, mine.get(ind.key), queries.get(ind.key))
+                  tuple(evidence.get(ind.key, ())), editing, mine.get(ind.key), queries.get(ind.key),
+                  ind.key in copied)
         for q, ind in zip(statics, rubric.area(area_key).indicators, strict=True)))
 
 
@@ -192,7 +196,8 @@ def _hashable(value: Any) -> tuple[str, Any]:
 
 @lru_cache(maxsize=8192)
 def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: str | None, hidden: bool,
-              files: tuple[EvidenceLink, ...], editing: bool, mine: str | None, query: str | None) -> str:
+              files: tuple[EvidenceLink, ...], editing: bool, mine: str | None, query: str | None,
+              copied: bool = False) -> str:
     """One question's HTML: a pure function of its arguments, so the same question with the same
     answer is drawn once per worker (most of an area page, most of the time)."""
     disabled = "" if editing else " disabled"
@@ -209,6 +214,8 @@ def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: 
         html.append(f'<p class="yours">{escape(labels.you_typed)}: {escape(mine)}</p>')
     if query:
         html.append(f'<p class="query" role="note"><strong>{escape(labels.query)}:</strong> {escape(query)}</p>')
+    if copied:
+        html.append(f'<p class="copied" role="note">{escape(labels.copied)}</p>')
     if files or editing:
         html.append('<div class="evidence">')
         for f in files:

@@ -55,6 +55,7 @@ from assessments.db import today_in_viet_nam
 from assessments.migrate import NoMigration, migration_between
 from assessments.models import (
     EDITABLE_STATUSES,
+    Answer,
     Assessment,
     AssessmentStatus,
     Evidence,
@@ -87,6 +88,7 @@ from assessments.services.self_assessment import (
     save_profile,
     start_assessment,
     submit,
+    unconfirmed_copies,
     update_plan_item,
 )
 from assessments.services.versions import parse_version
@@ -415,7 +417,9 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     questions_html = render_questions(
         rubric, area.key, lang, today_in_viet_nam(), page_labels(lang), values=values, errors=errors,
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries,
-        binding=_binding(rubric, page.assessment.profile))
+        binding=_binding(rubric, page.assessment.profile),
+        copied=frozenset(db.session.scalars(select(Answer.indicator_key).where(
+            Answer.assessment_id == assessment.id, Answer.copied.is_(True)))) if editing else frozenset())
     parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
@@ -474,7 +478,8 @@ def page_labels(lang: str) -> Labels:
     return Labels(optional=_("optional"), explain=_("Explanation and legal basis"), article=_("Article"),
                   evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
                   upload=_("Upload"), not_applicable=_("Not applicable"),
-                  query=_("Reviewer's query"), below_law=_("Below the legal minimum"))
+                  query=_("Reviewer's query"), below_law=_("Below the legal minimum"),
+                  copied=_("Copied from last cycle: check it, then save this part to confirm."))
 
 
 def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -550,7 +555,10 @@ def review(assessment_id: int) -> Any:
                  and (navigation["card"] is None or navigation["card"].result(key).status == "unanswered")]
     newer = newer_rubric(assessment) if current_user.role == Role.HR else None
     notice = returned_notice(db.session, assessment)
+    copies = unconfirmed_copies(db.session, assessment.id, navigation["card"]) if (
+        assessment.editable and navigation["card"] is not None) else []
     return render_template("assessment/review.html", assessment=assessment, rubric=rubric, values=values,
+                           copies=copies,
                            evidence=evidence_by_indicator(db.session, assessment.id), newer=newer,
                            move_form=MoveForm(target=newer.version if newer else "", version=assessment.version),
                            moved_from=change.get("from"), to_answer=to_answer,

@@ -33,12 +33,12 @@ from assessments.models import (
     ReviewNote,
 )
 from assessments.plan import build_plan
-from assessments.scoring import ScoreCard, score, validate_answers, validate_profile
+from assessments.scoring import SCORED, ScoreCard, score, validate_answers, validate_profile
 from assessments.serialize import plan_to_dict, scorecard_to_dict
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
-from rubrics.loader import Rubric
+from rubrics.loader import Rubric, default_registry
 
 
 def answers_of(assessment: Assessment) -> dict[str, Any]:
@@ -82,10 +82,8 @@ def start_assessment(db: DbSession, ctx: Context, organisation: Organisation, cy
     db.add(assessment)
     db.flush()
     if copy_from is not None:
-        carried = {k: v for k, v in answers_of(copy_from).items() if rubric.has_indicator(k)}
-        if not validate_answers(rubric, carried):
-            for key, value in carried.items():
-                db.add(Answer(assessment_id=assessment.id, indicator_key=key, value=value))
+        for key, value in copied_answers(copy_from, rubric).items():
+            db.add(Answer(assessment_id=assessment.id, indicator_key=key, value=value, copied=True))
     record_event(db, ctx, "create", "assessment", assessment.id, organisation_id=organisation.id,
                  details={"cycle": cycle, "rubric": f"{rubric.key} {rubric.version}",
                           "copied_from": copy_from.id if copy_from else None})
@@ -95,6 +93,24 @@ def start_assessment(db: DbSession, ctx: Context, organisation: Organisation, cy
         db.rollback()
         raise ServiceError("cycle_exists", "cycle") from error
     return assessment
+
+
+def copied_answers(previous: Assessment, rubric: Rubric) -> dict[str, Any]:
+    """Last cycle's answers that carry into a new cycle on `rubric`: only those of questions that
+    applied and were asked last time (a question that did not apply was never really answered,
+    and must stay unanswered if it applies now), and only valid ones (across rubric versions, as
+    the new version declares)."""
+    answers = answers_of(previous)
+    statuses = {i["key"]: i["status"] for i in ((previous.result or {}).get("scorecard") or {}).get("indicators", [])}
+    if statuses:
+        answers = {k: v for k, v in answers.items() if statuses.get(k) in ("scored", "noted")}
+    if previous.rubric_version != rubric.version:
+        try:
+            old = default_registry().get(previous.rubric_key, previous.rubric_version)
+            return move_answers(old, rubric, answers).answers
+        except (KeyError, NoMigration):
+            pass
+    return {k: v for k, v in answers.items() if rubric.has_indicator(k) and not validate_answers(rubric, {k: v})}
 
 
 def _editable(assessment: Assessment | EditableAssessment) -> None:
@@ -155,6 +171,9 @@ _UPDATE_ANSWER = (
             updated_at=bindparam("now", type_=UTCDateTime()))
     .execution_options(synchronize_session=False)
 )
+_CONFIRM_COPIES = update(Answer).where(
+    Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True)),
+    Answer.copied.is_(True)).values(copied=False).execution_options(synchronize_session=False)
 _DELETE_ANSWERS = delete(Answer).where(
     Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True))
 ).execution_options(synchronize_session=False)
@@ -213,6 +232,8 @@ def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubri
               "updated_at": now} for key, value in answers.items() if value is not None and key not in existing]
     changed = [{"aid": assessment.id, "key": key, "new_value": value, "actor": actor_id, "now": now}
                for key, value in answers.items() if value is not None and key in existing and existing[key] != value]
+    # Saving the area confirms every copied answer the officer has now seen (and kept).
+    sql.execute(_CONFIRM_COPIES, {"aid": assessment.id, "keys": keys})
     if cleared:
         sql.execute(_DELETE_ANSWERS, {"aid": assessment.id, "keys": cleared})
     if added:
@@ -324,6 +345,14 @@ def store_score_rows(db: DbSession, assessment_id: int, card: ScoreCard) -> None
     scores_changed(db)
 
 
+def unconfirmed_copies(db: DbSession, assessment_id: int, card: ScoreCard) -> list[str]:
+    """Questions answered only by a copy from last cycle that nobody has confirmed, among those
+    that count on the card (a copy kept for a hidden or not-applicable question does not)."""
+    copied = set(db.scalars(select(Answer.indicator_key).where(Answer.assessment_id == assessment_id,
+                                                               Answer.copied.is_(True))))
+    return [r.key for r in card.indicators if r.key in copied and r.status in (SCORED, "noted")]
+
+
 def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
     """Freeze the answers and store the score card and plan with the assessment.
 
@@ -342,6 +371,8 @@ def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, 
         card = card_for(rubric, assessment.profile, answer_values(db, assessment.id), on_date)
         if not card.complete:
             raise ServiceError("incomplete")
+        if unconfirmed_copies(db, assessment.id, card):
+            raise ServiceError("copies_unconfirmed")
     except ServiceError:
         db.rollback()  # gives the claim back: the assessment stays open
         raise

@@ -18,7 +18,16 @@ from assessments.services import Context
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import best_answers
 from rubrics.loader import default_registry
-from tests.conftest import PASSWORD, World, add_assessment, add_organisation, database_fingerprint, reload, sign_in
+from tests.conftest import (
+    COMPLETE_PROFILE,
+    PASSWORD,
+    World,
+    add_assessment,
+    add_organisation,
+    database_fingerprint,
+    reload,
+    sign_in,
+)
 from tests.support.files import SMALL_PDF
 
 RUBRIC = default_registry().latest("crbp-vn")
@@ -438,3 +447,24 @@ def test_results_say_the_unit_of_a_gain_the_answer_of_a_gap_and_what_crbp_is(cli
     gaps = page[page.index('class="panel gaps"'):page.index('id="plan"')]
     assert "Câu trả lời của bạn: <strong>Ít ngày hơn hoặc ngoài thời hạn luật định</strong>" in gaps
     assert "Các Nguyên tắc về Quyền trẻ em và Hoạt động kinh doanh (CRBP" in page
+
+
+def test_copied_answers_are_marked_on_their_page_and_listed_before_submitting(client: FlaskClient, world: World,
+                                                                              dbs: Session) -> None:
+    """Issue 14 item 8, as the officer sees it."""
+    from tests.assessments.test_copied_answers import last_cycle
+
+    previous = last_cycle(dbs, world)
+    sign_in(client, world.users["hr_b"])
+    client.post("/assessments/start", data={"copy_forward": "y"})
+    current = dbs.scalar(select(Assessment).where(Assessment.organisation_id == world.org_b.id,
+                                                  Assessment.cycle == today_in_viet_nam().year))
+    assert current is not None and current.id != previous.id
+    base = f"/assessments/{current.id}"
+    client.post(f"{base}/profile", data={**{k: ("yes" if v is True else "no" if v is False else v)
+                                            for k, v in COMPLETE_PROFILE.items()},
+                                         "version": str(current.version)})
+    leave = client.get(f"{base}/areas/leave").get_data(as_text=True)
+    assert leave.count("Chép từ kỳ trước: hãy kiểm tra") >= 10
+    review = client.get(f"{base}/review").get_data(as_text=True)
+    assert "Chép từ kỳ trước, chưa được kiểm tra" in review and "/areas/leave#q-leave__maternity_policy" in review
