@@ -65,7 +65,7 @@ from assessments.models import (
     Role,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
-from assessments.report.render import ASSETS, EDITIONS, render_html
+from assessments.report.render import ASSETS, EDITIONS, PreviewBar, render_html
 from assessments.report.words import answer_text, legal_basis
 from assessments.scoring import binding_duties, validate_answers
 from assessments.services import ServiceError
@@ -716,8 +716,11 @@ def plan_preview(assessment_id: int) -> Any:
     assessment = _submitted_assessment(assessment_id)
     edition = _edition()
     report = report_of(db.session, assessment, rubric_of(assessment))
+    bar = PreviewBar(back_url=url_for("assessment.results", assessment_id=assessment.id), back=_("Back to the results"),
+                     print_label=_("Print"), pdf=_("Download PDF"),
+                     pdf_url=url_for("assessment.plan_download", assessment_id=assessment.id, edition=edition))
     return render_html(report, edition, url_for("assessment.report_asset", filename=""),
-                       icon_url=url_for("static", filename="favicon.svg"))
+                       icon_url=url_for("static", filename="favicon.svg"), preview=bar)
 
 
 @bp.route("/report-assets/<path:filename>")

@@ -47,7 +47,19 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
-def render_html(report: Report, edition: str, asset_base: str, link_styles: bool = True, icon_url: str = "") -> str:
+@dataclass(frozen=True)
+class PreviewBar:
+    """The bar the preview page shows above the report (never in the PDF): back, print, download."""
+
+    back_url: str
+    back: str
+    print_label: str
+    pdf_url: str
+    pdf: str
+
+
+def render_html(report: Report, edition: str, asset_base: str, link_styles: bool = True, icon_url: str = "",
+                preview: PreviewBar | None = None) -> str:
     """The report as a standalone HTML document. `asset_base` is where report.css and the
     fonts are found: a web route for the preview page. The PDF passes them parsed instead
     (`link_styles=False`), once per process rather than once per document."""
@@ -69,7 +81,7 @@ def render_html(report: Report, edition: str, asset_base: str, link_styles: bool
     chart = bar_chart_svg([(f"{a.code}. {a.title[first]}", round(a.percent or 0)) for a in report.areas],
                           word("score_by_area", first), " %", peak=100)
     return _environment().get_template("plan.html").render(
-        report=report, langs=langs, asset_base=asset_base, link_styles=link_styles, icon_url=icon_url,
+        report=report, langs=langs, asset_base=asset_base, link_styles=link_styles, icon_url=icon_url, preview=preview,
         chart=chart, pct=pct, delta=delta,
         fmt=fmt, num=lambda value, digits=0: _number(value, digits, first), min_group=MIN_BENCHMARK_GROUP)
 

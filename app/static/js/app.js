@@ -56,3 +56,14 @@
   form.addEventListener("input", sync);
   sync();
 })();
+
+// A PDF download can take seconds the first time (it is rendered then): say so while it comes.
+(function () {
+  document.querySelectorAll("a[data-preparing]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var status = document.getElementById(link.getAttribute("data-preparing"));
+      if (status) { status.hidden = false; }
+      window.setTimeout(function () { if (status) { status.hidden = true; } }, 20000);
+    });
+  });
+})();
