@@ -1,6 +1,11 @@
 """Horizontal bar charts as inline SVG: the same picture on a web page and in the PDF plan.
 
-No script and no external file, so WeasyPrint draws it exactly as the browser does."""
+No script and no external file, so WeasyPrint draws it exactly as the browser does. Each label is
+written whole above its bar (wrapped over lines: cut labels said "A. Nghỉ thai sản, n..."), each
+bar sits on a light track of the full scale, and percentages get a 0-50-100 scale. The drawing is
+340 units wide and scales to its box: full width on a phone (14-unit text reads at about 12 px),
+capped on a desktop by the page's stylesheet and set to 90 mm in the PDF (about 10 pt).
+"""
 
 from __future__ import annotations
 
@@ -8,32 +13,56 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-ROW_HEIGHT = 28
-LABEL_CHARS = 20  # longer labels are cut with an ellipsis; the full text is the bar's tooltip
-BAR_START = 190
-BAR_SPACE = 170
+WIDTH = 340
+LINE = 17  # a label line
+BAR = 16
+GAP = 12  # between rows
+LINE_CHARS = 40  # characters per label line at 14 units
+VALUE_SPACE = 58  # room right of the bars for the value
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
+def _lines(label: str) -> list[str]:
+    """The label over as many lines as it needs, broken between words."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        candidate = f"{current} {word}".strip()
+        if current and len(candidate) > LINE_CHARS:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines or [""]
 
 
 def bar_chart_svg(rows: Sequence[tuple[str, float]], title: str, unit: str = "",
                   shown: Callable[[float], str] = lambda v: f"{v:g}", peak: float | None = None) -> Markup:
-    """One bar per (label, value). `peak` fixes the full-width value (100 for percentages);
-    by default the largest value fills the width."""
+    """One bar per (label, value). `peak` fixes the full-width value (100 for percentages, which
+    then get a scale); by default the largest value fills the width."""
     top = peak if peak is not None else max((value for _label, value in rows), default=0)
-    height = ROW_HEIGHT * len(rows) + 8
-    parts = [f'<svg viewBox="0 0 420 {height}" width="100%" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
-    for index, (label, value) in enumerate(rows):
-        y = 4 + index * ROW_HEIGHT
-        width = value / top * BAR_SPACE if top else 0.0
+    space = WIDTH - VALUE_SPACE
+    parts: list[str] = []
+    y = 4
+    for label, value in rows:
+        for line in _lines(label):
+            parts.append(f'<text x="0" y="{y + 13}" font-size="14" fill="#1d2733">{escape(line)}</text>')
+            y += LINE
+        width = max(value, 0) / top * space if top else 0.0
         parts.append(
-            f'<text x="0" y="{y + 17}" font-size="14" fill="#1d2733"><title>{escape(label)}</title>'
-            f'{escape(_short(label))}</text>'
-            f'<rect x="{BAR_START}" y="{y + 4}" width="{width:.1f}" height="18" rx="3" fill="#0b6e4f"></rect>'
-            f'<text x="{BAR_START + 6 + width:.1f}" y="{y + 17}" font-size="14" fill="#1d2733">'
-            f'{escape(shown(value))}{escape(unit)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            f'<rect class="track" x="0" y="{y + 2}" width="{space}" height="{BAR}" rx="3" fill="#e6ece9"></rect>'
+            f'<rect x="0" y="{y + 2}" width="{width:.1f}" height="{BAR}" rx="3" fill="#0b6e4f"></rect>'
+            f'<text x="{space + 6}" y="{y + 15}" font-size="14" fill="#1d2733">{escape(shown(value))}{escape(unit)}'
+            f'</text>')
+        y += BAR + GAP
+    if peak is not None:
+        parts.append(f'<line x1="0" y1="{y}" x2="{space}" y2="{y}" stroke="#8a969e" stroke-width="1"></line>')
+        for fraction, text in ((0.0, "0"), (0.5, shown(peak / 2)), (1.0, f"{shown(peak)}{unit}")):
+            x = fraction * space
+            anchor = "start" if fraction == 0 else "end" if fraction == 1 else "middle"
+            parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 4}" stroke="#8a969e"></line>'
+                         f'<text x="{x:.1f}" y="{y + 18}" font-size="12" fill="#5b6670" '
+                         f'text-anchor="{anchor}">{escape(text)}</text>')
+        y += 24
+    head = (f'<svg viewBox="0 0 {WIDTH} {y}" width="100%" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
+    return Markup(head + "".join(parts) + "</svg>")
