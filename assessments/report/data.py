@@ -112,6 +112,7 @@ class ReportInput:
     previous: PreviousCycle | None = None
     sector_median: float | None = None
     sector_group: int = 0
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> attached file names
 
     def fingerprint(self) -> str:
         """A hash of everything the report shows. Two inputs with the same fingerprint give the
@@ -212,6 +213,7 @@ class AnswerRow:
     code: str
     question: Pair
     answer: Pair
+    evidence: tuple[str, ...] = ()  # names of the files attached as evidence
 
 
 @dataclass(frozen=True)
@@ -335,7 +337,8 @@ def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
             if result.get("status") == "hidden" and indicator.key not in data.answers:
                 continue  # a follow-up that was never asked
             rows.append(AnswerRow(code=indicator.code, question=from_text(indicator.text),
-                                  answer=_answer(data.rubric, indicator.key, data.answers)))
+                                  answer=_answer(data.rubric, indicator.key, data.answers),
+                                  evidence=data.evidence.get(indicator.key, ())))
         areas.append(AppendixArea(code=area.code, title=from_text(area.title), rows=tuple(rows)))
     return tuple(areas)
 

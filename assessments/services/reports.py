@@ -15,7 +15,7 @@ from assessments.models import Assessment, AssessmentStatus, Organisation, PlanD
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
 from assessments.services.common import ServiceError
-from assessments.services.self_assessment import answer_values
+from assessments.services.self_assessment import answer_values, evidence_by_indicator
 from rubrics.loader import Rubric
 
 SCORED_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
@@ -60,7 +60,9 @@ def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> Repor
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
         scorecard=assessment.result["scorecard"], plan=assessment.result["plan"],
         answers=answer_values(db, assessment.id), adopted=adopted, previous=previous_cycle(db, assessment),
-        sector_median=median, sector_group=group)
+        sector_median=median, sector_group=group,
+        evidence={key: tuple(f.original_name for f in files)
+                  for key, files in evidence_by_indicator(db, assessment.id).items()})
 
 
 def report_of(db: DbSession, assessment: Assessment, rubric: Rubric) -> Report:

@@ -145,3 +145,16 @@ def test_a_we_do_not_know_answer_is_a_step_to_find_out_not_a_legal_gap(client: F
     assert 'class="tag tag-check">Cần kiểm tra' in plan and "Xác minh tuổi của mọi người lao động" in plan
     words = text_of(client.get(f"{base}/plan.pdf?edition=en").data)
     assert "D13. Find out Verify every worker's age from ID" in words
+
+
+def test_the_appendix_lists_the_evidence_and_the_plan_ends_with_a_sign_off(client: FlaskClient, world: World,
+                                                                          dbs: Session) -> None:
+    """Issue 14 item 14: each answer's evidence files in the appendix; prepared / approved by, and dates."""
+    base = submitted(dbs, world)  # the world's assessment has a file attached to leave.maternity_policy
+    sign_in(client, world.users["hr_a"])
+    words = text_of(client.get(f"{base}/plan.pdf?edition=vi").data)
+    appendix = words[words.index("Phụ lục"):]
+    assert "Minh chứng:" in appendix and world.evidence_a.original_name in appendix
+    assert "Người lập" in words and "Người phê duyệt" in words and "Ký, ghi rõ họ tên" in words
+    english = text_of(client.get(f"{base}/plan.pdf?edition=en").data)
+    assert "Prepared by" in english and "Approved by" in english
