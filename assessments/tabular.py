@@ -42,7 +42,11 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
     if not rows:
         raise TableError("empty_file")
     header, *body = rows
-    body = [r for r in body if any(cell not in (None, "") for cell in r)]
+    # Blank rows, and rows whose first cell starts with "#" (the template's example), are not data.
+    body = [r for r in body if any(cell not in (None, "") for cell in r)
+            and not (r and isinstance(r[0], str) and r[0].lstrip().startswith("#"))]
+    if not body:
+        raise TableError("no_data_rows")
     if len(body) > MAX_ROWS:
         raise TableError("too_many_rows")
     return [dict(zip(header, list(r) + [None] * (len(header) - len(r)), strict=False)) for r in body]
@@ -109,6 +113,45 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title
     sheet.append([spreadsheet_safe(h) for h in header])
     for row in rows:
         sheet.append([spreadsheet_safe(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_xlsx(columns: Sequence[str], documentation: Sequence[tuple[str, str]], lists: dict[str, list[str]],
+                  example: Sequence[Any], *, data_title: str, example_title: str, columns_title: str,
+                  lists_title: str, heading: tuple[str, str]) -> bytes:
+    """An import template that helps: the first sheet (the only one imported) has the header and
+    drop-downs for the columns in `lists` (values on their own sheet, so they can be long); one
+    sheet documents every column, another shows an example row, which can never be imported."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    data = workbook.active
+    data.title = data_title[:31]
+    data.append(list(columns))
+    values = workbook.create_sheet(lists_title[:31])
+    for index, (column, options) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(index)
+        values.cell(row=1, column=index, value=column)
+        for row, option in enumerate(options, start=2):
+            values.cell(row=row, column=index, value=spreadsheet_safe(option))
+        source = f"'{values.title}'!${letter}$2:${letter}${max(len(options), 1) + 1}"
+        # Topics may hold several, separated by ";": the list suggests, it does not forbid.
+        strict = column != "topics"
+        check = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=strict)
+        target = get_column_letter(list(columns).index(column) + 1)
+        check.add(f"{target}2:{target}{MAX_ROWS + 1}")
+        data.add_data_validation(check)
+    documented = workbook.create_sheet(columns_title[:31])
+    documented.append(list(heading))
+    for column, text in documentation:
+        documented.append([column, text])
+    sample = workbook.create_sheet(example_title[:31])
+    sample.append(list(columns))
+    sample.append([spreadsheet_safe(v) for v in example])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.access import roles_required
-from app.downloads import table_download
+from app.downloads import XLSX, table_download
 from app.extensions import db
 from app.forms import as_choices, with_unique_ids
 from app.labels import current_language, province_choices, province_name
@@ -37,8 +37,8 @@ from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.dhis2 import data_value_set, load_mapping
 from assessments.models import Assessment, Organisation, ParentingSession, Programme, Role
-from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, normalise_header, parse_rows
-from assessments.provinces import PROVINCES_BY_CODE
+from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, VENUES, normalise_header, parse_rows
+from assessments.provinces import PROVINCES, PROVINCES_BY_CODE
 from assessments.services import ServiceError
 from assessments.services.parenting import (
     SessionFilters,
@@ -60,7 +60,7 @@ from assessments.services.parenting import (
     set_programme_active,
     update_session,
 )
-from assessments.tabular import TableError, read_table
+from assessments.tabular import TableError, read_table, template_xlsx
 from assessments.text import vietnamese_sort_key
 
 EDITORS = (Role.UNICEF, Role.ADMIN)
@@ -279,6 +279,7 @@ TABLE_ERRORS = {
     "file_too_large": _l("The file is larger than 5 MB."),
     "too_many_rows": _l("The file has more than 5,000 rows; split it."),
     "empty_file": _l("The file is empty."),
+    "no_data_rows": _l("The file has no data rows (an example row starting with # is not imported)."),
     "not_utf8": _l("Save the CSV as UTF-8 (Excel: CSV UTF-8)."),
     "not_xlsx": _l("This is not a readable Excel (.xlsx) file."),
     "archive_too_large": _l("This Excel file unpacks to far more data than it should; it was refused."),
@@ -315,8 +316,11 @@ def import_file() -> Any:
             return render_template("parenting/import_report.html", rows=rows, accepted=accepted,
                                    filename=upload.filename, confirm=ConfirmImportForm(upload=token),
                                    message_for=message_for, names=_names())
+    workplaces = sorted(db.session.execute(select(Organisation.name, Organisation.tax_code)),
+                        key=lambda row: vietnamese_sort_key(row.name))
     return render_template("parenting/import.html", form=form, columns=IMPORT_COLUMNS,
-                           required=REQUIRED_COLUMNS, programmes=_programmes())
+                           required=REQUIRED_COLUMNS, programmes=_programmes(), workplaces=workplaces,
+                           column_help=COLUMN_HELP)
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -347,7 +351,44 @@ TEMPLATE_EXAMPLE = ["2026-10-15", "nice", "learning-through-play; routines", "90
 @bp.route("/import/template.<any(csv, xlsx):fmt>")
 @roles_required(*EDITORS)
 def import_template(fmt: str) -> Response:
-    return _download(fmt, "parenting-sessions-template", IMPORT_COLUMNS, [TEMPLATE_EXAMPLE])
+    if fmt == "csv":
+        # The example row starts with "#": the importer skips it, so the template imports nothing.
+        return _download(fmt, "parenting-sessions-template", IMPORT_COLUMNS,
+                         [["# " + TEMPLATE_EXAMPLE[0], *TEMPLATE_EXAMPLE[1:]]])
+    programmes = _programmes()
+    lists = {"programme": [p.key for p in programmes if p.active],
+             "topics": [t.key for p in programmes if p.active for t in p.topics if t.active],
+             "venue_type": list(VENUES),
+             "province": sorted((p.name_vi for p in PROVINCES), key=vietnamese_sort_key)}
+    body = template_xlsx(IMPORT_COLUMNS, [(c, str(COLUMN_HELP[c])) for c in IMPORT_COLUMNS], lists,
+                         TEMPLATE_EXAMPLE, data_title=_("Sessions to import"), example_title=_("Example"),
+                         columns_title=_("Columns"), lists_title=_("Lists"), heading=(_("Column"), _("What to write")))
+    response = Response(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = 'attachment; filename="parenting-sessions-template.xlsx"'
+    return response
+
+
+# What each import column takes: the import page and the template's documentation sheet.
+COLUMN_HELP = {
+    "date": _l("Date of the session: YYYY-MM-DD or DD/MM/YYYY; not in the future."),
+    "programme": _l("Programme key (see the Lists sheet)."),
+    "topics": _l("Topic keys or names of that programme, separated by \";\"."),
+    "duration_minutes": _l("1 to 600."),
+    "venue_type": _l("workplace, commune_health_station, community or online."),
+    "workplace_tax_code": _l("Tax code of the workplace (required when the venue is a workplace)."),
+    "province": _l("Province or city; old names from before 1 July 2025 (e.g. Bình Thuận) are moved to the new "
+                   "province. May be left blank when the workplace's tax code is given."),
+    "commune": _l("Commune or ward."),
+    "facilitator": _l("Who ran the session."),
+    "participants_total": _l("Participants in total."),
+    "participants_female": _l("Women: women and men must add up to the total."),
+    "participants_male": _l("Men: women and men must add up to the total."),
+    "ethnic_minority": _l("Not more than the total."),
+    "internal_migrants": _l("Not more than the total."),
+    "notes": _l("Optional."),
+    "shift": _l("Optional: the shift or time (e.g. \"Ca 1\", \"14:00\") when a place holds several sessions "
+                "of a programme on one day."),
+}
 
 
 # --- Exports -----------------------------------------------------------------------------------

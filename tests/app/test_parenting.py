@@ -188,14 +188,43 @@ def test_someone_elses_upload_token_cannot_be_confirmed(client: FlaskClient, wor
 def test_excel_import_and_templates(client: FlaskClient, world: World, dbs: Session) -> None:
     sign_in(client, world.users["admin"])
     header = HEADER.split(",")
-    template = read_table("t.xlsx", client.get("/parenting/import/template.xlsx").data)
-    assert list(template[0]) == header
     csv_template = client.get("/parenting/import/template.csv").data.decode("utf-8-sig")
     assert csv_template.splitlines()[0] == HEADER
     row = [date(2026, 10, 20), "NICE", "routines", 60, "online", None, "Thừa Thiên Huế", "Phú Hội", "Lan",
            14.0, 9, 5, 0, 0, "Zalo"]
     page = upload(client, "sessions.xlsx", write_xlsx(header, [row])).get_data(as_text=True)
     assert "Chấp nhận 1 trên 1 dòng." in page
+
+
+def test_the_excel_template_is_a_tool_and_its_example_cannot_be_imported(client: FlaskClient, world: World) -> None:
+    """Issue 14 item 23: drop-downs for programme, topic, venue and province, a sheet that documents
+    the columns, and an example on its own sheet (only the first sheet is imported)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sign_in(client, world.users["unicef"])
+    content = client.get("/parenting/import/template.xlsx").data
+    book = load_workbook(BytesIO(content))
+    data, *others = book.worksheets
+    assert [c.value for c in data[1]] == HEADER.split(",") and data.max_row == 1  # no row to import by mistake
+    assert {sheet.title for sheet in others} >= {"Ví dụ", "Các cột", "Danh sách"}
+    example = book["Ví dụ"]
+    assert [c.value for c in example[1]] == HEADER.split(",") and example.max_row == 2
+    validated = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in data.data_validations.dataValidation}
+    columns = {name: chr(ord("A") + index) for index, name in enumerate(HEADER.split(","))}
+    assert {columns["programme"], columns["topics"], columns["venue_type"], columns["province"]} <= validated
+    lists = [c.value for c in book["Danh sách"]["A"]]
+    assert world.programme.key in lists
+    documented = [row[0].value for row in book["Các cột"].iter_rows(min_row=2)]
+    assert documented == HEADER.split(",")
+    assert "Tệp không có dòng dữ liệu nào" in upload(client, "t.xlsx", content).get_data(as_text=True)
+    # The CSV template's example row starts with "#": skipped, so the template imports nothing either.
+    csv_template = client.get("/parenting/import/template.csv").data
+    assert csv_template.decode("utf-8-sig").splitlines()[1].startswith("# ")
+    assert "Tệp không có dòng dữ liệu nào" in upload(client, "t.csv", csv_template).get_data(as_text=True)
+    page = client.get("/parenting/import").get_data(as_text=True)
+    assert f"<code>{world.programme.topics[0].key}</code>" in page and world.org_a.tax_code in page
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
