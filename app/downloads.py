@@ -13,11 +13,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def table_download(fmt: str, stem: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-                   sheet: str = "Data") -> Response:
+                   sheet: str = "Data", documentation: Sequence[tuple[str, str]] = (),
+                   documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds")) -> Response:
+    """A table as CSV or XLSX; with `documentation`, the XLSX has a sheet saying what each column holds."""
     if fmt == "csv":
         body, mimetype = write_csv(header, rows), "text/csv; charset=utf-8"
     else:
-        body, mimetype = write_xlsx(header, rows, sheet), XLSX
+        body, mimetype = write_xlsx(header, rows, sheet, documentation, documentation_titles), XLSX
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

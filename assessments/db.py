@@ -46,6 +46,11 @@ def today_in_viet_nam() -> date:
     return datetime.now(VIET_NAM).date()
 
 
+def to_viet_nam_date(moment: datetime | None) -> date | None:
+    """The day a moment fell on in Viet Nam (a submission at 23:30 UTC is the next day there)."""
+    return None if moment is None else moment.astimezone(VIET_NAM).date()
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC and always returns aware datetimes, also on SQLite (which drops the zone)."""
 

@@ -105,7 +105,11 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data") -> bytes:
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data",
+               documentation: Sequence[tuple[str, str]] = (),
+               documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds")) -> bytes:
+    """Numbers stay numbers and dates dates (Excel can sort and sum them); with `documentation`,
+    a second sheet says what each column holds."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -113,6 +117,12 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title
     sheet.append([spreadsheet_safe(h) for h in header])
     for row in rows:
         sheet.append([spreadsheet_safe(v) for v in row])
+    if documentation:
+        title, column, meaning = documentation_titles
+        notes = workbook.create_sheet(title[:31])
+        notes.append([column, meaning])
+        for name, text in documentation:
+            notes.append([name, spreadsheet_safe(text)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -28,11 +29,13 @@ from assessments.services.compare import (
     MAX_SIDE_BY_SIDE,
     MIN_GROUP,
     SIZE_BANDS,
+    ExportDetails,
     Filters,
     ListRow,
     all_rows,
     answers_of,
     benchmarks,
+    export_details,
     gaps_of,
     latest_cycle_with_benchmarks,
     list_page,
@@ -150,17 +153,71 @@ def trends_view() -> str:
 # --- Exports ---------------------------------------------------------------------------------------
 
 
+# The list export's columns, each with what it holds (the XLSX carries these in a sheet).
+LIST_COLUMNS: list[tuple[str, Any]] = [
+    ("organisation_id", _l("Number of the organisation in this service.")),
+    ("organisation", _l("Name of the organisation.")),
+    ("tax_code", _l("Tax code.")),
+    ("province_code", _l("Province code (the 34 units since 1 July 2025).")),
+    ("province", _l("Province or city, in words.")),
+    ("sector_code", _l("Sector code.")),
+    ("sector", _l("Sector, in words.")),
+    ("workforce", _l("Total workforce (number).")),
+    ("cycle", _l("Assessment cycle (year).")),
+    ("rubric_version", _l("Version of the questionnaire the assessment was scored on.")),
+    ("status_code", _l("submitted or verified.")),
+    ("status", _l("Status, in words.")),
+    ("submitted_on", _l("Date of the (last) submission, in Viet Nam.")),
+    ("verified_on", _l("Date the Chamber verified it (empty if not verified).")),
+    ("overall_percent", _l("Overall score, 0 to 100 (number).")),
+    ("band_code", _l("Band code.")),
+    ("band", _l("Band, in words.")),
+]
+
+
 def _list_header(rubric: Rubric) -> list[str]:
-    return ["organisation_id", "organisation", "province", "sector", "workforce", "cycle", "status",
-            "overall_percent", "band", *(f"area_{a.key}_percent" for a in rubric.areas), "legal_gaps"]
+    return [*(name for name, _text in LIST_COLUMNS), *(f"area_{a.key}_percent" for a in rubric.areas),
+            "legal_gaps", "legal_gap_codes"]
 
 
-def _list_cells(row: ListRow, rubric: Rubric) -> list[Any]:
+def _list_documentation(rubric: Rubric, lang: str) -> list[tuple[str, str]]:
+    areas = [(f"area_{a.key}_percent", _("Score of area %(area)s, 0 to 100 (number).",
+                                         area=f"{a.code}. {a.title.get(lang)}")) for a in rubric.areas]
+    return [*((name, str(text)) for name, text in LIST_COLUMNS), *areas,
+            ("legal_gaps", _("Number of legal gaps.")), ("legal_gap_codes", _("Codes of the questions below the law."))]
+
+
+def _list_cells(row: ListRow, rubric: Rubric, details: ExportDetails | None = None,
+                gap_codes: str = "") -> list[Any]:
     def pct(value: float | None) -> float | str:
         return "" if value is None else round(value, 1)
-    return [row.organisation_id, row.name, province_name(row.province_code), sector_name(row.sector_code),
-            row.workforce, row.cycle, row.status, pct(row.percent), row.band or "",
-            *(pct(row.areas.get(a.key)) for a in rubric.areas), row.gaps]
+    bands = dict(_choices()["band_choices"])
+    return [row.organisation_id, row.name, details.tax_code if details else "", row.province_code,
+            province_name(row.province_code), row.sector_code, sector_name(row.sector_code), row.workforce, row.cycle,
+            details.rubric_version if details else "", row.status, status_name(row.status),
+            details.submitted_on if details else None, details.verified_on if details else None, pct(row.percent),
+            row.band or "", bands.get(row.band, "") if row.band else "",
+            *(pct(row.areas.get(a.key)) for a in rubric.areas), row.gaps, gap_codes]
+
+
+def _export_rows(rubric: Rubric, sort: str, descending: bool) -> Iterator[list[Any]]:
+    batch: list[ListRow] = []
+
+    def flush() -> Iterator[list[Any]]:
+        ids = [r.assessment_id for r in batch]
+        details, gaps = export_details(db.session, ids), gaps_of(db.session, ids)
+        for row in batch:
+            codes = "; ".join(sorted(rubric.indicator(k).code for k in gaps.get(row.assessment_id, [])
+                                     if rubric.has_indicator(k)))
+            yield _list_cells(row, rubric, details.get(row.assessment_id), codes)
+
+    for row in all_rows(db.session, current_filters(), sort=sort, descending=descending,
+                        area_keys=[a.key for a in rubric.areas]):
+        batch.append(row)
+        if len(batch) == 2000:
+            yield from flush()
+            batch = []
+    yield from flush()
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -168,9 +225,9 @@ def _list_cells(row: ListRow, rubric: Rubric) -> list[Any]:
 def export(fmt: str) -> Response:
     rubric = current_rubric()
     sort, descending = _sort()
-    rows = (_list_cells(r, rubric) for r in all_rows(db.session, current_filters(), sort=sort,
-                                                      descending=descending, area_keys=[a.key for a in rubric.areas]))
-    return table_download(fmt, "assessments", _list_header(rubric), rows, "Assessments")
+    return table_download(fmt, "assessments", _list_header(rubric), _export_rows(rubric, sort, descending),
+                          "Assessments", documentation=_list_documentation(rubric, current_language()),
+                          documentation_titles=(_("Columns"), _("Column"), _("What it holds")))
 
 
 def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
@@ -188,10 +245,11 @@ def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
     def flush() -> Iterator[list[Any]]:
         ids = [r.assessment_id for r in batch]
         answers, gaps = answers_of(db.session, ids), gaps_of(db.session, ids)
+        details = export_details(db.session, ids)
         for row in batch:
             given = answers.get(row.assessment_id, {})
             codes = sorted(rubric.indicator(k).code for k in gaps.get(row.assessment_id, []) if rubric.has_indicator(k))
-            yield [*_list_cells(row, rubric), "; ".join(codes),
+            yield [*_list_cells(row, rubric, details.get(row.assessment_id), "; ".join(codes)),
                    *("" if i.key not in given else text(i, given[i.key]) for i in indicators)]
 
     for row in all_rows(db.session, current_filters(), area_keys=[a.key for a in rubric.areas]):
@@ -206,6 +264,6 @@ def _answer_rows(rubric: Rubric, lang: str) -> Iterator[list[Any]]:
 @roles_required(*ANALYSTS)
 def export_answers(fmt: str) -> Response:
     rubric = current_rubric()
-    header = [*_list_header(rubric), "legal_gap_codes",
+    header = [*_list_header(rubric),
               *(f"{i.code} {i.key}" for area in rubric.areas for i in area.indicators)]
     return table_download(fmt, "assessment-answers", header, _answer_rows(rubric, current_language()), "Answers")

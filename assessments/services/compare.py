@@ -11,13 +11,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import CompoundSelect, Select, and_, exists, func, literal, select, union_all, update
 from sqlalchemy.orm import aliased
 
 from assessments.caching import BoundedCache
-from assessments.db import DbSession
+from assessments.db import DbSession, to_viet_nam_date
 from assessments.models import (
     Answer,
     AreaScore,
@@ -25,6 +26,8 @@ from assessments.models import (
     AssessmentStatus,
     LegalGapRow,
     Organisation,
+    ReviewDecision,
+    ReviewNote,
     ScoresVersion,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
@@ -176,6 +179,33 @@ def all_rows(db: DbSession, filters: Filters, *, sort: str = "overall", descendi
     result = db.execute(_ordered(filters, sort, descending, area_keys).execution_options(yield_per=chunk))
     for rows in result.partitions():
         yield from _with_details(db, rows)
+
+
+@dataclass(frozen=True)
+class ExportDetails:
+    """What an analyst's export adds to a list row (kept out of the list's covering index)."""
+
+    tax_code: str
+    rubric_version: str
+    submitted_on: date | None
+    verified_on: date | None
+
+
+def export_details(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, ExportDetails]:
+    found: dict[int, ExportDetails] = {}
+    if not assessment_ids:
+        return found
+    verified = dict(db.execute(select(ReviewNote.assessment_id, func.max(ReviewNote.at)).where(
+        ReviewNote.assessment_id.in_(assessment_ids), ReviewNote.decision == ReviewDecision.VERIFIED)
+        .group_by(ReviewNote.assessment_id)).all())
+    query = (select(Assessment.id, Organisation.tax_code, Assessment.rubric_version, Assessment.submitted_at)
+             .join(Organisation, Organisation.id == Assessment.organisation_id)
+             .where(Assessment.id.in_(assessment_ids)))
+    for assessment_id, tax_code, version, submitted_at in db.execute(query):
+        at = verified.get(assessment_id)
+        found[assessment_id] = ExportDetails(tax_code, version, to_viet_nam_date(submitted_at),
+                                             to_viet_nam_date(at))
+    return found
 
 
 def answers_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -136,3 +136,28 @@ def test_benchmarks_open_on_the_latest_cycle_with_a_group_to_show(client: FlaskC
     page = client.get("/compare/benchmarks").get_data(as_text=True)
     assert f'id="cycle" name="cycle" inputmode="numeric" maxlength="4" value="{year - 1}"' in page and "Da giày" in page
     assert client.get(f"/compare/benchmarks?cycle={year}").status_code == 200
+
+
+def test_exports_for_analysts_carry_codes_labels_dates_and_documented_columns(client: FlaskClient, world: World,
+                                                                              dbs: Session) -> None:
+    """Issue 14 item 18."""
+    from datetime import date as day
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    submitted(dbs, world)
+    sign_in(client, world.users["reviewer"])
+    book = load_workbook(BytesIO(client.get("/compare/export.xlsx").data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    for column in ("tax_code", "province_code", "province", "sector_code", "sector", "rubric_version", "status_code",
+                   "status", "submitted_on", "verified_on", "band_code", "band", "legal_gap_codes", "overall_percent"):
+        assert column in header, column
+    assert row["tax_code"] == world.org_a.tax_code and row["province_code"] == world.org_a.province_code
+    assert row["status_code"] == "submitted" and row["status"] == "Đã nộp" and row["rubric_version"] == "2026.2"
+    assert isinstance(row["submitted_on"], day | type(None)) and row["submitted_on"] is not None
+    assert isinstance(row["overall_percent"], float) and row["legal_gap_codes"] == "A8"
+    documented = [r[0].value for r in book["Các cột"].iter_rows(min_row=2)]
+    assert documented == header
