@@ -116,7 +116,11 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException |
     if error.code == 413:
         drain_request_body()
     if is_api_request():
-        return json_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+        response = json_error(error.code, (error.name or "error").lower().replace(" ", "_"), error.description or "")
+        valid = getattr(error, "valid_methods", None)
+        if error.code == 405 and valid:  # RFC 9110: a 405 says which methods the resource allows
+            response.headers["Allow"] = ", ".join(m for m in valid if m not in ("HEAD", "OPTIONS"))
+        return response
     if isinstance(error, CSRFError):
         if request.endpoint in RESUMABLE_ENDPOINTS:
             # The session ended under an open questionnaire (logout in another tab, expiry):

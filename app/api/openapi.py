@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import url_for
 
+from rubrics.loader import default_registry
 from rubrics.schema import NOT_APPLICABLE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -16,6 +17,25 @@ def _error_responses(*codes: int) -> dict[str, Any]:
     reasons = {400: "Malformed JSON", 401: "Missing or invalid token", 403: "Role not allowed", 404: "Not found",
                413: "Body larger than 256 KB", 415: "Not JSON", 422: "Invalid input; `fields` names each field"}
     return {str(c): {"description": reasons[c], "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def _band_keys() -> list[str]:
+    rubric = default_registry().latest("crbp-vn")
+    return [rubric.data.gap_band.key, *(b.key for b in rubric.data.bands)]
+
+
+def _profile_schema() -> dict[str, Any]:
+    """The profile the latest rubric requires, field by field (the API refuses a profile missing one)."""
+    fields = default_registry().latest("crbp-vn").data.profile
+    properties: dict[str, Any] = {}
+    for spec in fields:
+        if spec.type == "boolean":
+            properties[spec.key] = {"type": "boolean"}
+        else:
+            properties[spec.key] = {"type": "integer", **({"minimum": spec.minimum} if spec.minimum is not None else {}),
+                                    **({"maximum": spec.maximum} if spec.maximum is not None else {})}
+    return {"type": "object", "description": "Every profile field the rubric declares (here: the latest version's)",
+            "required": [spec.key for spec in fields], "properties": properties, "additionalProperties": False}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -66,7 +86,7 @@ def openapi_document() -> dict[str, Any]:
                     {"name": "size", "in": "query", "schema": {"enum": ["lt200", "200-999", "1000-4999", "5000+"]}},
                     {"name": "cycle", "in": "query", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
                     {"name": "status", "in": "query", "schema": {"enum": ["submitted", "verified"]}},
-                    {"name": "band", "in": "query", "schema": {"type": "string"}},
+                    {"name": "band", "in": "query", "schema": {"enum": _band_keys()}},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
@@ -115,7 +135,7 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "rubric": {"type": "string", "examples": ["crbp-vn"]},
                         "version": {"type": "string", "examples": ["2026.1"]},
-                        "profile": {"type": "object", "description": "Every profile field the rubric declares"},
+                        "profile": _profile_schema(),
                         "answers": {"type": "object", "description": (
                             "Indicator key to answer: an option key (single choice, yes/no), a list of option "
                             f"keys (multiple choice), a number, a text, or \"{NOT_APPLICABLE}\" where allowed")},

@@ -267,3 +267,26 @@ def test_a_date_before_the_rubrics_legal_basis_is_refused_with_a_reason(client: 
     if status == 422:
         assert response.get_json()["fields"] == {"date": "before_legal_basis"}
         assert "judges dates from 2021-01-01" in response.get_json()["message"]
+
+
+def test_a_wrong_method_names_the_allowed_ones(client: FlaskClient, dbs: Session, world: World) -> None:
+    """Issue 14 item 19: a 405 without `Allow` leaves a client guessing (RFC 9110 requires it)."""
+    token = token_for(dbs, world, "hr_a")
+    response = client.delete("/api/v1/score", headers=auth(token))
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.get_json()["error"] == "method_not_allowed"
+
+
+def test_the_openapi_document_declares_what_the_api_checks(client: FlaskClient, dbs: Session, world: World) -> None:
+    """Issue 14 item 19: allowed values as enums, the profile's fields as required."""
+    from rubrics.loader import default_registry
+
+    token = token_for(dbs, world, "hr_a")
+    document = client.get("/api/v1/openapi.json", headers=auth(token)).get_json()
+    rubric = default_registry().latest("crbp-vn")
+    band = next(p for p in document["paths"]["/assessments"]["get"]["parameters"] if p["name"] == "band")
+    assert set(band["schema"]["enum"]) == {rubric.data.gap_band.key, *(b.key for b in rubric.data.bands)}
+    profile = document["components"]["schemas"]["ScoreRequest"]["properties"]["profile"]
+    assert set(profile["required"]) == {f.key for f in rubric.data.profile}
+    assert profile["properties"]["remote_area"] == {"type": "boolean"}
+    assert profile["properties"]["workforce_women"]["type"] == "integer"
