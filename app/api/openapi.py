@@ -32,8 +32,9 @@ def _profile_schema() -> dict[str, Any]:
         if spec.type == "boolean":
             properties[spec.key] = {"type": "boolean"}
         else:
-            properties[spec.key] = {"type": "integer", **({"minimum": spec.minimum} if spec.minimum is not None else {}),
-                                    **({"maximum": spec.maximum} if spec.maximum is not None else {})}
+            bounds = {name: value for name, value in (("minimum", spec.minimum), ("maximum", spec.maximum))
+                      if value is not None}
+            properties[spec.key] = {"type": "integer", **bounds}
     return {"type": "object", "description": "Every profile field the rubric declares (here: the latest version's)",
             "required": [spec.key for spec in fields], "properties": properties, "additionalProperties": False}
 
