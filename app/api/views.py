@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import g, jsonify, request
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from app.access import api_token_required, public
@@ -16,11 +17,24 @@ from app.compare.filters import filters_from_query
 from app.extensions import db
 from app.http import json_error
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, Role
+from assessments.models import Assessment, ParentingSession, Role
 from assessments.plan import build_plan
+from assessments.provinces import PROVINCES_BY_CODE
 from assessments.scoring import score, validate_answers, validate_date, validate_profile
+from assessments.sectors import SECTORS_BY_CODE
 from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
-from assessments.services.compare import ListRow, list_page
+from assessments.services.compare import (
+    GROUPINGS,
+    MIN_GROUP,
+    Distribution,
+    ListRow,
+    benchmarks,
+    latest_cycle_with_benchmarks,
+    list_page,
+    trends,
+)
+from assessments.services.parenting import SessionFilters, filtered
+from assessments.services.reviews import history
 from assessments.services.self_assessment import answer_values
 from rubrics.loader import default_registry
 
@@ -176,3 +190,119 @@ def assessment_detail(assessment_id: int) -> Response:
         "profile": found.profile, "answers": answer_values(db.session, found.id),
         "scorecard": found.result["scorecard"], "plan": found.result["plan"],
     })
+
+
+# --- What analysts asked for: benchmarks, trends, parenting sessions, review history -----------
+
+
+def _distribution(found: Distribution | None) -> dict[str, Any] | None:
+    """A group's scores, or None when it is too small to show (no organisation can be recognised)."""
+    if found is None or not found.shown:
+        return None
+    return {"organisations": found.count, "q1": _rounded(found.q1), "median": _rounded(found.median),
+            "q3": _rounded(found.q3)}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _grouping_problems() -> dict[str, str]:
+    problems = {}
+    if request.args.get("by", "sector") not in GROUPINGS:
+        problems["by"] = "must_be_sector_or_province"
+    cycle = request.args.get("cycle")
+    if cycle is not None and not (cycle.isdigit() and 2000 <= int(cycle) <= 2100):
+        problems["cycle"] = "must_be_a_year"
+    return problems
+
+
+@bp.route("/benchmarks")
+@api_token_required()
+def benchmarks_api() -> Response:
+    """Per sector or province: quartiles of the overall and each area's score, and the share of
+    organisations with each legal gap; groups under the minimum size are left out."""
+    problems = _grouping_problems()
+    if problems:
+        return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
+    by = request.args.get("by", "sector")
+    cycle = int(request.args["cycle"]) if "cycle" in request.args else latest_cycle_with_benchmarks(db.session, by)
+    result = benchmarks(db.session, by, cycle)
+    rubric = default_registry().latest("crbp-vn")
+    groups = []
+    for group in sorted(result.groups):
+        overall = _distribution(result.areas.get((group, "")))
+        if overall is None:
+            continue
+        groups.append({"group": group, "overall": overall,
+                       "areas": {a.key: _distribution(result.areas.get((group, a.key))) for a in rubric.areas},
+                       "legal_gap_shares": {k: round(v, 3) for (g_, k), v in result.gap_shares.items() if g_ == group}})
+    return jsonify({"by": by, "cycle": cycle, "min_group": MIN_GROUP, "groups": groups})
+
+
+@bp.route("/trends")
+@api_token_required()
+def trends_api() -> Response:
+    """The overall score of one sector or province, cycle by cycle."""
+    problems = _grouping_problems()
+    by, value = request.args.get("by", "sector"), request.args.get("value", "")
+    known = SECTORS_BY_CODE if by == "sector" else PROVINCES_BY_CODE
+    if value not in known:
+        problems["value"] = "unknown_sector_or_province"
+    if problems:
+        return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
+    cycles = [{"cycle": cycle, "overall": _distribution(found)}
+              for cycle, found in trends(db.session, by, value).items()]
+    return jsonify({"by": by, "value": value, "min_group": MIN_GROUP, "cycles": cycles})
+
+
+SESSION_PAGE = 200
+
+
+@bp.route("/parenting/sessions")
+@api_token_required()
+def parenting_sessions_api() -> Response:
+    """Parenting sessions, newest first; an HR token sees its own workplace's only."""
+    args, problems = request.args, {}
+    user = g.api_user
+    province = args.get("province", "")
+    if province and province not in PROVINCES_BY_CODE:
+        problems["province"] = "unknown_province"
+    dates = {name: _parse_date(args[name]) for name in ("from", "to") if name in args}
+    problems |= {name: "must_be_date_yyyy_mm_dd" for name, value in dates.items() if value is None}
+    programme = args.get("programme", "")
+    if programme and not programme.isdigit():
+        problems["programme"] = "must_be_a_number"
+    page_arg = args.get("page", "1")
+    if not (page_arg.isdigit() and 1 <= int(page_arg) <= 100_000):
+        problems["page"] = "not_a_page_number"
+    if problems:
+        return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
+    filters = SessionFilters(province_code=province or None, programme_id=int(programme) if programme else None,
+                             organisation_id=user.organisation_id if user.role == Role.HR else None,
+                             date_from=dates.get("from"), date_to=dates.get("to"))
+    query = filtered(filters).options(selectinload(ParentingSession.programme), selectinload(ParentingSession.topics))
+    page = int(page_arg)
+    records = db.session.scalars(query.order_by(ParentingSession.session_date.desc(), ParentingSession.id.desc())
+                                 .limit(SESSION_PAGE).offset((page - 1) * SESSION_PAGE)).all()
+    return jsonify({"page": page, "per_page": SESSION_PAGE, "items": [{
+        "id": s.id, "date": s.session_date.isoformat(), "programme": s.programme.key,
+        "topics": [t.key for t in s.topics], "duration_minutes": s.duration_minutes, "venue_type": s.venue_type,
+        "organisation_id": s.organisation_id, "province": s.province_code, "commune": s.commune, "shift": s.shift,
+        "participants": {"total": s.participants_total, "female": s.participants_female,
+                         "male": s.participants_male, "ethnic_minority": s.ethnic_minority,
+                         "internal_migrants": s.internal_migrants}} for s in records]})
+
+
+@bp.route("/assessments/<id:assessment_id>/reviews")
+@api_token_required()
+def assessment_reviews(assessment_id: int) -> Response:
+    """Every decision of the review loop on a submitted assessment, oldest first."""
+    user = g.api_user
+    found = db.session.get(Assessment, assessment_id)
+    if found is None or found.status == "draft" or (
+            user.role == Role.HR and found.organisation_id != user.organisation_id):
+        return json_error(404, "not_found", f"No submitted assessment {assessment_id} for this token.")
+    return jsonify({"assessment": found.id, "status": found.status, "history": [{
+        "at": note.at.isoformat(), "decision": note.decision, "indicator": note.indicator_key, "comment": note.comment,
+        "by_role": note.author.role if note.author else None} for note in history(db.session, found.id)]})

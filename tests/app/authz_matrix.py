@@ -129,6 +129,10 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("api.score_answers", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
     ("api.assessments", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
     ("api.assessment_detail", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.assessment_reviews", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.benchmarks_api", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.trends_api", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
+    ("api.parenting_sessions_api", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 401),
 }
 
 # POSTs that change the database even when sent empty, and for whom: signing out rotates the

@@ -290,3 +290,34 @@ def test_the_openapi_document_declares_what_the_api_checks(client: FlaskClient, 
     assert set(profile["required"]) == {f.key for f in rubric.data.profile}
     assert profile["properties"]["remote_area"] == {"type": "boolean"}
     assert profile["properties"]["workforce_women"]["type"] == "integer"
+
+
+def test_the_endpoints_analysts_asked_for(client: FlaskClient, dbs: Session, world: World) -> None:
+    """Issue 14 item 19: benchmarks, trends, parenting sessions, and the review history."""
+    from assessments.services import Context
+    from assessments.services.reviews import decide_indicator, return_to_company
+    from rubrics.loader import default_registry
+    from tests.app.test_review_compare import submitted
+
+    assessment = submitted(dbs, world)
+    analyst, hr, other = (token_for(dbs, world, who) for who in ("reviewer", "hr_a", "hr_b"))
+    bench = client.get("/api/v1/benchmarks?by=sector", headers=auth(analyst)).get_json()
+    assert bench["by"] == "sector" and bench["groups"] == []  # one company: too small to show
+    assert client.get("/api/v1/benchmarks?by=colour", headers=auth(analyst)).get_json()["fields"] == {
+        "by": "must_be_sector_or_province"}
+    trend = client.get(f"/api/v1/trends?by=sector&value={world.org_a.sector_code}", headers=auth(analyst)).get_json()
+    assert [c["overall"] for c in trend["cycles"]] == [None]  # suppressed under the minimum group
+    assert client.get("/api/v1/trends?by=sector&value=nowhere", headers=auth(analyst)).status_code == 400
+    reviewer = Context(world.users["reviewer"])
+    decide_indicator(dbs, reviewer, assessment, default_registry().latest("crbp-vn"), "leave.paternity", "queried",
+                     "Gửi bảng chấm công")
+    return_to_company(dbs, reviewer, assessment, "Vui lòng bổ sung")
+    history = client.get(f"/api/v1/assessments/{assessment.id}/reviews", headers=auth(hr)).get_json()
+    assert [n["decision"] for n in history["history"]] == ["queried", "returned"]
+    assert history["history"][0]["comment"] == "Gửi bảng chấm công" and history["history"][0]["by_role"] == "reviewer"
+    assert client.get(f"/api/v1/assessments/{assessment.id}/reviews", headers=auth(other)).status_code == 404
+    sessions = client.get("/api/v1/parenting/sessions", headers=auth(analyst)).get_json()["items"]
+    assert {s["id"] for s in sessions} >= {world.session_a.id}
+    own = client.get("/api/v1/parenting/sessions", headers=auth(other)).get_json()["items"]
+    assert all(s["organisation_id"] == world.org_b.id for s in own)
+    assert client.get("/api/v1/parenting/sessions?from=2026-13-01", headers=auth(analyst)).status_code == 400
