@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import url_for
 
+from assessments.provinces import PROVINCES
+from assessments.sectors import SECTORS
 from rubrics.loader import default_registry
 from rubrics.schema import NOT_APPLICABLE
 
@@ -17,6 +19,14 @@ def _error_responses(*codes: int) -> dict[str, Any]:
     reasons = {400: "Malformed JSON", 401: "Missing or invalid token", 403: "Role not allowed", 404: "Not found",
                413: "Body larger than 256 KB", 415: "Not JSON", 422: "Invalid input; `fields` names each field"}
     return {str(c): {"description": reasons[c], "content": {"application/json": {"schema": ERROR}}} for c in codes}
+
+
+def _province_codes() -> list[str]:
+    return [p.code for p in PROVINCES]
+
+
+def _sector_codes() -> list[str]:
+    return [s.code for s in SECTORS]
 
 
 def _band_keys() -> list[str]:
@@ -81,14 +91,14 @@ def openapi_document() -> dict[str, Any]:
                 "description": "Reviewer, UNICEF and admin tokens see every organisation; HR tokens only "
                                "their own. Sorted by overall score, best first.",
                 "parameters": [
-                    {"name": "province", "in": "query", "schema": {"type": "string"},
+                    {"name": "province", "in": "query", "schema": {"enum": _province_codes()},
                      "description": "Province code (2025 map), e.g. ha-noi"},
-                    {"name": "sector", "in": "query", "schema": {"type": "string"}, "description": "Sector code"},
+                    {"name": "sector", "in": "query", "schema": {"enum": _sector_codes()}, "description": "Sector code"},
                     {"name": "size", "in": "query", "schema": {"enum": ["lt200", "200-999", "1000-4999", "5000+"]}},
                     {"name": "cycle", "in": "query", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
                     {"name": "status", "in": "query", "schema": {"enum": ["submitted", "verified"]}},
                     {"name": "band", "in": "query", "schema": {"enum": _band_keys()}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
                 ],
@@ -119,15 +129,16 @@ def openapi_document() -> dict[str, Any]:
             "/trends": {"get": {
                 "summary": "The overall score of one sector or province, cycle by cycle",
                 "parameters": [{"name": "by", "in": "query", "schema": {"enum": ["sector", "province"]}},
-                               {"name": "value", "in": "query", "required": True, "schema": {"type": "string"},
-                                "description": "Sector or province code"}],
+                               {"name": "value", "in": "query", "required": True,
+                                "schema": {"enum": [*_sector_codes(), *_province_codes()]},
+                                "description": "Sector or province code (a code of the other kind has no cycles)"}],
                 "responses": {"200": {"description": "One entry per cycle; `overall` is null under `min_group`"},
                               **_error_responses(400, 401)},
             }},
             "/parenting/sessions": {"get": {
                 "summary": "Parenting sessions, newest first (an HR token: its own workplace's)",
-                "parameters": [{"name": "province", "in": "query", "schema": {"type": "string"}},
-                               {"name": "programme", "in": "query", "schema": {"type": "integer"}},
+                "parameters": [{"name": "province", "in": "query", "schema": {"enum": _province_codes()}},
+                               {"name": "programme", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
                                {"name": "page", "in": "query",

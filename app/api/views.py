@@ -246,17 +246,26 @@ def trends_api() -> Response:
     """The overall score of one sector or province, cycle by cycle."""
     problems = _grouping_problems()
     by, value = request.args.get("by", "sector"), request.args.get("value", "")
-    known = SECTORS_BY_CODE if by == "sector" else PROVINCES_BY_CODE
-    if value not in known:
+    if value not in SECTORS_BY_CODE and value not in PROVINCES_BY_CODE:
         problems["value"] = "unknown_sector_or_province"
     if problems:
         return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
-    cycles = [{"cycle": cycle, "overall": _distribution(found)}
-              for cycle, found in trends(db.session, by, value).items()]
+    known = SECTORS_BY_CODE if by == "sector" else PROVINCES_BY_CODE
+    # A code of the other kind (a province with by=sector) names no group of this kind: no cycles.
+    found = trends(db.session, by, value).items() if value in known else []
+    cycles = [{"cycle": cycle, "overall": _distribution(scores)} for cycle, scores in found]
     return jsonify({"by": by, "value": value, "min_group": MIN_GROUP, "cycles": cycles})
 
 
 SESSION_PAGE = 200
+
+
+def _any_date(value: str) -> date | None:
+    """A filter's date: any valid YYYY-MM-DD (a far date simply matches nothing)."""
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 @bp.route("/parenting/sessions")
@@ -268,7 +277,7 @@ def parenting_sessions_api() -> Response:
     province = args.get("province", "")
     if province and province not in PROVINCES_BY_CODE:
         problems["province"] = "unknown_province"
-    dates = {name: _parse_date(args[name]) for name in ("from", "to") if name in args}
+    dates = {name: _any_date(args[name]) for name in ("from", "to") if name in args}
     problems |= {name: "must_be_date_yyyy_mm_dd" for name, value in dates.items() if value is None}
     programme = args.get("programme", "")
     if programme and not programme.isdigit():
