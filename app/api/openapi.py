@@ -140,7 +140,8 @@ def openapi_document() -> dict[str, Any]:
             "/parenting/sessions": {"get": {
                 "summary": "Parenting sessions, newest first (an HR token: its own workplace's)",
                 "parameters": [{"name": "province", "in": "query", "schema": {"enum": _province_codes()}},
-                               {"name": "programme", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                               {"name": "programme", "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}},
                                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
                                {"name": "page", "in": "query",

@@ -258,6 +258,7 @@ def trends_api() -> Response:
 
 
 SESSION_PAGE = 200
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number is no id (PostgreSQL would refuse it)
 
 
 def _any_date(value: str) -> date | None:
@@ -280,7 +281,7 @@ def parenting_sessions_api() -> Response:
     dates = {name: _any_date(args[name]) for name in ("from", "to") if name in args}
     problems |= {name: "must_be_date_yyyy_mm_dd" for name, value in dates.items() if value is None}
     programme = args.get("programme", "")
-    if programme and not programme.isdigit():
+    if programme and not (programme.isdigit() and 1 <= int(programme) <= MAX_ID):  # an INTEGER column
         problems["programme"] = "must_be_a_number"
     page_arg = args.get("page", "1")
     if not (page_arg.isdigit() and 1 <= int(page_arg) <= 100_000):

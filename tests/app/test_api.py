@@ -321,3 +321,10 @@ def test_the_endpoints_analysts_asked_for(client: FlaskClient, dbs: Session, wor
     own = client.get("/api/v1/parenting/sessions", headers=auth(other)).get_json()["items"]
     assert all(s["organisation_id"] == world.org_b.id for s in own)
     assert client.get("/api/v1/parenting/sessions?from=2026-13-01", headers=auth(analyst)).status_code == 400
+
+
+def test_an_id_too_large_for_the_database_is_a_400_not_a_500(client: FlaskClient, dbs: Session, world: World) -> None:
+    """Found by the OpenAPI fuzzer on PostgreSQL: an INTEGER column refuses 9213981172."""
+    token = token_for(dbs, world, "reviewer")
+    response = client.get("/api/v1/parenting/sessions?programme=9213981172", headers=auth(token))
+    assert response.status_code == 400 and response.get_json()["fields"] == {"programme": "must_be_a_number"}

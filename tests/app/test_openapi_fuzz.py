@@ -27,7 +27,10 @@ def test_the_api_does_what_its_document_says(app: Flask, dbs: Session, world: Wo
     operations = [op for op in operations if op.label != "POST /score"]
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        # Derandomised: the same requests on every run, so CI is not left to chance (raise max_examples
+        # locally to search wider).
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=True)
         def check(case: object) -> None:
             case.call_and_validate(headers=headers)  # type: ignore[attr-defined]
 
