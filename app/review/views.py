@@ -105,8 +105,9 @@ def assessment(assessment_id: int) -> str:
     results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
     values = answer_values(db.session, found.id)
     evidence = evidence_by_indicator(db.session, found.id)
-    threads = open_queries(db.session, found.id)
-    returned = last_return(db.session, found.id)
+    notes = history(db.session, found.id)  # one read for the queries, the return, the decisions and the history
+    threads = open_queries(db.session, found.id, notes)
+    returned = last_return(db.session, found.id, notes)
     before = returned.answers if returned is not None and returned.answers is not None else None
     changed = {key for key in {*values, *(before or {})} if before is not None and before.get(key) != values.get(key)}
     visible = [ind.key for ind in rubric.indicators()
@@ -115,13 +116,13 @@ def assessment(assessment_id: int) -> str:
     shown = request.args.get("show", "all")
     if shown not in SHOWN:
         shown = "all"
-    decisions = latest_decisions(db.session, found.id)
+    decisions = latest_decisions(db.session, found.id, notes)
     to_accept = [key for key in visible if key in values and key not in decisions]
     return render_template("review/assessment.html", assessment=found, rubric=rubric, values=values,
                            results=results, evidence=evidence, threads=threads,
                            new_evidence=evidence_since(db.session, found.id, threads), before=before,
                            changed=changed, shown=shown, counts={k: len(v & set(visible)) for k, v in groups.items()},
-                           showing=groups[shown], reviews=decisions, notes=history(db.session, found.id),
+                           showing=groups[shown], reviews=decisions, notes=notes,
                            to_accept=len(to_accept), answer_text=answer_text, lang=current_language(),
                            reviewing=found.status == AssessmentStatus.SUBMITTED)
 

@@ -54,10 +54,10 @@ def _author(note: ReviewNote) -> str:
     return note.author.full_name or note.author.email if note.author else ""
 
 
-def open_queries(db: DbSession, assessment_id: int) -> dict[str, QueryThread]:
+def open_queries(db: DbSession, assessment_id: int, notes: list[ReviewNote] | None = None) -> dict[str, QueryThread]:
     """Every question whose latest decision is a query, in any round, with its conversation."""
     threads: dict[str, QueryThread] = {}
-    for note in history(db, assessment_id):
+    for note in history(db, assessment_id) if notes is None else notes:
         key = note.indicator_key
         if note.decision == ReviewDecision.QUERIED and key is not None:
             threads[key] = QueryThread(key, note.comment, _author(note), note.at)
@@ -73,19 +73,21 @@ def open_queries(db: DbSession, assessment_id: int) -> dict[str, QueryThread]:
     return threads
 
 
-def latest_decisions(db: DbSession, assessment_id: int) -> dict[str, IndicatorReview]:
+def latest_decisions(db: DbSession, assessment_id: int,
+                     notes: list[ReviewNote] | None = None) -> dict[str, IndicatorReview]:
     """Each question's latest accept or query, whatever the round (an accepted answer stays
     accepted; a query stays open until accepted)."""
     decisions: dict[str, IndicatorReview] = {}
-    for note in history(db, assessment_id):
+    for note in history(db, assessment_id) if notes is None else notes:
         if note.indicator_key is not None and note.decision in INDICATOR_DECISIONS:
             decisions[note.indicator_key] = IndicatorReview(note.decision, note.comment, _author(note), note.at)
     return decisions
 
 
-def last_return(db: DbSession, assessment_id: int) -> ReviewNote | None:
+def last_return(db: DbSession, assessment_id: int, notes: list[ReviewNote] | None = None) -> ReviewNote | None:
     """The latest return to the company, with its message and the answers as they stood."""
-    returns = [n for n in history(db, assessment_id) if n.decision == ReviewDecision.RETURNED]
+    returns = [n for n in (history(db, assessment_id) if notes is None else notes)
+               if n.decision == ReviewDecision.RETURNED]
     return returns[-1] if returns else None
 
 
@@ -103,10 +105,12 @@ class ReturnedNotice:
 def returned_notice(db: DbSession, assessment: Assessment) -> ReturnedNotice | None:
     if assessment.status != AssessmentStatus.RETURNED:
         return None
-    note = last_return(db, assessment.id)
+    notes = history(db, assessment.id)  # read once for both
+    note = last_return(db, assessment.id, notes)
     if note is None:
         return None
-    return ReturnedNotice(assessment.id, assessment.cycle, note.at, note.comment, len(open_queries(db, assessment.id)))
+    return ReturnedNotice(assessment.id, assessment.cycle, note.at, note.comment,
+                          len(open_queries(db, assessment.id, notes)))
 
 
 def returned_notices(db: DbSession, organisation_id: int) -> list[ReturnedNotice]:
