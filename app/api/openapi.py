@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import url_for
 
 from assessments.provinces import PROVINCES
+from assessments.scoring import MAX_TEXT_LENGTH
 from assessments.sectors import SECTORS
-from rubrics.loader import default_registry
-from rubrics.schema import NOT_APPLICABLE
+from rubrics.loader import Rubric, default_registry
+from rubrics.schema import NOT_APPLICABLE, Indicator
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TEXT = {"$ref": "#/components/schemas/Text"}
@@ -34,19 +36,77 @@ def _band_keys() -> list[str]:
     return [rubric.data.gap_band.key, *(b.key for b in rubric.data.bands)]
 
 
-def _profile_schema() -> dict[str, Any]:
-    """The profile the latest rubric requires, field by field (the API refuses a profile missing one)."""
-    fields = default_registry().latest("crbp-vn").data.profile
+def _profile_schema(rubric: Rubric) -> dict[str, Any]:
+    """The profile a rubric version requires, field by field (the API refuses a profile missing one)."""
     properties: dict[str, Any] = {}
-    for spec in fields:
+    for spec in rubric.data.profile:
         if spec.type == "boolean":
             properties[spec.key] = {"type": "boolean"}
         else:
             bounds = {name: value for name, value in (("minimum", spec.minimum), ("maximum", spec.maximum))
                       if value is not None}
             properties[spec.key] = {"type": "integer", **bounds}
-    return {"type": "object", "description": "Every profile field the rubric declares (here: the latest version's)",
-            "required": [spec.key for spec in fields], "properties": properties, "additionalProperties": False}
+    return {"type": "object", "description": f"Every profile field {rubric.version} declares",
+            "required": [spec.key for spec in rubric.data.profile], "properties": properties,
+            "additionalProperties": False}
+
+
+def _answer_schema(indicator: Indicator) -> dict[str, Any]:
+    """What the engine accepts as the answer to one indicator (assessments.scoring.validate_answers)."""
+    options = [option.key for option in indicator.options]
+    schema: dict[str, Any]
+    if indicator.type in ("single_choice", "yes_no"):
+        schema = {"enum": options}
+    elif indicator.type == "multi_choice":
+        exclusive = [option.key for option in indicator.options if option.exclusive]
+        schema = {"type": "array", "items": {"enum": options}, "minItems": 1, "uniqueItems": True}
+        if exclusive:  # an exclusive option ("none of these") stands alone
+            schema["anyOf"] = [{"maxItems": 1}, {"not": {"contains": {"enum": exclusive}}}]
+    elif indicator.type == "number":
+        bounds = {name: value for name, value in (("minimum", indicator.minimum), ("maximum", indicator.maximum))
+                  if value is not None}
+        schema = {"type": "integer" if indicator.integer else "number", **bounds}
+    else:
+        schema = {"type": "string", "maxLength": MAX_TEXT_LENGTH}
+    if indicator.allow_not_applicable:
+        schema = {"anyOf": [schema, {"const": NOT_APPLICABLE}]}
+    return {**schema, "description": f"{indicator.code}: {indicator.text.en}"}
+
+
+def _alternatives(values: range, width: int) -> str:
+    return "(" + "|".join(f"{value:0{width}d}" for value in values) + ")"
+
+
+def _date_pattern(judges_from: date | None) -> str:
+    """ISO dates from the rubric's first judging day (else 2000) to the end of 2100, as the API reads them."""
+    start = judges_from or date(2000, 1, 1)
+    later_years = _alternatives(range(start.year + 1, 2101), 4) + r"-\d{2}-\d{2}"
+    later_months = f"{start.year}-" + _alternatives(range(start.month + 1, 13), 2) + r"-\d{2}" \
+        if start.month < 12 else None
+    later_days = f"{start.year}-{start.month:02d}-" + _alternatives(range(start.day, 32), 2)
+    return "^(" + "|".join(part for part in (later_days, later_months, later_years) if part) + ")$"
+
+
+def _score_request_schema(rubric: Rubric) -> dict[str, Any]:
+    """One rubric version's request: its profile, its indicators' answers and its dates."""
+    judges_from = rubric.data.judges_from
+    return {
+        "type": "object", "title": f"{rubric.key} {rubric.version}", "required": ["rubric", "version", "profile"],
+        "additionalProperties": False,
+        "properties": {
+            "rubric": {"const": rubric.key},
+            "version": {"const": rubric.version},
+            "profile": _profile_schema(rubric),
+            "answers": {
+                "type": "object", "additionalProperties": False,
+                "description": "Indicator key to answer. Questions that do not apply or are not asked are "
+                               "ignored; unanswered required questions make the card incomplete.",
+                "properties": {ind.key: _answer_schema(ind) for area in rubric.areas for ind in area.indicators}},
+            "date": {"type": "string", "format": "date", "pattern": _date_pattern(judges_from),
+                     "description": "The law in force on this day applies; default today in Viet Nam"
+                                    + (f". From {judges_from}: before it, the law the rubric cites was not in force"
+                                       if judges_from else "")},
+        }}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -179,29 +239,37 @@ def openapi_document() -> dict[str, Any]:
                     "published": {"type": "string", "format": "date"}, "title": TEXT,
                     "indicators": {"type": "integer"}}},
                 "ScoreRequest": {
-                    "type": "object", "required": ["rubric", "version", "profile"], "additionalProperties": False,
-                    "properties": {
-                        "rubric": {"type": "string", "examples": ["crbp-vn"]},
-                        "version": {"type": "string", "examples": ["2026.1"]},
-                        "profile": _profile_schema(),
-                        "answers": {"type": "object", "description": (
-                            "Indicator key to answer: an option key (single choice, yes/no), a list of option "
-                            f"keys (multiple choice), a number, a text, or \"{NOT_APPLICABLE}\" where allowed")},
-                        "date": {"type": "string", "format": "date",
-                                 "description": "The law in force on this day applies; default today in Viet Nam"},
-                    }},
+                    "description": "One published rubric version and answers to its indicators",
+                    "oneOf": [_score_request_schema(rubric) for rubric in default_registry().all()]},
                 "ScoreResponse": {"type": "object", "properties": {
                     "scorecard": {"$ref": "#/components/schemas/ScoreCard"},
                     "plan": {"type": "object", "properties": {"actions": {"type": "array", "items": {
                         "$ref": "#/components/schemas/PlanAction"}}}}}},
-                "ScoreCard": {"type": "object", "properties": {
-                    "percent": {"type": ["number", "null"]}, "band": {"type": "object"},
-                    "complete": {"type": "boolean"}, "missing": {"type": "array", "items": {"type": "string"}},
-                    "legal_gaps": {"type": "array", "items": {"type": "object"}},
-                    "areas": {"type": "array", "items": {"type": "object"}},
-                    "indicators": {"type": "array", "items": {"type": "object"}}}},
+                "ScoreCard": {"type": "object", "required": [
+                    "rubric", "date", "percent", "band", "complete", "missing", "unknowns", "legal_gaps", "areas",
+                    "indicators"], "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "percent": {"type": ["number", "null"], "description": "null while nothing is answered"},
+                    "band": {"description": "null until the card is complete",
+                             "oneOf": [{"type": "null"}, {"type": "object", "required": ["key", "label"],
+                                                          "properties": {"key": {"enum": _band_keys()},
+                                                                         "label": TEXT}}]},
+                    "complete": {"type": "boolean"},
+                    "missing": {"type": "array", "items": {"type": "string"},
+                                "description": "Keys of required questions still to answer"},
+                    "unknowns": {"type": "array", "items": {"type": "string"},
+                                 "description": "Keys of questions answered 'we do not know': to find out"},
+                    "legal_gaps": {"type": "array", "items": {"type": "object", "required": [
+                        "indicator", "code", "area", "references"]}},
+                    "areas": {"type": "array", "items": {"type": "object", "required": [
+                        "key", "percent", "answered", "applicable", "missing", "legal_gaps"], "properties": {
+                        "key": {"type": "string"}, "percent": {"type": ["number", "null"]},
+                        "answered": {"type": "integer"}, "applicable": {"type": "integer"},
+                        "missing": {"type": "integer"}, "legal_gaps": {"type": "integer"}}}},
+                    "indicators": {"type": "array", "items": {"type": "object", "required": [
+                        "key", "area", "status", "level", "max_level", "legal_gap"]}}}},
                 "PlanAction": {"type": "object", "properties": {
-                    "priority": {"type": "integer"}, "kind": {"enum": ["legal", "next_step"]},
+                    "priority": {"type": "integer"}, "kind": {"enum": ["legal", "check", "next_step"]},
                     "code": {"type": "string"}, "text": TEXT, "owner": {"type": "string"},
                     "time_frame": {"type": "string"}, "effort": {"type": "integer"},
                     "expected_gain": {"type": "number"}}},

@@ -107,6 +107,7 @@ def score_answers() -> Response:
         except KeyError:
             fields["version"] = "unknown_rubric_version"
     if found is not None and "profile" not in fields and "answers" not in fields:
+        body["profile"] = _whole_numbers_as_integers(body["profile"])
         # Report every problem at once: the request's shape and its content.
         fields |= validate_profile(found, body["profile"]) | validate_answers(found, body.get("answers", {}))
     if found is not None and "date" not in fields:
@@ -119,6 +120,12 @@ def score_answers() -> Response:
         return json_error(422, "invalid_input", message, fields)
     card = score(found, body["profile"], body.get("answers", {}), _score_date(body))
     return jsonify({"scorecard": scorecard_to_dict(card, found), "plan": plan_to_dict(build_plan(found, card))})
+
+
+def _whole_numbers_as_integers(profile: dict[str, Any]) -> dict[str, Any]:
+    """JSON has one number type: 3000.0 is the integer 3000, as JSON Schema (and the OpenAPI document) says."""
+    return {key: int(value) if isinstance(value, float) and value.is_integer() else value
+            for key, value in profile.items()}
 
 
 def _request_problems(body: dict[str, Any]) -> dict[str, str]:

@@ -286,10 +286,35 @@ def test_the_openapi_document_declares_what_the_api_checks(client: FlaskClient, 
     rubric = default_registry().latest("crbp-vn")
     band = next(p for p in document["paths"]["/assessments"]["get"]["parameters"] if p["name"] == "band")
     assert set(band["schema"]["enum"]) == {rubric.data.gap_band.key, *(b.key for b in rubric.data.bands)}
-    profile = document["components"]["schemas"]["ScoreRequest"]["properties"]["profile"]
+    requests = document["components"]["schemas"]["ScoreRequest"]["oneOf"]
+    assert [(r["properties"]["rubric"]["const"], r["properties"]["version"]["const"]) for r in requests] == [
+        (found.key, found.version) for found in default_registry().all()]
+    latest = next(r for r in requests if r["properties"]["version"]["const"] == rubric.version)
+    profile = latest["properties"]["profile"]
     assert set(profile["required"]) == {f.key for f in rubric.data.profile}
     assert profile["properties"]["remote_area"] == {"type": "boolean"}
     assert profile["properties"]["workforce_women"]["type"] == "integer"
+    # Each indicator's answer, as the engine accepts it (issue 14 item 19: POST /score is fuzzed too).
+    answers = latest["properties"]["answers"]
+    assert set(answers["properties"]) == {ind.key for ind in rubric.indicators()}
+    assert answers["additionalProperties"] is False
+    multi = next(ind for ind in rubric.indicators() if ind.type == "multi_choice"
+                 and any(o.exclusive for o in ind.options))
+    assert answers["properties"][multi.key]["items"] == {"enum": [o.key for o in multi.options]}
+    assert answers["properties"][multi.key]["anyOf"][1] == {"not": {"contains": {"enum": [
+        o.key for o in multi.options if o.exclusive]}}}
+    assert latest["properties"]["date"]["pattern"].startswith(f"^({rubric.data.judges_from:%Y-%m}-")
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_an_integer(client: FlaskClient, dbs: Session,
+                                                                    world: World) -> None:
+    """JSON has one number type: the fuzzer's 3000.0 for an integer field fits the document, so it is scored."""
+    body: dict[str, Any] = {**SCORE, "profile": {**PROFILE, "workforce_total": 3000.0, "workforce_women": 1200.0}}
+    response = client.post("/api/v1/score", json=body, headers=auth(token_for(dbs, world, "hr_a")))
+    assert response.status_code == 200, response.get_json()
+    body["profile"]["workforce_women"] = 1200.5
+    response = client.post("/api/v1/score", json=body, headers=auth(token_for(dbs, world, "hr_a")))
+    assert response.get_json()["fields"] == {"profile.workforce_women": "must_be_integer"}
 
 
 def test_the_endpoints_analysts_asked_for(client: FlaskClient, dbs: Session, world: World) -> None:

@@ -7,11 +7,17 @@ each database like every other test."""
 
 from __future__ import annotations
 
+import os
+import re
+from datetime import date
+
+import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session
 
+from app.api.openapi import _date_pattern
 from tests.app.test_api import token_for
 from tests.conftest import World
 
@@ -21,17 +27,29 @@ def test_the_api_does_what_its_document_says(app: Flask, dbs: Session, world: Wo
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 9  # every documented operation (openapi.json itself is not in the paths it serves)
-    # POST /score is left out for now: its answers depend on the rubric version (which options an
-    # indicator has), which the document does not describe per version yet; so a generated body
-    # that fits the document can still be refused with 422. Tested by hand in test_api.py.
-    operations = [op for op in operations if op.label != "POST /score"]
+    assert "POST /score" in {op.label for op in operations}  # its body is described per rubric version
     for operation in operations:
         @given(case=operation.as_strategy())
-        # Derandomised: the same requests on every run, so CI is not left to chance (raise max_examples
-        # locally to search wider).
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None,
-                  derandomize=True)
+        # Derandomised: the same requests on every run, so CI is not left to chance. To search wider,
+        # at random: FUZZ_EXAMPLES=300 pytest tests/app/test_openapi_fuzz.py
+        @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "12")), deadline=None,
+                  suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=os.environ.get("FUZZ_EXAMPLES") is None)
         def check(case: object) -> None:
             case.call_and_validate(headers=headers)  # type: ignore[attr-defined]
 
         check()
+
+
+@pytest.mark.parametrize(("judges_from", "accepted", "refused"), [
+    (date(2021, 1, 1), ["2021-01-01", "2025-07-01", "2100-12-31"], ["2020-12-31", "2101-01-01", "21-01-01"]),
+    (date(2025, 7, 15), ["2025-07-15", "2025-07-31", "2025-08-01", "2026-01-01"],
+     ["2025-07-14", "2025-06-30", "2024-12-31"]),
+    (date(2025, 12, 31), ["2025-12-31", "2026-01-01"], ["2025-12-30", "2025-11-30"]),
+    (None, ["2000-01-01", "2100-12-31"], ["1999-12-31", "2101-01-01"]),
+])
+def test_the_documented_dates_are_those_the_api_scores(judges_from: date | None, accepted: list[str],
+                                                        refused: list[str]) -> None:
+    pattern = re.compile(_date_pattern(judges_from))
+    assert [value for value in accepted if not pattern.match(value)] == []
+    assert [value for value in refused if pattern.match(value)] == []
