@@ -111,6 +111,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.labels import (
         current_language,
         decision_name,
+        former_province_name,
         province_choices,
         province_name,
         role_name,
@@ -128,6 +129,7 @@ def _register_template_helpers(app: Flask) -> None:
         LOCALES=LOCALES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         province_name=province_name,
+        former_province_name=former_province_name,
         sector_name=sector_name,
         role_name=role_name,
         status_name=status_name,

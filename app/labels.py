@@ -10,7 +10,7 @@ from assessments.models import Role
 from assessments.provinces import PROVINCES, PROVINCES_BY_CODE
 from assessments.report.words import ASSESSMENT_STATUSES, REVIEW_DECISIONS, name_of
 from assessments.sectors import SECTORS, SECTORS_BY_CODE
-from assessments.text import vietnamese_sort_key
+from assessments.text import vietnamese_sort_key, without_diacritics
 
 ROLE_NAMES = {
     Role.HR: _l("HR officer"),
@@ -49,6 +49,19 @@ def role_name(role: str) -> str:
 def province_choices() -> list[tuple[str, str]]:
     lang = current_language()
     return sorted(((p.code, p.name(lang)) for p in PROVINCES), key=lambda item: vietnamese_sort_key(item[1]))
+
+
+def former_province_name(name: str) -> str:
+    """A former (pre-July-2025) province's name: Vietnamese as recorded, without diacritics in English."""
+    return name if current_language() == "vi" else without_diacritics(name)
+
+
+def former_province_choices() -> dict[str, list[tuple[str, str]]]:
+    """The former units of each merged province, grouped under it (the unmerged ones are filled in)."""
+    merged = sorted((p for p in PROVINCES if len(p.former_vi) > 1),
+                    key=lambda p: vietnamese_sort_key(p.name(current_language())))
+    return {p.name(current_language()): [(name, former_province_name(name)) for name in p.former_vi]
+            for p in merged}
 
 
 def sector_choices() -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ MESSAGES = {
     "tax_code_taken": _l("Another organisation already has this tax code."),
     "name_required": _l("This field is required."),
     "province_unknown": _l("Choose a province from the list."),
+    "former_province_not_in_province": _l("That former province is not part of the province chosen."),
     "sector_unknown": _l("Choose a sector from the list."),
     "workforce_out_of_range": _l("Enter a whole number from 0 to 2,000,000."),
     "women_exceed_total": _l("The number of women cannot be larger than the total workforce."),

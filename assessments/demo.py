@@ -35,26 +35,26 @@ from rubrics.loader import Rubric, default_registry
 
 DEMO_ORGANISATIONS = (
     OrganisationData("Công ty TNHH May Mặc Sông Hồng", "0100112233", "hung-yen", "garment-textile", 2400, 1950,
-                     "KCN Phố Nối A, Hưng Yên"),
+                     "KCN Phố Nối A, Hưng Yên", "Hưng Yên"),
     OrganisationData("Công ty CP Giày Da Bình Dương", "3700112244", "ho-chi-minh", "footwear-leather", 6800, 5100,
-                     "KCN Sóng Thần, Dĩ An, TP. Hồ Chí Minh"),
+                     "KCN Sóng Thần, Dĩ An, TP. Hồ Chí Minh", "Bình Dương"),
     OrganisationData("Công ty TNHH Điện Tử Bắc Ninh", "2300334455", "bac-ninh", "electronics", 1200, 840,
-                     "KCN Yên Phong, Bắc Ninh"),
+                     "KCN Yên Phong, Bắc Ninh", "Bắc Ninh"),
     OrganisationData("Công ty CP Thủy Sản Mekong", "1800556677", "can-tho", "seafood", 650, 410,
-                     "KCN Trà Nóc, Cần Thơ"),
+                     "KCN Trà Nóc, Cần Thơ", "Cần Thơ"),
     OrganisationData("Công ty TNHH Gỗ Nội Thất Đồng Nai", "3600778899", "dong-nai", "wood-furniture", 180, 60,
-                     "KCN Biên Hòa 2, Đồng Nai"),
+                     "KCN Biên Hòa 2, Đồng Nai", "Đồng Nai"),
     OrganisationData("Công ty CP Thực Phẩm Đà Nẵng", "0400990011", "da-nang", "food-processing", 320, 190,
-                     "KCN Hòa Khánh, Đà Nẵng"),
+                     "KCN Hòa Khánh, Đà Nẵng", "Đà Nẵng"),
     # More garment factories, so the sector benchmark (shown from 5 organisations) has data.
     OrganisationData("Công ty TNHH May Xuất Khẩu Nam Định", "0600123450", "ninh-binh", "garment-textile", 3100, 2600,
-                     "KCN Hòa Xá, Ninh Bình"),
+                     "KCN Hòa Xá, Ninh Bình", "Nam Định"),
     OrganisationData("Công ty CP Dệt May Thái Bình", "1000234561", "hung-yen", "garment-textile", 1500, 1230,
-                     "KCN Phúc Khánh, Hưng Yên"),
+                     "KCN Phúc Khánh, Hưng Yên", "Thái Bình"),
     OrganisationData("Công ty TNHH May Mặc Long An", "1100345672", "tay-ninh", "garment-textile", 900, 740,
-                     "KCN Đức Hòa, Tây Ninh"),
+                     "KCN Đức Hòa, Tây Ninh", "Long An"),
     OrganisationData("Công ty CP May Quảng Nam", "4000456783", "da-nang", "garment-textile", 2200, 1800,
-                     "KCN Điện Nam – Điện Ngọc, Đà Nẵng"),
+                     "KCN Điện Nam – Điện Ngọc, Đà Nẵng", "Quảng Nam"),
 )
 
 

@@ -62,6 +62,9 @@ class Organisation(Base):
     workforce_total: Mapped[int] = mapped_column(Integer, index=True)  # size bands filter on it
     workforce_women: Mapped[int] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The province (of the 63 until 30 June 2025) the workplace was in, by its Vietnamese name:
+    # older statistics and programme reports use it. "" when a merged province did not say which.
+    former_province: Mapped[str] = mapped_column(String(60), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -122,6 +122,17 @@ def resolve_province(name: str) -> Province | None:
     return _LOOKUP.get(fold_name(name))
 
 
+def former_province_of(code: str, former: str) -> str:
+    """The former unit a workplace in `code` was in: the only one when the unit was not merged, else
+    the one given (which must be one the unit absorbed; "" when not said). ValueError otherwise."""
+    absorbed = PROVINCES_BY_CODE[code].former_vi
+    if not former:
+        return absorbed[0] if len(absorbed) == 1 else ""
+    if former not in absorbed:
+        raise ValueError(former)
+    return former
+
+
 def former_province_names() -> list[str]:
     """The 63 provincial units that existed until 30 June 2025."""
     return [name for province in PROVINCES for name in province.former_vi]

@@ -189,9 +189,9 @@ def add_session(dbs: Session, programme: Programme, organisation: Organisation |
 
 
 def add_organisation(dbs: Session, name: str, tax_code: str, province: str = "ha-noi",
-                     sector: str = "garment-textile") -> Organisation:
+                     sector: str = "garment-textile", former_province: str = "") -> Organisation:
     org = Organisation(name=name, tax_code=tax_code, province_code=province, sector_code=sector,
-                       workforce_total=500, workforce_women=300, address="")
+                       workforce_total=500, workforce_women=300, address="", former_province=former_province)
     dbs.add(org)
     dbs.flush()
     return org
@@ -208,7 +208,7 @@ def add_user(dbs: Session, email: str, role: str, organisation: Organisation | N
 
 @pytest.fixture
 def world(dbs: Session) -> World:
-    org_a = add_organisation(dbs, "Công ty May Ánh Dương", "0100000001", "hung-yen")
+    org_a = add_organisation(dbs, "Công ty May Ánh Dương", "0100000001", "hung-yen", former_province="Thái Bình")
     org_b = add_organisation(dbs, f"Company B {MARKER_B}", "0200000002", "da-nang", "electronics")
     w = World(org_a, org_b)
     w.users["hr_a"] = add_user(dbs, "hr.a@example.vn", Role.HR, org_a)

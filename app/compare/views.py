@@ -18,7 +18,7 @@ from app.compare import bp
 from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
-from app.labels import current_language, province_name, sector_name, status_name
+from app.labels import current_language, former_province_name, province_name, sector_name, status_name
 from assessments.models import Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.chart import bar_chart_svg
@@ -160,6 +160,8 @@ LIST_COLUMNS: list[tuple[str, Any]] = [
     ("tax_code", _l("Tax code.")),
     ("province_code", _l("Province code (the 34 units since 1 July 2025).")),
     ("province", _l("Province or city, in words.")),
+    ("former_province", _l("Province the workplace was in before 1 July 2025 (one of the 63 former units, as "
+                           "older reports use them); empty when a merged province did not say which.")),
     ("sector_code", _l("Sector code.")),
     ("sector", _l("Sector, in words.")),
     ("workforce", _l("Total workforce (number).")),
@@ -193,7 +195,8 @@ def _list_cells(row: ListRow, rubric: Rubric, details: ExportDetails | None = No
         return "" if value is None else round(value, 1)
     bands = dict(_choices()["band_choices"])
     return [row.organisation_id, row.name, details.tax_code if details else "", row.province_code,
-            province_name(row.province_code), row.sector_code, sector_name(row.sector_code), row.workforce, row.cycle,
+            province_name(row.province_code), former_province_name(details.former_province) if details else "",
+            row.sector_code, sector_name(row.sector_code), row.workforce, row.cycle,
             details.rubric_version if details else "", row.status, status_name(row.status),
             details.submitted_on if details else None, details.verified_on if details else None, pct(row.percent),
             row.band or "", bands.get(row.band, "") if row.band else "",

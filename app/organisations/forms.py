@@ -3,7 +3,7 @@ from wtforms import Field, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.forms import TextField, WholeNumberField, as_choices
-from app.labels import province_choices, sector_choices
+from app.labels import former_province_choices, province_choices, sector_choices
 from app.service_errors import MESSAGES
 from app.versioned import VersionedForm
 from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
@@ -17,6 +17,10 @@ class OrganisationForm(VersionedForm):
     tax_code = TextField(_l("Tax code"), max_length=20,
                          description=_l("10 digits, or 13 for a branch (e.g. 0101234567-001)."))
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    former_province = SelectField(
+        _l("Province before 1 July 2025"), default="",
+        description=_l("Only for a province formed by the 2025 merger: the former province the workplace is in. "
+                       "Older reports and statistics use it."))
     sector_code = SelectField(_l("Sector"), validators=[InputRequired(message=REQUIRED)])
     workforce_total = WholeNumberField(_l("Total workforce"), maximum=MAX_WORKFORCE)
     workforce_women = WholeNumberField(_l("Women in the workforce"), maximum=MAX_WORKFORCE)
@@ -25,6 +29,9 @@ class OrganisationForm(VersionedForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.province_code.choices = as_choices([("", _l("Choose…")), *province_choices()])
+        self.former_province.choices = {"": as_choices([("", _l("Not merged, or not known"))]),
+                                        **{province: as_choices(formers)
+                                           for province, formers in former_province_choices().items()}}
         self.sector_code.choices = as_choices([("", _l("Choose…")), *sector_choices()])
 
     # The service checks these too; checking them here as well shows every mistake at once
@@ -47,4 +54,5 @@ class OrganisationForm(VersionedForm):
             workforce_total=self.workforce_total.data or 0,
             workforce_women=self.workforce_women.data or 0,
             address=self.address.data or "",
+            former_province=self.former_province.data or "",
         )

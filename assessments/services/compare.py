@@ -186,6 +186,7 @@ class ExportDetails:
     """What an analyst's export adds to a list row (kept out of the list's covering index)."""
 
     tax_code: str
+    former_province: str
     rubric_version: str
     submitted_on: date | None
     verified_on: date | None
@@ -198,12 +199,13 @@ def export_details(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, Ex
     verified = dict(db.execute(select(ReviewNote.assessment_id, func.max(ReviewNote.at)).where(
         ReviewNote.assessment_id.in_(assessment_ids), ReviewNote.decision == ReviewDecision.VERIFIED)
         .group_by(ReviewNote.assessment_id)).all())
-    query = (select(Assessment.id, Organisation.tax_code, Assessment.rubric_version, Assessment.submitted_at)
+    query = (select(Assessment.id, Organisation.tax_code, Organisation.former_province, Assessment.rubric_version,
+                    Assessment.submitted_at)
              .join(Organisation, Organisation.id == Assessment.organisation_id)
              .where(Assessment.id.in_(assessment_ids)))
-    for assessment_id, tax_code, version, submitted_at in db.execute(query):
+    for assessment_id, tax_code, former_province, version, submitted_at in db.execute(query):
         at = verified.get(assessment_id)
-        found[assessment_id] = ExportDetails(tax_code, version, to_viet_nam_date(submitted_at),
+        found[assessment_id] = ExportDetails(tax_code, former_province, version, to_viet_nam_date(submitted_at),
                                              to_viet_nam_date(at))
     return found
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession
 from assessments.models import Organisation
-from assessments.provinces import PROVINCES_BY_CODE
+from assessments.provinces import PROVINCES_BY_CODE, former_province_of
 from assessments.sectors import SECTORS_BY_CODE
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.versions import update_if_current
@@ -30,6 +30,7 @@ class OrganisationData:
     workforce_total: int
     workforce_women: int
     address: str = ""
+    former_province: str = ""  # before 1 July 2025; filled in when the province was not merged
 
 
 def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -> dict[str, object]:
@@ -40,6 +41,10 @@ def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -
         raise ServiceError("name_required", "name")
     if data.province_code not in PROVINCES_BY_CODE:
         raise ServiceError("province_unknown", "province_code")
+    try:
+        former_province = former_province_of(data.province_code, data.former_province.strip())
+    except ValueError as error:
+        raise ServiceError("former_province_not_in_province", "former_province") from error
     if data.sector_code not in SECTORS_BY_CODE:
         raise ServiceError("sector_unknown", "sector_code")
     if not 0 <= data.workforce_total <= MAX_WORKFORCE:
@@ -53,6 +58,7 @@ def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -
     values["tax_code"] = tax_code
     values["name"] = data.name.strip()
     values["address"] = data.address.strip()
+    values["former_province"] = former_province
     return values
 
 

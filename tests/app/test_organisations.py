@@ -24,6 +24,7 @@ VALID = {
     "workforce_total": "1.250",
     "workforce_women": "900",
     "address": "Phan Thiết, Lâm Đồng",
+    "former_province": "",
 }
 
 
@@ -46,6 +47,23 @@ def test_reviewer_creates_an_organisation(client: FlaskClient, world: World, dbs
     assert "Công ty TNHH Hạnh Phúc" in detail and "Lâm Đồng" in detail and "1.250" in detail
 
 
+def test_the_province_before_the_merger_is_chosen_among_those_absorbed(client: FlaskClient, world: World,
+                                                                       dbs: Session) -> None:
+    """Issue 14 item 18: Phan Thiết was in Bình Thuận, now part of Lâm Đồng; the form groups the former
+    provinces under the merged one, refuses one the province did not absorb, and the page shows it."""
+    sign_in(client, world.users["reviewer"])
+    form = client.get("/organisations/new").get_data(as_text=True)
+    assert '<optgroup label="Lâm Đồng">' in form and '<option value="Bình Thuận">Bình Thuận</option>' in form
+    refused = post_new(client, former_province="Hải Dương")
+    assert refused.status_code == 200
+    assert "Tỉnh cũ này không thuộc tỉnh/thành đã chọn." in refused.get_data(as_text=True)
+    assert post_new(client, former_province="Bình Thuận").status_code == 302
+    org = dbs.scalar(select(Organisation).where(Organisation.tax_code == "0312345678"))
+    assert org is not None and org.former_province == "Bình Thuận"
+    page = client.get(f"/organisations/{org.id}").get_data(as_text=True)
+    assert "Tỉnh/thành trước 1/7/2025</dt><dd>Bình Thuận</dd>" in page
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("tax_code", "012345678", "Mã số thuế gồm 10 chữ số"),
     ("tax_code", "01234567AB", "Mã số thuế gồm 10 chữ số"),
@@ -59,6 +77,7 @@ def test_reviewer_creates_an_organisation(client: FlaskClient, world: World, dbs
     ("name", "x" * 201, "Tối đa 200 ký tự."),
     ("province_code", "atlantis", "Lựa chọn không hợp lệ."),
     ("sector_code", "", "Trường này là bắt buộc."),
+    ("former_province", "Hải Dương", "Tỉnh cũ này không thuộc tỉnh/thành đã chọn."),
 ])
 def test_invalid_input_comes_back_next_to_the_field(client: FlaskClient, world: World, engine: Engine,
                                                     field: str, value: str, message: str) -> None:

@@ -152,10 +152,13 @@ def test_exports_for_analysts_carry_codes_labels_dates_and_documented_columns(cl
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    for column in ("tax_code", "province_code", "province", "sector_code", "sector", "rubric_version", "status_code",
+    for column in ("tax_code", "province_code", "province", "former_province", "sector_code", "sector",
+                   "rubric_version", "status_code",
                    "status", "submitted_on", "verified_on", "band_code", "band", "legal_gap_codes", "overall_percent"):
         assert column in header, column
     assert row["tax_code"] == world.org_a.tax_code and row["province_code"] == world.org_a.province_code
+    assert header.index("former_province") == header.index("province") + 1
+    assert row["province"] == "Hưng Yên" and row["former_province"] == "Thái Bình"
     assert row["status_code"] == "submitted" and row["status"] == "Đã nộp" and row["rubric_version"] == "2026.2"
     assert isinstance(row["submitted_on"], day | type(None)) and row["submitted_on"] is not None
     assert isinstance(row["overall_percent"], float) and row["legal_gap_codes"] == "A8"

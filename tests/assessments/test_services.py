@@ -51,6 +51,26 @@ def test_organisation_rules(dbs: Session, changes: dict[str, object], code: str)
     assert dbs.scalar(select(Organisation)) is None
 
 
+@pytest.mark.parametrize(("province", "former", "stored"), [
+    ("ha-noi", "", "Hà Nội"),  # an unchanged unit: its name before 1 July 2025 is the same, filled in
+    ("hue", "", "Thừa Thiên Huế"),  # renamed, not merged: still only one former unit
+    ("ninh-binh", "Nam Định", "Nam Định"),  # merged from three: the one the workplace was in
+    ("ninh-binh", "", ""),  # merged, and not said which: not guessed
+])
+def test_the_province_before_the_2025_merger_is_kept(dbs: Session, province: str, former: str, stored: str) -> None:
+    """Issue 14 item 18: older reports use the 63 former units, so each organisation keeps its own."""
+    org = create_organisation(dbs, Context(None), OrganisationData(
+        **{**DATA.__dict__, "province_code": province, "former_province": former}))
+    assert dbs.get(Organisation, org.id).former_province == stored
+
+
+def test_a_former_province_must_be_one_the_province_absorbed(dbs: Session) -> None:
+    with pytest.raises(ServiceError) as error:
+        create_organisation(dbs, Context(None), OrganisationData(
+            **{**DATA.__dict__, "province_code": "ninh-binh", "former_province": "Thái Bình"}))
+    assert (error.value.code, error.value.field) == ("former_province_not_in_province", "former_province")
+
+
 def test_update_without_changes_writes_no_audit(dbs: Session) -> None:
     org = create_organisation(dbs, Context(None), DATA)
     update_organisation(dbs, Context(None), org, DATA, org.version)
