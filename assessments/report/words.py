@@ -30,6 +30,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "band": ("Xếp loại", "Band"),
     "overall": ("Điểm chung", "Overall score"),
     "contents": ("Mục lục", "Contents"),
+    "about": ("Báo cáo này so sánh chính sách của doanh nghiệp với Các Nguyên tắc về Quyền trẻ em và Hoạt động "
+              "kinh doanh (CRBP, do UNICEF, Hiệp ước Toàn cầu của Liên Hợp Quốc và Tổ chức Cứu trợ Trẻ em ban hành "
+              "năm 2012) và với pháp luật lao động Việt Nam. Điểm chung là tỷ lệ điểm đạt được trên các câu hỏi áp "
+              "dụng cho doanh nghiệp. Mục “Dưới mức tối thiểu theo luật” chỉ nêu những quy định đã được kiểm chứng "
+              "và có hiệu lực vào ngày đánh giá; kế hoạch xếp các việc đó lên trước.",
+              "This report compares the organisation’s policies with the Children’s Rights and Business Principles "
+              "(CRBP: UNICEF, the UN Global Compact and Save the Children, 2012) and with Viet Nam labour law. The "
+              "overall score is the share of points reached on the questions that apply to the organisation. "
+              "“Below the legal minimum” lists only verified provisions in force on the assessment date; the plan "
+              "puts them first."),
     "summary": ("Tóm tắt", "Summary"),
     "score_by_area": ("Điểm theo lĩnh vực", "Score by area"),
     "area": ("Lĩnh vực", "Area"),

@@ -294,3 +294,36 @@ def test_a_plan_with_nothing_to_do(data) -> None:
     top = sample_input(RUBRIC, answers=best_answers(RUBRIC))
     html = render_html(build_report(replace(top, adopted=(), previous=None)), "vi", "")
     assert "Không cần hành động thêm" in html and "Đây là kỳ đánh giá đầu tiên" in html
+
+
+def _filled_share_of_each_page(content: bytes, folder: Path) -> list[float]:
+    """How far down its text area each page is printed (0 empty, 1 to the bottom margin)."""
+    path = folder / "fill.pdf"
+    path.write_bytes(content)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(folder / "fill")], check=True)
+    shares = []
+    for image_path in sorted(folder.glob("fill-*.png")):
+        image = Image.open(image_path).convert("L")
+        top, bottom = round(image.height * 22 / 297), round(image.height * 277 / 297)  # @page margins
+        pixels = image.load()
+        lowest = max((y for y in range(top, bottom) if any(pixels[x, y] < 160 for x in range(image.width))),
+                     default=top)
+        shares.append((lowest - top) / (bottom - top))
+    return shares
+
+
+@pytest.mark.parametrize(("quality", "edition"), [(0.35, "vi"), (0.35, "both"), (0.9, "vi"), (0.9, "en")])
+def test_the_pages_read_as_a_report_not_half_empty(tmp_path: Path, quality: float, edition: str) -> None:
+    """Issue 14 item 14: the cover carries the summary instead of half a blank page, and chapters run on
+    instead of each starting a page; only the appendix starts a new page. So every page is at least
+    half printed but the one before the appendix and the last."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    content = render_pdf(build_report(sample_input(RUBRIC, quality=quality)), edition).content
+    shares = _filled_share_of_each_page(content, tmp_path)
+    texts = [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(io.BytesIO(content)).pages]
+    appendix = next(i for i, text in enumerate(texts) if i > 0 and ("toàn bộ câu trả lời" in text
+                                                                    or "every answer" in text))
+    assert shares[0] > 0.8, shares
+    short = [number for number, share in enumerate(shares, start=1) if share < 0.5]
+    assert set(short) <= {appendix, len(shares)}, (short, appendix, [round(s, 2) for s in shares])
