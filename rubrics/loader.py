@@ -131,8 +131,9 @@ def check_consistency(model: RubricFile) -> list[str]:
     problems += _check_migrations(model)
     earlier: dict[str, Indicator] = {}
     for area in model.areas:
+        area_keys = {indicator.key for indicator in area.indicators}
         for indicator in area.indicators:
-            for problem in _check_indicator(indicator, model, profile_keys, earlier):
+            for problem in _check_indicator(indicator, model, profile_keys, earlier, area_keys):
                 problems.append(f"indicator {indicator.key}: {problem}")
             earlier[indicator.key] = indicator
     return problems
@@ -166,7 +167,7 @@ def _duplicates(kind: str, keys: Iterable[str], problems: list[str]) -> None:
 
 
 def _check_indicator(indicator: Indicator, model: RubricFile, profile_keys: set[str],
-                     earlier: dict[str, Indicator]) -> list[str]:
+                     earlier: dict[str, Indicator], area_keys: set[str]) -> list[str]:
     problems: list[str] = []
     for ref in indicator.legal:
         if ref not in model.legal_references:
@@ -179,7 +180,7 @@ def _check_indicator(indicator: Indicator, model: RubricFile, profile_keys: set[
             t.legal_gap for t in indicator.thresholds):
         problems.append("fines on an indicator that can never be a legal gap")
     problems += _check_answers(indicator)
-    problems += _check_conditions(indicator, model, profile_keys, earlier)
+    problems += _check_conditions(indicator, model, profile_keys, earlier, area_keys)
     problems += _check_actions(indicator)
     return problems
 
@@ -246,7 +247,7 @@ def _min_level(indicator: Indicator) -> int:
 
 
 def _check_conditions(indicator: Indicator, model: RubricFile, profile_keys: set[str],
-                      earlier: dict[str, Indicator]) -> list[str]:
+                      earlier: dict[str, Indicator], area_keys: set[str]) -> list[str]:
     problems: list[str] = []
     named = [("applies_when", indicator.applies_when), ("legal_when", indicator.legal_when),
              ("asked_when", indicator.asked_when)]
@@ -269,6 +270,11 @@ def _check_conditions(indicator: Indicator, model: RubricFile, profile_keys: set
                     problems.append(f"{name} looks at the profile, not answers (use asked_when)")
                 elif test.answer not in earlier:
                     problems.append(f"asked_when names unknown or later indicator {test.answer}")
+                elif test.answer not in area_keys:
+                    # The area page shows and hides a follow-up by the answers on that page; one
+                    # whose parent is elsewhere would stay hidden while it counts as required.
+                    problems.append(f"asked_when names {test.answer} of another area: a follow-up goes in "
+                                    "the area of the question it follows")
                 else:
                     problems += _check_opens_upward(test, earlier[test.answer])
                     problems += _check_follow_up_gaps(indicator, test, earlier[test.answer])

@@ -85,6 +85,11 @@ CASES = {
                               "a.two", "unknown profile field shoe_size"),
     "follow-up that closes upward": (lambda d: second(d).update(asked_when={"answer": "a.one", "in": ["none"]}),
                                      "a.two", "must also open for the better answers"),
+    # Issue 15 item 5: the page shows a follow-up only under a question of its own area.
+    "follow-up under a question of another area": (lambda d: d["areas"].append({
+        "key": "b", "code": "B", "title": T, "description": T,
+        "indicators": [indicator("b.one", asked_when={"answer": "a.one", "in": ["some"]})]}),
+        "b.one", "asked_when names a.one of another area"),
     "unknown legal reference": (lambda d: second(d).update(legal=["nope"]), "a.two", "unknown legal reference"),
     "missing action": (lambda d: second(d).update(actions=[]), "a.two", "no improvement action for level(s) [1]"),
     "yes/no with other options": (lambda d: second(d).update(type="yes_no"), "a.two", "exactly the options yes"),
