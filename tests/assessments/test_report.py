@@ -327,3 +327,26 @@ def test_the_pages_read_as_a_report_not_half_empty(tmp_path: Path, quality: floa
     assert shares[0] > 0.8, shares
     short = [number for number, share in enumerate(shares, start=1) if share < 0.5]
     assert set(short) <= {appendix, len(shares)}, (short, appendix, [round(s, 2) for s in shares])
+
+
+def test_the_lean_stylesheet_is_the_one_weasyprint_uses(monkeypatch: pytest.MonkeyPatch, data) -> None:
+    """Issue 15 item 9: the speed-up hooks a private method of WeasyPrint's HTML. If an upgrade renamed
+    it, the override would never be called and every other test would stay green: this one fails."""
+    from weasyprint import HTML
+
+    renderer = _renderer()
+    override = renderer.html_class.__dict__.get("_ua_stylesheets")
+    assert override is not None, "render.py no longer overrides _ua_stylesheets"
+    assert "_ua_stylesheets" in HTML.__dict__  # the method we override still exists in WeasyPrint
+    calls: list[list[object]] = []
+
+    def recorded(self: object, *args: object, **kwargs: object) -> list[object]:
+        sheets = override(self, *args, **kwargs)
+        calls.append(sheets)
+        return sheets
+
+    monkeypatch.setattr(renderer.html_class, "_ua_stylesheets", recorded)
+    render_pdf(build_report(data), "vi")
+    assert calls, "WeasyPrint no longer asks for the user-agent stylesheet through _ua_stylesheets"
+    lean = calls[0][0]
+    assert all(sheet is lean for sheet in calls[0])
