@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app, get_flashed_messages, render_template, request
 from flask_login import current_user
@@ -90,7 +91,8 @@ def flash_messages(slot: bool = False) -> Markup:
     """The messages flashed for this page (taken from the session), or their slot in the shell."""
     if slot:
         return Markup(FLASH_SLOT)
-    messages: list[tuple[str, str]] = get_flashed_messages(with_categories=True)  # type: ignore[assignment]
+    # With categories, Flask returns (category, message) pairs; its annotation covers both forms.
+    messages = cast(list[tuple[str, str]], get_flashed_messages(with_categories=True))
     if not messages:
         return Markup("")
     items = "".join(f'<p class="flash flash-{escape(category)}">{escape(message)}</p>'

@@ -47,6 +47,17 @@ class _CatalogueTranslations:
         return request_translations().ungettext(singular, plural, n)
 
 
+Value = TypeVar("Value")
+
+
+def validated(value: Value | None) -> Value:
+    """A field the form's validators require: present once validate() passed. Reading one
+    before that is a programming error, said loudly rather than stored as a made-up 0."""
+    if value is None:
+        raise ValueError("a required field read before the form validated")
+    return value
+
+
 def as_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices (tuples are deprecated from WTForms 3.3).
     A lazily translated label stays lazy: choices built when a module loads are rendered in the

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, current_app, g, jsonify, redirect, render_template, request
+from flask import Flask, g, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from app.extensions import login_manager
 
 # No inline scripts or styles anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = (
@@ -127,7 +129,7 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException |
             # keep what was typed and bring the person back to the page.
             keep_typed_form()
             if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+                return login_manager.unauthorized()
             return redirect(request.path)
         return render_error(400, *CSRF_TEXT)
     return render_error(error.code)

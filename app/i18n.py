@@ -77,6 +77,7 @@ def request_translations() -> NullTranslations:
         return get_translations()
     translations = getattr(ctx, "ffw_translations", None)
     if translations is None:
+        # The app context is this request's scratch space; its type declares no extra attributes.
         translations = ctx.ffw_translations = get_translations()  # type: ignore[attr-defined]
     return translations
 
@@ -96,5 +97,6 @@ def install_fast_template_gettext(app: Flask) -> None:
     def npgettext(context: str, singular: str, plural: str, n: int) -> Any:
         return request_translations().unpgettext(context, singular, plural, n)
 
+    # Added to the environment by Jinja's i18n extension (Flask-Babel enables it), not on its type.
     app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, pgettext=pgettext,  # type: ignore[attr-defined]
                                             npgettext=npgettext, newstyle=True)

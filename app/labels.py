@@ -28,7 +28,7 @@ def current_language() -> str:
         locale = get_locale()
         language = locale.language if locale is not None else "vi"
         if ctx is not None:
-            ctx.ffw_language = language  # type: ignore[attr-defined]
+            ctx.ffw_language = language  # type: ignore[attr-defined]  # the app context as request scratch space
     return language
 
 

@@ -11,7 +11,7 @@ class IdConverter(IntegerConverter):
     """A database id in a URL: 1 to 2**31 - 1, anything else is a 404."""
 
     def __init__(self, url_map: object) -> None:
-        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)  # type: ignore[arg-type]
+        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)  # type: ignore[arg-type]  # Werkzeug wants its Map; routing passes it
 
 
 def parse_id(raw: str | None) -> int | None:

@@ -236,13 +236,13 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         topic_ids, unknown = topics_in(_text(raw.get("topics")), lookups.topics.get(programme_id, {}))
         if unknown:
             errors["topics"] = f"unknown_topic:{unknown[:80]}"
-    if errors:
+    if errors or programme_id is None or session_date is None or province is None:
         return row
     data = SessionData(
-        programme_id=programme_id,  # type: ignore[arg-type]
-        session_date=session_date,  # type: ignore[arg-type]
+        programme_id=programme_id,
+        session_date=session_date,
         venue_type=venue,
-        province_code=province.code,  # type: ignore[union-attr]
+        province_code=province.code,
         commune=_text(raw.get("commune"))[:120],
         facilitator=_text(raw.get("facilitator"))[:120],
         organisation_id=organisation_id,

@@ -227,7 +227,7 @@ def _compile_condition(condition: Condition, references: Mapping[str, LegalRefer
     if condition.in_force is not None:
         reference = references[condition.in_force]
         return lambda values: reference.in_force_on(values[ON_DATE])
-    subject: str = condition.profile or condition.answer  # type: ignore[assignment]
+    subject = condition.profile or condition.answer or ""  # the loader requires one of them
     if condition.in_ is not None:
         allowed = frozenset(condition.in_)
         return lambda values: values.get(subject) in allowed
@@ -240,8 +240,8 @@ def _compile_condition(condition: Condition, references: Mapping[str, LegalRefer
     if condition.gt is not None:
         bound = condition.gt
         return lambda values: _is_number(values.get(subject)) and values[subject] > bound
-    bound = condition.lt  # type: ignore[assignment]
-    return lambda values: _is_number(values.get(subject)) and values[subject] < bound
+    below = condition.lt
+    return lambda values: _is_number(values.get(subject)) and below is not None and values[subject] < below
 
 
 def _is_number(value: Any) -> bool:

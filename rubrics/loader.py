@@ -316,7 +316,7 @@ def _check_follow_up_gaps(child: Indicator, test: Condition, parent: Indicator) 
         hiding = [o for o in parent.options if o.key not in test.in_]
     else:
         bound = test.gte if test.gte is not None else test.gt
-        hiding = [t for t in parent.thresholds if t.min < bound]  # type: ignore[operator]
+        hiding = [t for t in parent.thresholds if bound is not None and t.min < bound]
     if not all(a.legal_gap for a in hiding):
         return [f"every answer of {parent.key} that hides this follow-up must be a legal gap"]
     return []

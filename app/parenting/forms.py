@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, Te
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id
+from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
 from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
 
@@ -46,12 +46,13 @@ class SessionForm(VersionedForm):
     def to_data(self) -> SessionData:
         return SessionData(
             programme_id=self.programme_id.data, session_date=self.session_date.data,
-            duration_minutes=self.duration_minutes.data, venue_type=self.venue_type.data,  # type: ignore[arg-type]
+            duration_minutes=validated(self.duration_minutes.data), venue_type=validated(self.venue_type.data),
             province_code=self.province_code.data or "", commune=self.commune.data or "",
-            facilitator=self.facilitator.data or "", participants_total=self.participants_total.data,  # type: ignore[arg-type]
-            participants_female=self.participants_female.data,  # type: ignore[arg-type]
-            participants_male=self.participants_male.data, ethnic_minority=self.ethnic_minority.data,  # type: ignore[arg-type]
-            internal_migrants=self.internal_migrants.data, organisation_id=self.organisation_id.data,  # type: ignore[arg-type]
+            facilitator=self.facilitator.data or "", participants_total=validated(self.participants_total.data),
+            participants_female=validated(self.participants_female.data),
+            participants_male=validated(self.participants_male.data),
+            ethnic_minority=validated(self.ethnic_minority.data),
+            internal_migrants=validated(self.internal_migrants.data), organisation_id=self.organisation_id.data,
             topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "", shift=self.shift.data or "",
         )
 

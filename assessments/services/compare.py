@@ -161,6 +161,7 @@ def _with_details(db: DbSession, rows: Sequence[Any]) -> list[ListRow]:
             areas.setdefault(assessment_id, {})[area_key] = percent
         gaps = dict(db.execute(select(LegalGapRow.assessment_id, func.count()).where(
             LegalGapRow.assessment_id.in_(ids)).group_by(LegalGapRow.assessment_id)).all())
+    # A row's columns are ListRow's first fields, in order (the query above selects them so).
     return [ListRow(*r, areas=areas.get(r[0], {}), gaps=gaps.get(r[0], 0)) for r in rows]  # type: ignore[misc]
 
 
@@ -323,7 +324,7 @@ def scores_changed(db: DbSession) -> None:
     """Call in the transaction that submits, verifies or returns an assessment: benchmarks and
     trends computed before are stale from then on."""
     token = secrets.token_hex(16)
-    if db.execute(update(ScoresVersion).where(ScoresVersion.id == 1).values(token=token)).rowcount == 0:  # type: ignore[attr-defined]
+    if db.execute(update(ScoresVersion).where(ScoresVersion.id == 1).values(token=token)).rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
         db.add(ScoresVersion(id=1, token=token))
 
 

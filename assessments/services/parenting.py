@@ -138,7 +138,7 @@ def import_lookups(db: DbSession) -> ImportLookups:
 def mark_stored_duplicates(db: DbSession, rows: list[ImportRow]) -> None:
     """Refuse rows that repeat a session already recorded."""
     for row in rows:
-        if row.accepted and _duplicate_exists(db, row.data, None):  # type: ignore[arg-type]
+        if row.accepted and row.data is not None and _duplicate_exists(db, row.data, None):
             row.errors["date"] = "duplicate_session"
 
 
