@@ -30,11 +30,11 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rubrics.loader import Rubric
+from rubrics.question_types import QuestionType, question_type
 from rubrics.schema import NOT_APPLICABLE, Condition, Fine, LegalReference, Text
 
 Answers = Mapping[str, Any]
 Profile = Mapping[str, Any]
-MAX_TEXT_LENGTH = 2000
 
 # Indicator statuses on a score card
 SCORED = "scored"
@@ -172,36 +172,7 @@ def validate_answers(rubric: Rubric, answers: Answers) -> dict[str, str]:
 def _answer_problem(spec: _Compiled, value: Any) -> str | None:
     if value == NOT_APPLICABLE:
         return None if spec.allow_not_applicable else "not_applicable_not_allowed"
-    kind = spec.kind
-    if kind == "single_choice" or kind == "yes_no":
-        if not isinstance(value, str):
-            return "must_be_option_key"
-        return None if value in spec.levels else "unknown_option"
-    if kind == "multi_choice":
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            return "must_be_list_of_option_keys"
-        if any(v not in spec.levels for v in value):
-            return "unknown_option"
-        if len(set(value)) != len(value):
-            return "duplicate_option"
-        if len(value) > 1 and any(v in spec.exclusive for v in value):
-            return "exclusive_option_combined"
-        return None
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return "must_be_number"
-        # Only floats can be infinite or NaN; a JSON integer of any length is an int, which
-        # math.isfinite would try to turn into a float (and overflow past 10**308).
-        if isinstance(value, float) and not math.isfinite(value):
-            return "must_be_number"
-        if spec.integer and value != int(value):
-            return "must_be_whole_number"
-        if not spec.minimum <= value <= spec.maximum:
-            return "out_of_range"
-        return None
-    if not isinstance(value, str):
-        return "must_be_text"
-    return "too_long" if len(value) > MAX_TEXT_LENGTH else None
+    return spec.kind.answer_problem(spec, value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +225,7 @@ class _Compiled:
     code: str
     area: str
     area_index: int
-    kind: str
+    kind: QuestionType
     weight: float
     max_level: int
     required: bool
@@ -286,11 +257,12 @@ def compile_rubric(rubric: Rubric) -> _CompiledRubric:
     refs = rubric.data.legal_references
     for area_index, area in enumerate(rubric.areas):
         for ind in area.indicators:
+            kind = question_type(ind.type)
             levels = {o.key: (o.level, o.legal_gap) for o in ind.options}
             thresholds = tuple(sorted(((t.min, t.level, t.legal_gap) for t in ind.thresholds), reverse=True))
-            max_level = max([lvl for lvl, _ in levels.values()] + [t[1] for t in thresholds], default=0)
+            max_level = max(kind.levels(ind), default=0)
             compiled.append(_Compiled(
-                key=ind.key, code=ind.code, area=area.key, area_index=area_index, kind=ind.type, weight=ind.weight,
+                key=ind.key, code=ind.code, area=area.key, area_index=area_index, kind=kind, weight=ind.weight,
                 max_level=max_level, required=ind.required, levels=levels, thresholds=thresholds,
                 applies=_compile_condition(ind.applies_when, refs) if ind.applies_when else None,
                 asked=_compile_condition(ind.asked_when, refs) if ind.asked_when else None,
@@ -305,19 +277,6 @@ def compile_rubric(rubric: Rubric) -> _CompiledRubric:
             ))
     return _CompiledRubric(tuple(compiled), tuple(area.key for area in rubric.areas),
                            {spec.key: spec for spec in compiled})
-
-
-def _level_of(spec: _Compiled, value: Any) -> tuple[int, bool]:
-    if spec.kind == "number":
-        for minimum, level, gap in spec.thresholds:
-            if value >= minimum:
-                return level, gap
-        raise InvalidInput({f"answers.{spec.key}": "out_of_range"})
-    if spec.kind == "multi_choice":
-        chosen = [spec.levels[v] for v in value]
-        best = max(level for level, _ in chosen)
-        return best, best == 0 and any(gap for _, gap in chosen)
-    return spec.levels[value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,7 +337,7 @@ def score(rubric: Rubric, profile: Profile, answers: Answers, on_date: date) -> 
         if not spec.weight:
             add(new(R, (spec.key, spec.area, NOTED, None, 0, 0.0, 0.0, False)))
             continue
-        level, marked_gap = spec.levels[value] if value.__class__ is str else _level_of(spec, value)
+        level, marked_gap = spec.levels[value] if value.__class__ is str else spec.kind.level(spec, value)
         is_gap = False
         if marked_gap and (spec.legal_when is None or spec.legal_when(dated_profile)):
             in_force = tuple(ref for ref in spec.references if ref.verified and ref.in_force_on(on_date))

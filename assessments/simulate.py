@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from rubrics.loader import Rubric
+from rubrics.question_types import question_type
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
 
@@ -27,35 +28,11 @@ def random_profile(rubric: Rubric, rng: random.Random) -> dict[str, Any]:
     return profile
 
 
-def _pick_level(levels: list[int], quality: float, rng: random.Random) -> int:
-    top = max(levels)
-    wanted = round(min(1.0, max(0.0, rng.gauss(quality, 0.25))) * top)
-    return min(levels, key=lambda level: (abs(level - wanted), level))
-
-
 def random_answer(indicator: Indicator, quality: float, rng: random.Random) -> Any:
+    """A plausible answer (None: left blank), "not applicable" now and then where allowed."""
     if indicator.allow_not_applicable and rng.random() < 0.05:
         return NOT_APPLICABLE
-    if indicator.type in ("single_choice", "yes_no"):
-        level = _pick_level([o.level for o in indicator.options], quality, rng)
-        return rng.choice([o.key for o in indicator.options if o.level == level])
-    if indicator.type == "multi_choice":
-        level = _pick_level([o.level for o in indicator.options], quality, rng)
-        at_or_below = [o.key for o in indicator.options if o.level <= level and not o.exclusive and o.level > 0]
-        if level == 0 or not at_or_below:
-            return [next(o.key for o in indicator.options if o.level == 0)]
-        best = rng.choice([o.key for o in indicator.options if o.level == level])
-        extra = rng.sample(at_or_below, k=min(len(at_or_below), rng.randint(0, 2)))
-        return sorted({best, *extra})
-    if indicator.type == "number":
-        level = _pick_level([t.level for t in indicator.thresholds], quality, rng)
-        lows = sorted(t.min for t in indicator.thresholds if t.level == level)
-        highs = [t.min for t in indicator.thresholds if t.min > lows[0]]
-        low = lows[0]
-        high = min(highs) if highs else indicator.maximum if indicator.maximum is not None else low
-        value = rng.uniform(low, high if high > low else low)
-        return int(value) if indicator.integer else round(value, 1)
-    return rng.choice(["", "NICE, 4 buổi, 35 nữ, 12 nam", "PDEP 8 tuần"])
+    return question_type(indicator.type).random_answer(indicator, quality, rng)
 
 
 def random_answers(rubric: Rubric, quality: float, rng: random.Random, completeness: float = 1.0) -> dict[str, Any]:
@@ -64,7 +41,7 @@ def random_answers(rubric: Rubric, quality: float, rng: random.Random, completen
     for indicator in rubric.indicators():
         if rng.random() <= completeness:
             answer = random_answer(indicator, quality, rng)
-            if answer != "":
+            if answer is not None:
                 answers[indicator.key] = answer
     return answers
 
@@ -73,10 +50,7 @@ def best_answers(rubric: Rubric) -> dict[str, Any]:
     """The top-level answer to every scored question."""
     answers: dict[str, Any] = {}
     for indicator in rubric.indicators():
-        if indicator.type in ("single_choice", "yes_no"):
-            answers[indicator.key] = max(indicator.options, key=lambda o: o.level).key
-        elif indicator.type == "multi_choice":
-            answers[indicator.key] = [max(indicator.options, key=lambda o: o.level).key]
-        elif indicator.type == "number":
-            answers[indicator.key] = indicator.maximum
+        best = question_type(indicator.type).best_answer(indicator)
+        if best is not None:
+            answers[indicator.key] = best
     return answers

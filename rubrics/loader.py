@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from rubrics.question_types import QUESTION_TYPES
 from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, Option, RubricFile, Threshold
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
@@ -187,35 +188,18 @@ def _check_indicator(indicator: Indicator, model: RubricFile, profile_keys: set[
 
 def _check_answers(indicator: Indicator) -> list[str]:
     problems: list[str] = []
-    kind = indicator.type
+    kind = QUESTION_TYPES.get(indicator.type)
+    if kind is None:
+        return [f"unknown question type {indicator.type} (known: {', '.join(sorted(QUESTION_TYPES))})"]
     option_keys = [o.key for o in indicator.options]
     if len(set(option_keys)) != len(option_keys):
         problems.append("duplicate option keys")
     if NOT_APPLICABLE in option_keys:
         problems.append(f"{NOT_APPLICABLE} is reserved and cannot be an option key")
-    if kind in ("single_choice", "yes_no", "multi_choice"):
-        if len(indicator.options) < 2:
-            problems.append("a choice needs at least two options")
-        if indicator.thresholds:
-            problems.append("a choice has options, not thresholds")
-    if kind == "yes_no" and set(option_keys) != {"yes", "no"}:
-        problems.append("a yes/no question has exactly the options yes and no")
-    if kind != "multi_choice" and any(o.exclusive for o in indicator.options):
+    if not kind.allows_exclusive and any(o.exclusive for o in indicator.options):
         problems.append("only multi-choice options can be exclusive")
-    if kind == "number":
-        mins = [t.min for t in indicator.thresholds]
-        if not mins or mins != sorted(set(mins)):
-            problems.append("a number needs thresholds with rising min values")
-        if indicator.options:
-            problems.append("a number has thresholds, not options")
-        if indicator.minimum is None or indicator.maximum is None or indicator.minimum > indicator.maximum:
-            problems.append("a number needs minimum <= maximum")
-        elif mins and mins[0] > indicator.minimum:
-            problems.append("the first threshold must cover the minimum value")
-    if kind == "text":
-        if indicator.weight != 0 or indicator.options or indicator.thresholds or indicator.legal:
-            problems.append("a text answer is not scored: weight 0, no options, thresholds or legal references")
-    elif indicator.weight > 0 and _max_level(indicator) < 1:
+    problems += kind.definition_problems(indicator)
+    if kind.scored and indicator.weight > 0 and _max_level(indicator) < 1:
         problems.append("a scored indicator needs an answer above level 0")
 
     if sum(o.unknown for o in indicator.options) > 1:
@@ -236,14 +220,17 @@ def _check_answers(indicator: Indicator) -> list[str]:
     return problems
 
 
+def _levels(indicator: Indicator) -> list[int]:
+    kind = QUESTION_TYPES.get(indicator.type)  # an unknown type is reported by _check_answers
+    return kind.levels(indicator) if kind is not None else []
+
+
 def _max_level(indicator: Indicator) -> int:
-    levels = [o.level for o in indicator.options] + [t.level for t in indicator.thresholds]
-    return max(levels, default=0)
+    return max(_levels(indicator), default=0)
 
 
 def _min_level(indicator: Indicator) -> int:
-    levels = [o.level for o in indicator.options] + [t.level for t in indicator.thresholds]
-    return min(levels, default=0)
+    return min(_levels(indicator), default=0)
 
 
 def _check_conditions(indicator: Indicator, model: RubricFile, profile_keys: set[str],
@@ -284,23 +271,10 @@ def _check_conditions(indicator: Indicator, model: RubricFile, profile_keys: set
 
 
 def _check_opens_upward(test: Condition, parent: Indicator) -> list[str]:
-    """A follow-up question must stay open when its parent's answer improves; otherwise a better
-    answer could hide a follow-up and lower the score."""
-    if parent.type == "number":
-        if test.gte is None and test.gt is None:
-            return [f"asked_when on number {parent.key} must use gte or gt"]
-        return []
-    if parent.type not in ("single_choice", "yes_no") or test.in_ is None:
-        return [f"asked_when on {parent.key} must use in: [option keys] of a single choice"]
-    levels = {o.key: o.level for o in parent.options}
-    unknown = [key for key in test.in_ if key not in levels]
-    if unknown:
-        return [f"asked_when names unknown options {unknown} of {parent.key}"]
-    lowest = min(levels[key] for key in test.in_)
-    missing = [o.key for o in parent.options if o.level >= lowest and o.key not in test.in_]
-    if missing:
-        return [f"asked_when on {parent.key} must also open for the better answers {missing}"]
-    return []
+    """A follow-up question must stay open when its parent's answer improves (each type says
+    how its answers can open one); otherwise a better answer could hide a follow-up."""
+    parent_type = QUESTION_TYPES.get(parent.type)
+    return [] if parent_type is None else parent_type.follow_up_problems(test, parent)
 
 
 def _check_follow_up_gaps(child: Indicator, test: Condition, parent: Indicator) -> list[str]:

@@ -145,7 +145,7 @@ class Action(Strict):
 class Indicator(Strict):
     key: Key
     code: NonEmpty
-    type: Literal["single_choice", "yes_no", "multi_choice", "number", "text"]
+    type: NonEmpty  # a registered question type (rubrics/question_types.py), checked by the loader
     text: Text
     help: Text
     weight: Annotated[float, Field(ge=0, le=10)]

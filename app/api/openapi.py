@@ -8,9 +8,9 @@ from typing import Any
 from flask import url_for
 
 from assessments.provinces import PROVINCES
-from assessments.scoring import MAX_TEXT_LENGTH
 from assessments.sectors import SECTORS
 from rubrics.loader import Rubric, default_registry
+from rubrics.question_types import question_type
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -52,22 +52,8 @@ def _profile_schema(rubric: Rubric) -> dict[str, Any]:
 
 
 def _answer_schema(indicator: Indicator) -> dict[str, Any]:
-    """What the engine accepts as the answer to one indicator (assessments.scoring.validate_answers)."""
-    options = [option.key for option in indicator.options]
-    schema: dict[str, Any]
-    if indicator.type in ("single_choice", "yes_no"):
-        schema = {"enum": options}
-    elif indicator.type == "multi_choice":
-        exclusive = [option.key for option in indicator.options if option.exclusive]
-        schema = {"type": "array", "items": {"enum": options}, "minItems": 1, "uniqueItems": True}
-        if exclusive:  # an exclusive option ("none of these") stands alone
-            schema["anyOf"] = [{"maxItems": 1}, {"not": {"contains": {"enum": exclusive}}}]
-    elif indicator.type == "number":
-        bounds = {name: value for name, value in (("minimum", indicator.minimum), ("maximum", indicator.maximum))
-                  if value is not None}
-        schema = {"type": "integer" if indicator.integer else "number", **bounds}
-    else:
-        schema = {"type": "string", "maxLength": MAX_TEXT_LENGTH}
+    """What the engine accepts as the answer to one indicator: its question type says."""
+    schema = question_type(indicator.type).json_schema(indicator)
     if indicator.allow_not_applicable:
         schema = {"anyOf": [schema, {"const": NOT_APPLICABLE}]}
     return {**schema, "description": f"{indicator.code}: {indicator.text.en}"}

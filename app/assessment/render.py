@@ -1,4 +1,5 @@
-"""The questions of an area as HTML: the rendering half of the question-type registry.
+"""The questions of an area as HTML: each question's heading, help, evidence and notes around
+the input its question type's widget draws (app/assessment/question_widgets.py).
 
 Built in Python rather than Jinja macros because an area page repeats the same small pieces
 for every question and option, and macro calls cost several milliseconds a page (measured with
@@ -18,9 +19,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from app.assessment.question_widgets import widget
 from app.assessment.questions import field_name
 from rubrics.loader import Rubric
-from rubrics.schema import NOT_APPLICABLE, Indicator, LegalReference
+from rubrics.schema import Indicator, LegalReference
 
 
 @dataclass(frozen=True)
@@ -114,54 +116,6 @@ def _number_warning(indicator: Indicator, warning: str) -> str:
     return f'<p class="below-law-note">&lt; {max(limits):g}{escape(unit)}:{warning}</p>'
 
 
-def _choices(kind: str, q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
-    chosen = set(value) if isinstance(value, list) else {value}
-    options = list(q.options)
-    if q.allow_not_applicable:
-        options.append((NOT_APPLICABLE, str(escape(labels.not_applicable))))
-    role = "radiogroup" if kind == "radio" else "group"
-    items = "".join(
-        f'<label class="choice"><input type="{kind}" name="{q.name}" value="{key}"'
-        f'{" checked" if key in chosen else ""}{disabled}> <span>{label}</span></label>'
-        for key, label in options)
-    return f'<div class="choices" role="{role}" aria-labelledby="{q.name}-text">{items}</div>'
-
-
-def _single(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
-    return _choices("radio", q, value, disabled, labels)
-
-
-def _multiple(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
-    return _choices("checkbox", q, value, disabled, labels)
-
-
-def _number(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
-    shown = "" if value in (None, NOT_APPLICABLE) else escape(value)
-    unit = f'<span class="unit">{q.unit}</span>' if q.unit else ""
-    not_applicable = ""
-    if q.allow_not_applicable:
-        checked = " checked" if value == NOT_APPLICABLE else ""
-        not_applicable = (f'<label class="choice"><input type="checkbox" name="{q.name}" value="{NOT_APPLICABLE}"'
-                          f'{checked}{disabled}> <span>{escape(labels.not_applicable)}</span></label>')
-    return (f'<div class="number-answer"><input type="text" inputmode="decimal" id="{q.name}" name="{q.name}" '
-            f'aria-labelledby="{q.name}-text" value="{shown}" autocomplete="off"{disabled}>'
-            f'{unit}{not_applicable}</div>{q.below_law}')
-
-
-def _text(q: StaticQuestion, value: Any, disabled: str, labels: Labels) -> str:
-    return (f'<textarea id="{q.name}" name="{q.name}" aria-labelledby="{q.name}-text" maxlength="2000"{disabled}>'
-            f'{escape(value or "")}</textarea>')
-
-
-RENDERERS: dict[str, Callable[[StaticQuestion, Any, str, Labels], str]] = {
-    "single_choice": _single,
-    "yes_no": _single,
-    "multi_choice": _multiple,
-    "number": _number,
-    "text": _text,
-}
-
-
 @dataclass(frozen=True)
 class EvidenceLink:
     name: str
@@ -207,7 +161,7 @@ def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: 
     kind, raw = value
     shown = list(raw) if kind == "list" else raw
     html = [f'<section class="question{" has-error" if error else ""}" id="q-{q.name}"{attributes}>',
-            q.heading, q.help_html, RENDERERS[q.kind](q, shown, disabled, labels)]
+            q.heading, q.help_html, widget(q.kind).html(q, shown, disabled, labels)]
     if error:
         html.append(f'<p class="error" id="{q.name}-error">{escape(error)}</p>')
     if mine is not None:

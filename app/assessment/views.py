@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 from app.access import public, roles_required
 from app.assessment import bp
 from app.assessment.forms import MoveForm, PlanItemForm, ProfileForm, ReplyForm, StartForm
+from app.assessment.question_widgets import widget
 from app.assessment.questions import answers_from, area_form_class, field_name
 from app.assessment.render import (
     AreaPageLabels,
@@ -491,10 +492,7 @@ def _values_from_pairs(rubric: Rubric, area_key: str, pairs: list[tuple[str, str
         indicator = by_name.get(name)
         if indicator is None or value == "":
             continue
-        if indicator.type == "multi_choice":
-            values.setdefault(indicator.key, []).append(value)
-        else:
-            values[indicator.key] = value
+        widget(indicator.type).keep_typed(values, indicator.key, value)
     return values
 
 

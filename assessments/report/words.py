@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rubrics.question_types import question_type
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
 LANGUAGES = ("vi", "en")
@@ -159,15 +160,7 @@ def answer_text(indicator: Indicator, value: Any, lang: str) -> str:
         return word("not_answered", lang)
     if value == NOT_APPLICABLE:
         return word("not_applicable", lang)
-    labels = {o.key: o.label.get(lang) for o in indicator.options}
-    if indicator.type == "multi_choice" and isinstance(value, list):
-        return "; ".join(labels.get(v, str(v)) for v in value)
-    if indicator.type in ("single_choice", "yes_no"):
-        return labels.get(value, str(value))
-    if indicator.type == "number":
-        unit = indicator.unit.get(lang) if indicator.unit else ""
-        return f"{value} {unit}".strip()
-    return str(value)
+    return question_type(indicator.type).answer_text(indicator, value, lang)
 
 
 def legal_basis(card: dict[str, Any]) -> dict[str, str]:
