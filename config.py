@@ -85,5 +85,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "ffw+database://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DHIS2_MAPPING_FILE": env.get("DHIS2_MAPPING_FILE") or None,
+        # The rubric (rubrics/versions/<key>-<version>.yaml) new assessments start on, at its latest version.
+        "RUBRIC_KEY": env.get("RUBRIC_KEY", "crbp-vn"),
         "TESTING": app_env == "testing",
     }

@@ -19,9 +19,18 @@ from app.requests import CleanRequest
 from app.routing import IdConverter
 from assessments.db import configure_sqlite
 from assessments.models import User
-from config import INSTANCE_DIR, load_config
+from config import INSTANCE_DIR, ConfigError, load_config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _check_rubric_key(key: str) -> None:
+    """A mistyped RUBRIC_KEY stops the start with the keys there are, not the first page with a 500."""
+    from rubrics.loader import default_registry
+
+    known = sorted({rubric.key for rubric in default_registry().all()})
+    if key not in known:
+        raise ConfigError(f"RUBRIC_KEY {key!r} names no rubric in rubrics/versions/ (there are: {', '.join(known)})")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -32,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     if overrides:
         app.config.update(overrides)
+    _check_rubric_key(app.config["RUBRIC_KEY"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.rubric_in_use import latest_rubric, rubric_key
 from assessments.db import today_in_viet_nam
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
 from assessments.models import Assessment, Role
@@ -111,9 +112,10 @@ def show_rubric_command(key: str, version: str | None, lang: str) -> None:
 @rubrics_cli.command("diff")
 @click.argument("old_version")
 @click.argument("new_version")
-@click.option("--key", default="crbp-vn", show_default=True)
-def diff_rubrics_command(old_version: str, new_version: str, key: str) -> None:
+@click.option("--key", default=None, help="Default: the RUBRIC_KEY setting.")
+def diff_rubrics_command(old_version: str, new_version: str, key: str | None) -> None:
     """Print what changed between two versions of a rubric, indicator by indicator."""
+    key = key or rubric_key()
     registry = default_registry()
     try:
         old, new = registry.get(key, old_version), registry.get(key, new_version)
@@ -130,7 +132,7 @@ def diff_rubrics_command(old_version: str, new_version: str, key: str) -> None:
 @demo_cli.command("load")
 def load_demo_command() -> None:
     """Load demo organisations and one account per role into an empty database."""
-    if load_demo_data(db.session, today_in_viet_nam()):
+    if load_demo_data(db.session, today_in_viet_nam(), latest_rubric()):
         click.echo("Demo data loaded.")
     else:
         click.echo("The database already has accounts; demo data not loaded again.")

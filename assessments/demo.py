@@ -31,7 +31,7 @@ from assessments.services.self_assessment import (
     update_plan_item,
 )
 from assessments.simulate import random_answers, random_profile
-from rubrics.loader import Rubric, default_registry
+from rubrics.loader import Rubric
 
 DEMO_ORGANISATIONS = (
     OrganisationData("Công ty TNHH May Mặc Sông Hồng", "0100112233", "hung-yen", "garment-textile", 2400, 1950,
@@ -75,7 +75,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-def load_demo_data(db: DbSession, today: date) -> bool:
+def load_demo_data(db: DbSession, today: date, rubric: Rubric) -> bool:
     """Seed an empty database; return False (and change nothing) when it already has users."""
     if db.scalar(select(func.count(User.id))):
         return False
@@ -86,17 +86,16 @@ def load_demo_data(db: DbSession, today: date) -> bool:
         create_user(db, ctx, email=account.email, password=account.password, role=account.role,
                     organisation_id=org_id, full_name=account.full_name)
     _load_demo_sessions(db, ctx, organisations, today)
-    _load_demo_assessments(db, organisations, today)
-    _load_demo_reviews(db, organisations)
+    _load_demo_assessments(db, organisations, today, rubric)
+    _load_demo_reviews(db, organisations, rubric)
     return True
 
 
-def _load_demo_reviews(db: DbSession, organisations: list[Organisation]) -> None:
+def _load_demo_reviews(db: DbSession, organisations: list[Organisation], rubric: Rubric) -> None:
     """The Chamber has verified two of last year's assessments and queried one of this year's;
     the rest wait in the reviewer's queue."""
     reviewer = db.scalar(select(User).where(User.role == Role.REVIEWER))
     ctx = Context(actor=reviewer)
-    rubric = default_registry().latest("crbp-vn")
     by_org = {(a.organisation_id, a.cycle): a for a in db.scalars(select(Assessment))}
     this_year = max(cycle for _org, cycle in by_org)
     for index in (6, 8):
@@ -117,10 +116,9 @@ DEMO_ASSESSMENTS = ((0, 1, 0.45), (6, 1, 0.7), (7, 1, 0.3), (8, 1, 0.85), (9, 1,
                     (0, 2, 0.3), (1, 1, 0.6), (2, 1, 0.25), (3, 1, 0.5))
 
 
-def _load_demo_assessments(db: DbSession, organisations: list[Organisation], today: date) -> None:
+def _load_demo_assessments(db: DbSession, organisations: list[Organisation], today: date, rubric: Rubric) -> None:
     hr = db.scalar(select(User).where(User.email == "hr@demo.vn"))
     ctx = Context(actor=hr)
-    rubric = default_registry().latest("crbp-vn")
     rng = random.Random(2026)
     for index, cycles_back, quality in DEMO_ASSESSMENTS:
         organisation = organisations[index]

@@ -1,5 +1,7 @@
 """Settings: safe development defaults, and production refuses unsafe ones."""
 
+from pathlib import Path
+
 import pytest
 
 from config import DEV_SECRET_KEY, ConfigError, load_config, normalise_database_url
@@ -47,3 +49,17 @@ def test_unknown_environment_is_refused() -> None:
 ])
 def test_database_urls_use_psycopg3(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
+
+
+def test_the_rubric_is_a_setting_checked_at_start(tmp_path: Path) -> None:
+    """Issue 15 item 4: the rubric key is a setting, not a literal in four app modules."""
+    from app import create_app
+
+    assert load_config({})["RUBRIC_KEY"] == "crbp-vn"
+    assert load_config({"RUBRIC_KEY": "other"})["RUBRIC_KEY"] == "other"
+    database = f"sqlite:///{tmp_path / 'x.db'}"
+    with pytest.raises(ConfigError, match=r"RUBRIC_KEY 'crbp-xx' names no rubric.*crbp-vn"):
+        create_app({"SQLALCHEMY_DATABASE_URI": database, "RUBRIC_KEY": "crbp-xx"})
+    written = [str(path) for folder in ("app", "assessments") for path in (Path(__file__).parent.parent / folder)
+               .rglob("*.py") if '"crbp-vn"' in path.read_text(encoding="utf-8")]
+    assert written == []

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import url_for
 
+from app.rubric_in_use import latest_rubric
 from assessments.provinces import PROVINCES
 from assessments.sectors import SECTORS
 from rubrics.loader import Rubric, default_registry
@@ -32,7 +33,7 @@ def _sector_codes() -> list[str]:
 
 
 def _band_keys() -> list[str]:
-    rubric = default_registry().latest("crbp-vn")
+    rubric = latest_rubric()
     return [rubric.data.gap_band.key, *(b.key for b in rubric.data.bands)]
 
 

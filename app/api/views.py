@@ -16,6 +16,7 @@ from app.api.openapi import openapi_document
 from app.compare.filters import filters_from_query
 from app.extensions import db
 from app.http import json_error
+from app.rubric_in_use import latest_rubric
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, ParentingSession, Role
 from assessments.plan import build_plan
@@ -174,7 +175,7 @@ def assessments() -> Response:
         problems["per_page"] = f"from_1_to_{MAX_PER_PAGE}"
     if problems:
         return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
-    rubric = default_registry().latest("crbp-vn")
+    rubric = latest_rubric()
     page = list_page(db.session, filters, page=int(page_arg), per_page=int(per_page_arg),
                      area_keys=[a.key for a in rubric.areas])
     return jsonify({"items": [_assessment_item(r) for r in page.rows], "page": page.page,
@@ -236,7 +237,7 @@ def benchmarks_api() -> Response:
     by = request.args.get("by", "sector")
     cycle = int(request.args["cycle"]) if "cycle" in request.args else latest_cycle_with_benchmarks(db.session, by)
     result = benchmarks(db.session, by, cycle)
-    rubric = default_registry().latest("crbp-vn")
+    rubric = latest_rubric()
     groups = []
     for group in sorted(result.groups):
         overall = _distribution(result.areas.get((group, "")))

@@ -49,6 +49,7 @@ from app.forms import with_unique_ids
 from app.labels import current_language, status_name
 from app.requests import service_context
 from app.routing import parse_id
+from app.rubric_in_use import latest_rubric
 from app.same_origin import resume_token
 from app.service_errors import message_for
 from app.versioned import save_versioned
@@ -185,7 +186,7 @@ def start() -> Response:
     copy_from = previous if form.validate_on_submit() and form.copy_forward.data else None
     try:
         assessment = start_assessment(db.session, service_context(), organisation, cycle,
-                                      default_registry().latest("crbp-vn"), copy_from)
+                                      latest_rubric(), copy_from)
     except ServiceError as error:
         flash(message_for(error.code), "error")
         return redirect(url_for("assessment.index"))

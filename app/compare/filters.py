@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.rubric_in_use import latest_rubric
 from assessments.models import AssessmentStatus, Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.sectors import SECTORS_BY_CODE
 from assessments.services.compare import SIZE_BANDS, Filters
-from rubrics.loader import default_registry
 
 
 def filters_from_query(args: Mapping[str, str], user: Any) -> tuple[Filters, dict[str, str]]:
     """The filters, and a problem code per parameter that held an unknown value. HR users are
     always limited to their own organisation, whatever the query says."""
-    rubric = default_registry().latest("crbp-vn")
+    rubric = latest_rubric()
     allowed = {
         "province": set(PROVINCES_BY_CODE), "sector": set(SECTORS_BY_CODE), "size": set(SIZE_BANDS),
         "status": {AssessmentStatus.SUBMITTED.value, AssessmentStatus.VERIFIED.value},

@@ -19,6 +19,7 @@ from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
 from app.labels import current_language, former_province_name, province_name, sector_name, status_name
+from app.rubric_in_use import latest_rubric
 from assessments.models import Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.chart import bar_chart_svg
@@ -44,7 +45,7 @@ from assessments.services.compare import (
     trends,
 )
 from assessments.text import vietnamese_sort_key
-from rubrics.loader import Rubric, default_registry
+from rubrics.loader import Rubric
 
 ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)
 EVERYONE = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
@@ -52,7 +53,7 @@ PER_PAGE = 25
 
 
 def current_rubric() -> Rubric:
-    return default_registry().latest("crbp-vn")
+    return latest_rubric()
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
