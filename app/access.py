@@ -18,10 +18,17 @@ from werkzeug.wrappers import Response
 from app.extensions import db, login_manager
 from app.http import json_error
 from app.same_origin import from_this_site, resume_token_user
-from assessments.models import Organisation, Role
+from assessments.models import Role
 from assessments.services.api_tokens import user_for_token
 
 View = TypeVar("View", bound=Callable[..., object])
+
+
+# Role groups, named once (views name a group, or one role).
+EVERYONE = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
+CHAMBER = (Role.REVIEWER, Role.ADMIN)  # verify assessments, keep the register of organisations
+ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)  # compare, benchmark, export; read parenting data
+PARENTING_EDITORS = (Role.UNICEF, Role.ADMIN)  # record and import parenting sessions
 
 
 @dataclass(frozen=True)
@@ -132,8 +139,9 @@ def _enforce_token(rule: AccessRule) -> Response | None:
     return None
 
 
-def can_see_organisation(user: object, organisation: Organisation) -> bool:
-    """HR users see only their own organisation; the other roles see every organisation."""
+def can_see_organisation(user: object, organisation_id: int | None) -> bool:
+    """The one scope rule: HR users see only their own organisation's records (its page, its
+    assessments, its parenting sessions); the other roles see every organisation's."""
     if getattr(user, "role", None) == Role.HR:
-        return organisation.id == getattr(user, "organisation_id", None)
+        return organisation_id is not None and organisation_id == getattr(user, "organisation_id", None)
     return True

@@ -40,3 +40,19 @@ def test_the_check_itself_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import flask.json\nfrom wtforms import Form\nfrom . import sibling\n")
     assert imported_modules(sample) == {"flask", "wtforms"}
+
+
+def test_the_organisation_scope_rule_and_the_role_groups_are_written_once() -> None:
+    """Issue 15 item 7: "HR users see only their own organisation" is access.can_see_organisation,
+    and the role groups are named in app/access.py only (no blueprint its own EDITORS)."""
+    import re
+
+    scope = re.compile(r"role\s*==\s*Role\.HR\s+and\b|organisation_id\s*!=\s*\w*\.?organisation_id")
+    group = re.compile(r"^[A-Z_]+\s*=\s*\((\*?[A-Z_]+,\s*)*Role\.", re.MULTILINE)
+    found = {}
+    for path in (ROOT / "app").rglob("*.py"):
+        text = path.read_text()
+        if path.name != "access.py" and (hits := scope.findall(text) + group.findall(text)):
+            found[str(path.relative_to(ROOT))] = hits
+    assert found == {}
+    assert scope.search("if current_user.role == Role.HR and x") and group.search("EDITORS = (Role.UNICEF, Role.ADMIN)")

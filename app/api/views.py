@@ -10,7 +10,7 @@ from flask import g, jsonify, request
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from app.access import api_token_required, public
+from app.access import api_token_required, can_see_organisation, public
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.compare.filters import filters_from_query
@@ -187,8 +187,7 @@ def assessments() -> Response:
 def assessment_detail(assessment_id: int) -> Response:
     user = g.api_user
     found = db.session.get(Assessment, assessment_id)
-    if found is None or found.result is None or (user.role == Role.HR
-                                                 and found.organisation_id != user.organisation_id):
+    if found is None or found.result is None or not can_see_organisation(user, found.organisation_id):
         return json_error(404, "not_found", f"No submitted assessment {assessment_id} for this token.")
     organisation = found.organisation
     return jsonify({
@@ -319,8 +318,7 @@ def assessment_reviews(assessment_id: int) -> Response:
     """Every decision of the review loop on a submitted assessment, oldest first."""
     user = g.api_user
     found = db.session.get(Assessment, assessment_id)
-    if found is None or found.status == "draft" or (
-            user.role == Role.HR and found.organisation_id != user.organisation_id):
+    if found is None or found.status == "draft" or not can_see_organisation(user, found.organisation_id):
         return json_error(404, "not_found", f"No submitted assessment {assessment_id} for this token.")
     return jsonify({"assessment": found.id, "status": found.status, "history": [{
         "at": note.at.isoformat(), "decision": note.decision, "indicator": note.indicator_key, "comment": note.comment,

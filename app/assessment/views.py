@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from app.access import public, roles_required
+from app.access import EVERYONE, can_see_organisation, public, roles_required
 from app.assessment import bp
 from app.assessment.forms import MoveForm, PlanItemForm, ProfileForm, ReplyForm, StartForm
 from app.assessment.question_widgets import widget
@@ -97,8 +97,6 @@ from assessments.services.versions import parse_version
 from assessments.text import slug
 from rubrics.loader import Rubric, default_registry
 
-READERS = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
-
 
 def rubric_of(assessment: Assessment | AssessmentSnapshot) -> Rubric:
     """Always the exact rubric file the assessment was started on."""
@@ -110,7 +108,7 @@ def get_visible_assessment_or_404(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id, options=[joinedload(Assessment.organisation)])
     if assessment is None:
         abort(404)
-    if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
+    if not can_see_organisation(current_user, assessment.organisation_id):
         abort(404)
     return assessment
 
@@ -131,7 +129,7 @@ def _evidence_folder() -> Path:
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def index() -> str:
     query = select(Assessment).order_by(Assessment.cycle.desc(), Assessment.id.desc())
     if current_user.role == Role.HR:
@@ -210,7 +208,7 @@ def _navigation(assessment: Assessment | AssessmentSnapshot, rubric: Rubric,
 
 
 @bp.route("/<id:assessment_id>")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def overview(assessment_id: int) -> Response:
     assessment = get_visible_assessment_or_404(assessment_id)
     if not assessment.editable:
@@ -221,7 +219,7 @@ def overview(assessment_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/profile", methods=["GET", "POST"])
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def profile(assessment_id: int) -> Any:
     assessment = get_visible_assessment_or_404(assessment_id)
     rubric = rubric_of(assessment)
@@ -250,7 +248,7 @@ def _saved_profile(assessment_id: int) -> tuple[None, int, dict[str, Any]]:
 
 
 @bp.route("/<id:assessment_id>/areas/<area_key>", methods=["GET", "POST"])
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def area(assessment_id: int, area_key: str) -> Any:
     # A save needs only the assessment; answers and files are read when a page is drawn.
     page = None if request.method == "POST" else _visible_area_page_or_404(assessment_id, area_key)
@@ -292,7 +290,7 @@ def _visible_snapshot_or_404(assessment_id: int) -> AssessmentSnapshot:
 
 
 def _check_visible(assessment: AssessmentSnapshot) -> None:
-    if current_user.role == Role.HR and assessment.organisation_id != current_user.organisation_id:
+    if not can_see_organisation(current_user, assessment.organisation_id):
         abort(404)
 
 
@@ -524,7 +522,7 @@ def _get_evidence_or_404(assessment: Assessment, evidence_id: int) -> Evidence:
 
 
 @bp.route("/<id:assessment_id>/evidence/<id:evidence_id>")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def evidence_download(assessment_id: int, evidence_id: int) -> Response:
     assessment = get_visible_assessment_or_404(assessment_id)
     evidence = _get_evidence_or_404(assessment, evidence_id)
@@ -541,7 +539,7 @@ def evidence_download(assessment_id: int, evidence_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/review")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def review(assessment_id: int) -> Any:
     assessment = get_visible_assessment_or_404(assessment_id)
     rubric = rubric_of(assessment)
@@ -660,7 +658,7 @@ def _submitted_assessment(assessment_id: int) -> Assessment:
 
 
 @bp.route("/<id:assessment_id>/results")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def results(assessment_id: int) -> Any:
     return _render_results(_submitted_assessment(assessment_id))
 
@@ -695,7 +693,7 @@ def _edition() -> str:
 
 
 @bp.route("/<id:assessment_id>/plan.pdf")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def plan_download(assessment_id: int) -> Response:
     assessment = _submitted_assessment(assessment_id)
     edition = _edition()
@@ -709,7 +707,7 @@ def plan_download(assessment_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/plan/preview")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def plan_preview(assessment_id: int) -> Any:
     """The same HTML the PDF is made from, in the browser."""
     assessment = _submitted_assessment(assessment_id)

@@ -13,14 +13,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.access import roles_required
+from app.access import ANALYSTS, EVERYONE, roles_required
 from app.compare import bp
 from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
 from app.labels import current_language, former_province_name, province_name, sector_name, status_name
 from app.rubric_in_use import latest_rubric
-from assessments.models import Role
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.chart import bar_chart_svg
 from assessments.report.words import answer_text
@@ -47,8 +46,6 @@ from assessments.services.compare import (
 from assessments.text import vietnamese_sort_key
 from rubrics.loader import Rubric
 
-ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)
-EVERYONE = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
 PER_PAGE = 25
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from werkzeug.wrappers import Response
 
-from app.access import any_signed_in_user, can_see_organisation, roles_required
+from app.access import CHAMBER, any_signed_in_user, can_see_organisation, roles_required
 from app.extensions import db
 from app.organisations import bp
 from app.organisations.forms import OrganisationForm
@@ -22,7 +22,6 @@ from assessments.sectors import SECTORS_BY_CODE
 from assessments.services.organisations import create_organisation, update_organisation
 from assessments.tax_codes import format_tax_code
 
-EDITORS = (Role.REVIEWER, Role.ADMIN)
 PAGE_SIZE = 25
 
 
@@ -36,7 +35,7 @@ def visible_organisations() -> Select[Organisation]:
 def get_visible_organisation_or_404(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     # 404 rather than 403 for other companies' ids, so ids cannot be probed.
-    if organisation is None or not can_see_organisation(current_user, organisation):
+    if organisation is None or not can_see_organisation(current_user, organisation.id):
         abort(404)
     return organisation
 
@@ -57,7 +56,7 @@ def index() -> str:
         query = query.where(Organisation.sector_code == sector)
     page = paginate(query.order_by(Organisation.name, Organisation.id), PAGE_SIZE)
     return render_template("organisations/index.html", page=page, search=search, province=province,
-                           sector=sector, can_edit=current_user.role in EDITORS)
+                           sector=sector, can_edit=current_user.role in CHAMBER)
 
 
 @bp.route("/<id:organisation_id>")
@@ -65,11 +64,11 @@ def index() -> str:
 def detail(organisation_id: int) -> str:
     organisation = get_visible_organisation_or_404(organisation_id)
     return render_template("organisations/detail.html", organisation=organisation,
-                           tax_code=format_tax_code(organisation.tax_code), can_edit=current_user.role in EDITORS)
+                           tax_code=format_tax_code(organisation.tax_code), can_edit=current_user.role in CHAMBER)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*CHAMBER)
 def create() -> Response | str:
     form = OrganisationForm()
     if form.validate_on_submit():
@@ -81,7 +80,7 @@ def create() -> Response | str:
 
 
 @bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*CHAMBER)
 def edit(organisation_id: int) -> Response | tuple[str, int]:
     organisation = get_visible_organisation_or_404(organisation_id)
     form = OrganisationForm(obj=organisation)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.access import roles_required
+from app.access import ANALYSTS, EVERYONE, PARENTING_EDITORS, can_see_organisation, roles_required
 from app.downloads import XLSX, table_download
 from app.extensions import db
 from app.forms import as_choices, with_unique_ids
@@ -63,9 +63,6 @@ from assessments.services.parenting import (
 from assessments.tabular import TableError, read_table, template_xlsx
 from assessments.text import vietnamese_sort_key
 
-EDITORS = (Role.UNICEF, Role.ADMIN)
-ANALYSTS = (Role.UNICEF, Role.ADMIN, Role.REVIEWER)
-READERS = (*ANALYSTS, Role.HR)
 PAGE_SIZE = 25
 
 
@@ -114,7 +111,7 @@ def _names() -> dict[str, dict[int, str]]:
 
 def get_visible_session_or_404(session_id: int) -> ParentingSession:
     record = db.session.get(ParentingSession, session_id)
-    if record is None or (current_user.role == Role.HR and record.organisation_id != current_user.organisation_id):
+    if record is None or not can_see_organisation(current_user, record.organisation_id):
         abort(404)
     return record
 
@@ -140,23 +137,23 @@ def dashboard() -> str:
 
 
 @bp.route("/sessions")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def sessions() -> str:
     filters = current_filters()
     query = filtered(filters).options(selectinload(ParentingSession.programme),
                                       selectinload(ParentingSession.organisation))
     page = paginate(query.order_by(ParentingSession.session_date.desc(), ParentingSession.id.desc()), PAGE_SIZE)
     return render_template("parenting/sessions.html", page=page, filters=filters, names=_names(),
-                           all_programmes=_programmes(), can_edit=current_user.role in EDITORS,
+                           all_programmes=_programmes(), can_edit=current_user.role in PARENTING_EDITORS,
                            venues=VENUE_LABELS)
 
 
 @bp.route("/sessions/<id:session_id>")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def session_detail(session_id: int) -> str:
     record = get_visible_session_or_404(session_id)
     return render_template("parenting/session_detail.html", record=record, venues=VENUE_LABELS,
-                           can_edit=current_user.role in EDITORS, delete_form=DeleteForm(), names=_names())
+                           can_edit=current_user.role in PARENTING_EDITORS, delete_form=DeleteForm(), names=_names())
 
 
 def _session_form(record: ParentingSession | None = None) -> SessionForm:
@@ -181,7 +178,7 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def session_new() -> Any:
     form = _session_form()
     if request.method == "GET":
@@ -196,7 +193,7 @@ def session_new() -> Any:
 
 
 @bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def session_edit(session_id: int) -> Any:
     record = get_visible_session_or_404(session_id)
     form = _session_form(record)
@@ -218,7 +215,7 @@ def _saved_session(session_id: int) -> tuple[ParentingSession, int, dict[str, An
 
 
 @bp.route("/sessions/<id:session_id>/delete", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def session_delete(session_id: int) -> Any:
     record = get_visible_session_or_404(session_id)
     delete_session(db.session, service_context(), record)
@@ -227,10 +224,10 @@ def session_delete(session_id: int) -> Any:
 
 
 @bp.route("/workplaces/<id:organisation_id>")
-@roles_required(*READERS)
+@roles_required(*EVERYONE)
 def workplace(organisation_id: int) -> str:
     organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or (current_user.role == Role.HR and current_user.organisation_id != organisation.id):
+    if organisation is None or not can_see_organisation(current_user, organisation.id):
         abort(404)
     filters = SessionFilters(organisation_id=organisation.id)
     records = db.session.scalars(filtered(filters).options(selectinload(ParentingSession.programme))
@@ -295,7 +292,7 @@ def _table_error_message(error: TableError) -> str:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def import_file() -> Any:
     form = ImportForm()
     if form.validate_on_submit():
@@ -324,7 +321,7 @@ def import_file() -> Any:
 
 
 @bp.route("/import/confirm", methods=["POST"])
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def import_confirm() -> Any:
     form = ConfirmImportForm()
     path = _upload_path(form.upload.data or "") if form.validate_on_submit() else None
@@ -349,7 +346,7 @@ TEMPLATE_EXAMPLE = ["2026-10-15", "nice", "learning-through-play; routines", "90
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")
-@roles_required(*EDITORS)
+@roles_required(*PARENTING_EDITORS)
 def import_template(fmt: str) -> Response:
     if fmt == "csv":
         # The example row starts with "#": the importer skips it, so the template imports nothing.

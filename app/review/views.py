@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from app.access import roles_required
+from app.access import CHAMBER, roles_required
 from app.assessment.views import rubric_of
 from app.extensions import db
 from app.labels import current_language, status_name
@@ -21,7 +21,7 @@ from app.requests import service_context
 from app.review import bp
 from app.service_errors import message_for
 from assessments.db import utcnow
-from assessments.models import Assessment, AssessmentStatus, Organisation, Role
+from assessments.models import Assessment, AssessmentStatus, Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import answer_text
 from assessments.sectors import SECTORS_BY_CODE
@@ -39,8 +39,6 @@ from assessments.services.reviews import (
 )
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
 
-REVIEWERS = (Role.REVIEWER, Role.ADMIN)
-
 
 def _assessment_or_404(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id, options=[joinedload(Assessment.organisation)])
@@ -54,7 +52,7 @@ QUEUE_AGES = (7, 30, 90)  # waiting longer than this many days
 
 
 @bp.route("/")
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def queue() -> str:
     """Assessments to verify, returned and verified; filtered by province, sector, status and how
     long they have waited (a GET form: a filtered queue can be bookmarked). Unknown values are
@@ -98,7 +96,7 @@ SHOWN = ("all", "queried", "changed", "evidence")
 
 
 @bp.route("/<id:assessment_id>")
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def assessment(assessment_id: int) -> str:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
@@ -139,7 +137,7 @@ def _attempt(assessment_id: int, action: Any, success: str, anchor: str = "") ->
 
 
 @bp.route("/<id:assessment_id>/indicator", methods=["POST"])
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def decide(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
@@ -153,7 +151,7 @@ def decide(assessment_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/accept-all", methods=["POST"])
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def accept_all(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
@@ -170,7 +168,7 @@ def accept_all(assessment_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/verify", methods=["POST"])
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def verify_assessment(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
     return _attempt(found.id, lambda: verify(db.session, service_context(), found, request.form.get("comment", "")),
@@ -178,7 +176,7 @@ def verify_assessment(assessment_id: int) -> Response:
 
 
 @bp.route("/<id:assessment_id>/return", methods=["POST"])
-@roles_required(*REVIEWERS)
+@roles_required(*CHAMBER)
 def return_assessment(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
     return _attempt(found.id, lambda: return_to_company(db.session, service_context(), found,
