@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from rubrics.schema import Condition, Indicator
@@ -50,6 +50,15 @@ def _pick_level(levels: list[int], quality: float, rng: random.Random) -> int:
     top = max(levels)
     wanted = round(min(1.0, max(0.0, rng.gauss(quality, 0.25))) * top)
     return min(levels, key=lambda level: (abs(level - wanted), level))
+
+
+def _choice_problems(indicator: Indicator) -> list[str]:
+    problems = []
+    if len(indicator.options) < 2:
+        problems.append("a choice needs at least two options")
+    if indicator.thresholds:
+        problems.append("a choice has options, not thresholds")
+    return problems
 
 
 class QuestionType:
@@ -105,12 +114,7 @@ class SingleChoice(QuestionType):
     name = "single_choice"
 
     def definition_problems(self, indicator: Indicator) -> list[str]:
-        problems = []
-        if len(indicator.options) < 2:
-            problems.append("a choice needs at least two options")
-        if indicator.thresholds:
-            problems.append("a choice has options, not thresholds")
-        return problems
+        return _choice_problems(indicator)
 
     def follow_up_problems(self, test: Condition, parent: Indicator) -> list[str]:
         # A follow-up must stay open when its parent's answer improves; otherwise a better answer
@@ -153,7 +157,7 @@ class YesNo(SingleChoice):
     name = "yes_no"
 
     def definition_problems(self, indicator: Indicator) -> list[str]:
-        problems = super().definition_problems(indicator)
+        problems = _choice_problems(indicator)
         if {o.key for o in indicator.options} != {"yes", "no"}:
             problems.append("a yes/no question has exactly the options yes and no")
         return problems
@@ -167,12 +171,7 @@ class MultiChoice(QuestionType):
     allows_exclusive = True
 
     def definition_problems(self, indicator: Indicator) -> list[str]:
-        problems = []
-        if len(indicator.options) < 2:
-            problems.append("a choice needs at least two options")
-        if indicator.thresholds:
-            problems.append("a choice has options, not thresholds")
-        return problems
+        return _choice_problems(indicator)
 
     def answer_problem(self, spec: CompiledAnswers, value: Any) -> str | None:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
@@ -305,20 +304,32 @@ class FreeText(QuestionType):
         return {"type": "string", "maxLength": MAX_TEXT_LENGTH}
 
 
-QUESTION_TYPES: dict[str, QuestionType] = {}
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
 
 
-def register_question_type(question_type: QuestionType) -> QuestionType:
-    """Add a type (a rubric file names it by `name`). Its web half registers under the same name."""
-    if question_type.name in QUESTION_TYPES:
-        raise ValueError(f"question type {question_type.name} is registered twice")
-    QUESTION_TYPES[question_type.name] = question_type
-    return question_type
+Entry = TypeVar("Entry", bound=Named)
 
 
-def question_type(name: str) -> QuestionType:
-    return QUESTION_TYPES[name]
+class Registry(dict[str, Entry]):
+    """Entries by their `name`; registering a name twice is a mistake, said at import."""
 
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def register(self, entry: Entry) -> Entry:
+        if entry.name in self:
+            raise ValueError(f"{self.what} {entry.name} is registered twice")
+        self[entry.name] = entry
+        return entry
+
+
+QUESTION_TYPES: Registry[QuestionType] = Registry("question type")
+# Add a type (a rubric file names it by `name`); its web half registers under the same name.
+register_question_type = QUESTION_TYPES.register
+question_type = QUESTION_TYPES.__getitem__
 
 for _type in (SingleChoice(), YesNo(), MultiChoice(), Number(), FreeText()):
     register_question_type(_type)

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.forms import as_choices, clean_text
-from rubrics.question_types import MAX_TEXT_LENGTH
+from rubrics.question_types import MAX_TEXT_LENGTH, Registry
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
 if TYPE_CHECKING:
@@ -169,20 +169,9 @@ class TextWidget(Widget):
         return data or None
 
 
-WIDGETS: dict[str, Widget] = {}
-
-
-def register_widget(widget: Widget) -> Widget:
-    """Add the web half of a question type, under the name of its pure half."""
-    if widget.name in WIDGETS:
-        raise ValueError(f"widget {widget.name} is registered twice")
-    WIDGETS[widget.name] = widget
-    return widget
-
-
-def widget(name: str) -> Widget:
-    return WIDGETS[name]
-
+WIDGETS: Registry[Widget] = Registry("widget")
+register_widget = WIDGETS.register  # the web half of a question type, under the name of its pure half
+widget = WIDGETS.__getitem__
 
 for _widget in (SingleChoiceWidget(), YesNoWidget(), MultiChoiceWidget(), NumberWidget(), TextWidget()):
     register_widget(_widget)
