@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
@@ -24,10 +25,40 @@ from app.forms import as_choices, clean_text
 from rubrics.question_types import MAX_TEXT_LENGTH, Registry
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
-if TYPE_CHECKING:
-    from app.assessment.render import Labels, StaticQuestion
-
 _NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The few words every question repeats, already translated."""
+
+    optional: str
+    explain: str
+    article: str
+    evidence: str
+    you_typed: str
+    remove: str
+    attach: str
+    upload: str
+    not_applicable: str
+    query: str  # "Reviewer's query"
+    below_law: str  # "Below the legal minimum"
+    copied: str  # "Copied from last cycle: check it, then save"
+
+
+@dataclass(frozen=True)
+class StaticQuestion:
+    """What a question shows that does not change between requests (texts escaped once)."""
+
+    name: str
+    heading: str  # escaped HTML
+    help_html: str  # escaped HTML
+    options: tuple[tuple[str, str], ...]  # (escaped key, escaped label)
+    unit: str
+    asked_when: str  # escaped JSON, or ""
+    kind: str  # the indicator's question type
+    allow_not_applicable: bool
+    below_law: str = ""  # numbers: which values are below the law, and the article
 
 
 class Widget:

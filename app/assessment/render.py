@@ -19,41 +19,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from app.assessment.question_widgets import widget
+from app.assessment.question_widgets import Labels, StaticQuestion, widget
 from app.assessment.questions import field_name
 from rubrics.loader import Rubric
 from rubrics.schema import Indicator, LegalReference
-
-
-@dataclass(frozen=True)
-class Labels:
-    """The few words every question repeats, already translated."""
-
-    optional: str
-    explain: str
-    article: str
-    evidence: str
-    you_typed: str
-    remove: str
-    attach: str
-    upload: str
-    not_applicable: str
-    query: str  # "Reviewer's query"
-    below_law: str  # "Below the legal minimum"
-    copied: str  # "Copied from last cycle: check it, then save"
-
-
-@dataclass(frozen=True)
-class StaticQuestion:
-    name: str
-    heading: str  # escaped HTML
-    help_html: str  # escaped HTML
-    options: tuple[tuple[str, str], ...]  # (escaped key, escaped label)
-    unit: str
-    asked_when: str  # escaped JSON, or ""
-    kind: str  # the indicator's question type
-    allow_not_applicable: bool
-    below_law: str = ""  # numbers: which values are below the law, and the article
 
 
 def asked_when_tests(indicator: Indicator) -> list[dict[str, Any]]:
