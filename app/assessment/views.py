@@ -69,9 +69,10 @@ from assessments.models import (
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import ASSETS, EDITIONS, PreviewBar, render_html
 from assessments.report.words import answer_text, legal_basis
-from assessments.scoring import binding_duties, validate_answers
+from assessments.scoring import binding_duties
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page, assessment_snapshot
+from assessments.services.common import InvalidAnswers
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reports import plan_pdf, previous_cycle, report_of, sector_median
 from assessments.services.reviews import open_queries, reply_to_query, returned_notice, returned_notices
@@ -300,21 +301,20 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
     form = area_form_class(rubric, area.key)()
     submitted = _values_from_pairs(rubric, area.key, list(request.form.items(multi=True)))
     errors: dict[str, str] = {}
+    # The form reads what was typed (a number with a comma, nothing ticked); the rubric's rules
+    # are checked once, by the service, which names every refused answer of the area.
     if not form.validate_on_submit():
         errors = {key: " ".join(str(e) for e in form[field_name(key)].errors)
                   for key in (i.key for i in area.indicators) if form[field_name(key)].errors}
-    else:
-        answers = answers_from(form, rubric, area.key)
-        errors = {k.removeprefix("answers."): message_for(v) for k, v in
-                  validate_answers(rubric, {k: v for k, v in answers.items() if v is not None}).items()}
     target = request.form.get("go", "")
     file_action = target.partition(":")[0] in ("upload", "remove")
     if not errors:
         try:
-            new_version = save_area(db.session, service_context(), assessment, rubric, area.key, answers,
-                                    parse_version(request.form.get("version")))
-        except ServiceError as error:
-            db.session.rollback()
+            new_version = save_area(db.session, service_context(), assessment, rubric, area.key,
+                                    answers_from(form, rubric, area.key), parse_version(request.form.get("version")))
+        except InvalidAnswers as refused:
+            errors = {key: message_for(code) for key, code in refused.errors.items()}
+        except ServiceError as error:  # the service has rolled its transaction back
             if error.code != "edited_by_someone_else":
                 errors = {error.field or "": message_for(error.code)}
             else:

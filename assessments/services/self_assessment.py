@@ -35,7 +35,7 @@ from assessments.models import (
 from assessments.plan import build_plan
 from assessments.scoring import SCORED, ScoreCard, score, validate_answers, validate_profile
 from assessments.serialize import plan_to_dict, scorecard_to_dict
-from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.common import Context, InvalidAnswers, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
 from rubrics.loader import Rubric, default_registry
@@ -204,8 +204,7 @@ def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubri
         raise ServiceError("unknown_indicator")
     errors = validate_answers(rubric, {k: v for k, v in answers.items() if v is not None})
     if errors:
-        key, code = next(iter(errors.items()))
-        raise ServiceError(code, key.removeprefix("answers."))
+        raise InvalidAnswers({key.removeprefix("answers."): code for key, code in errors.items()})
     actor_id = ctx.actor.id if ctx.actor else None
     now = utcnow()
     sql = db.connection()  # plain statements on the connection: a third of the ORM's cost each

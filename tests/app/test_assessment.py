@@ -76,6 +76,21 @@ def test_area_page_comes_from_the_rubric_in_both_languages(client: FlaskClient, 
     assert "Is there a dedicated lactation room?" in en and "Decree 145/2020/ND-CP, Article 80(5)" in en
 
 
+def test_the_rubric_rules_the_service_checks_show_next_to_the_question(client: FlaskClient, world: World,
+                                                                        engine: Engine) -> None:
+    """Issue 15 item 3: "none" ticked with other benefits passes the form (each is a known option) and is
+    refused by the one validation, in the service; its message shows under the question, nothing saved."""
+    sign_in(client, world.users["hr_a"])
+    version = version_on(client.get(area_url(world, "workplace")).get_data(as_text=True))
+    before = database_fingerprint(engine)
+    response = client.post(area_url(world, "workplace"), data={
+        "version": version, "workplace__child_benefits": ["none", "gifts"]})
+    assert response.status_code == 422
+    assert errors_on(response.get_data(as_text=True)) == {
+        "workplace__child_benefits": "&#34;Không có&#34; không thể chọn cùng các câu trả lời khác."}
+    assert database_fingerprint(engine) == before
+
+
 def test_save_validates_every_answer_and_keeps_what_was_typed(client: FlaskClient, world: World,
                                                               engine: Engine) -> None:
     sign_in(client, world.users["hr_a"])

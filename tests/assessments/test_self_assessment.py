@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from assessments.evidence import safe_download_name, sniff
 from assessments.models import Answer, Assessment, Evidence, PlanItem
 from assessments.services import Context, ServiceError
+from assessments.services.common import InvalidAnswers
 from assessments.services.self_assessment import (
     add_evidence,
     adopt_action,
@@ -70,6 +71,17 @@ def test_an_invalid_answer_saves_nothing_of_the_area(dbs: Session, world: World)
     assert dbs.scalar(select(Answer.value).where(Answer.indicator_key == "leave.paternity")) is None
     with pytest.raises(ServiceError, match="unknown_indicator"):
         save_area(dbs, ctx, world.assessment_a, RUBRIC, "leave", {"childcare.support": "none"}, 0)
+
+
+def test_the_service_names_every_invalid_answer_of_an_area_at_once(dbs: Session, world: World) -> None:
+    """Issue 15 item 3: one validation, used by the page and the API alike, returns every error of
+    an area (the page no longer validates a second time to find them all)."""
+    ctx = Context(world.users["hr_a"])
+    with pytest.raises(InvalidAnswers) as refused:
+        save_area(dbs, ctx, world.assessment_a, RUBRIC, "leave",
+                  {"leave.paternity": "often", "leave.maternity_pay": "lots", "leave.prenatal_visits": "per_law"}, 0)
+    assert refused.value.errors == {"leave.paternity": "unknown_option", "leave.maternity_pay": "unknown_option"}
+    assert (refused.value.code, refused.value.field) == ("unknown_option", "leave.paternity")
 
 
 def test_submission_needs_every_answer_then_freezes_them(dbs: Session, world: World) -> None:
