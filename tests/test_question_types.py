@@ -168,9 +168,9 @@ def test_a_new_type_is_in_the_api_document(app: Flask, rubric: Rubric) -> None:
 
 
 def test_a_new_type_is_drawn_and_read_back_on_the_area_page(app: Flask, rubric: Rubric) -> None:
+    from app.assessment.common import page_labels
     from app.assessment.questions import answers_from, area_form_class
     from app.assessment.render import render_questions
-    from app.assessment.views import page_labels
 
     with app.test_request_context(method="POST", data={"a__one": "some", "a__agree": "5"}):
         form = area_form_class(rubric, "a")()

@@ -2,4 +2,12 @@ from flask import Blueprint
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessments")
 
-from app.assessment import helpers, views  # noqa: E402,F401
+# The pages, one module per concern; importing them registers their routes on `bp`.
+from app.assessment import (  # noqa: E402,F401
+    areas,
+    dashboard,
+    evidence_files,
+    helpers,
+    plan_pages,
+    submission,
+)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
 from app.access import any_signed_in_user, public
-from app.assessment.views import hr_overview
+from app.assessment.dashboard import hr_overview
 from app.extensions import db
 from app.i18n import LOCALES
 from app.main import bp

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from app.access import CHAMBER, roles_required
-from app.assessment.views import rubric_of
+from app.assessment.common import rubric_of
 from app.extensions import db
 from app.labels import current_language, status_name
 from app.requests import service_context
