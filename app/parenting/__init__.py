@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("parenting", __name__, url_prefix="/parenting")
 
-from app.parenting import views  # noqa: E402,F401
+# The pages, one module per concern; importing them registers their routes on `bp`.
+from app.parenting import exports, importing, programmes, sessions  # noqa: E402,F401

@@ -1,0 +1,72 @@
+"""What the parenting pages share: the filters of the dashboard, list and exports, the
+programmes' names, and finding a session a person may see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.access import can_see_organisation
+from app.extensions import db
+from app.labels import current_language
+from assessments.models import ParentingSession, Programme, Role
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.services.parenting import (
+    SessionFilters,
+)
+
+PAGE_SIZE = 25
+
+
+# --- Filters and scoping -----------------------------------------------------------------------
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def current_filters() -> SessionFilters:
+    """Filters from the query string; HR users are always held to their own organisation."""
+    province = request.args.get("province", "")
+    organisation_id = _int_arg("organisation")
+    if current_user.role == Role.HR:
+        organisation_id = current_user.organisation_id
+    return SessionFilters(
+        province_code=province if province in PROVINCES_BY_CODE else None,
+        programme_id=_int_arg("programme"),
+        organisation_id=organisation_id,
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+    )
+
+
+def programme_list() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).options(selectinload(Programme.topics)).order_by(Programme.id)))
+
+
+def names_by_id() -> dict[str, dict[int, str]]:
+    lang = current_language()
+    programmes = programme_list()
+    return {
+        "programmes": {p.id: p.name(lang) for p in programmes},
+        "topics": {t.id: t.name(lang) for p in programmes for t in p.topics},
+    }
+
+
+def get_visible_session_or_404(session_id: int) -> ParentingSession:
+    record = db.session.get(ParentingSession, session_id)
+    if record is None or not can_see_organisation(current_user, record.organisation_id):
+        abort(404)
+    return record

@@ -1,0 +1,66 @@
+"""Session exports: CSV, XLSX and the DHIS2 data value set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, render_template
+from sqlalchemy.orm import selectinload
+
+from app.access import ANALYSTS, roles_required
+from app.downloads import table_download
+from app.extensions import db
+from app.labels import current_language
+from app.parenting import bp
+from app.parenting.common import current_filters, programme_list
+from assessments.dhis2 import data_value_set, load_mapping
+from assessments.models import ParentingSession
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.services.parenting import (
+    filtered,
+    monthly_counts,
+)
+
+# --- Exports -----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venue_type", "workplace",
+                  "workplace_tax_code", "province", "commune", "shift", "facilitator", "participants_total",
+                  "participants_female", "participants_male", "ethnic_minority", "internal_migrants", "notes")
+
+
+def download(fmt: str, stem: str, header: Any, rows: Any) -> Response:
+    return table_download(fmt, stem, header, rows, "Sessions")
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@roles_required(*ANALYSTS)
+def export(fmt: str) -> Response:
+    query = filtered(current_filters()).options(
+        selectinload(ParentingSession.programme), selectinload(ParentingSession.organisation),
+        selectinload(ParentingSession.topics)).order_by(ParentingSession.session_date, ParentingSession.id)
+    rows = (
+        (s.id, s.session_date.isoformat(), s.programme.key, "; ".join(t.key for t in s.topics), s.duration_minutes,
+         s.venue_type, s.organisation.name if s.organisation else "", s.organisation.tax_code if s.organisation else "",
+         PROVINCES_BY_CODE[s.province_code].name_vi, s.commune, s.shift, s.facilitator, s.participants_total,
+         s.participants_female, s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
+        for s in db.session.scalars(query)
+    )
+    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows)
+
+
+@bp.route("/export/dhis2.json")
+@roles_required(*ANALYSTS)
+def export_dhis2() -> Response | tuple[str, int]:
+    mapping_file = current_app.config.get("DHIS2_MAPPING_FILE")
+    mapping = load_mapping(Path(mapping_file)) if mapping_file else load_mapping()
+    document, unmapped = data_value_set(monthly_counts(db.session, current_filters()), mapping)
+    if unmapped:
+        # An incomplete export would be reported to DHIS2 as the whole truth: refuse, and say
+        # what is missing and where to fix it.
+        names = {p.key: p.name(current_language()) for p in programme_list()}
+        return render_template("parenting/dhis2_unmapped.html", unmapped=unmapped, names=names), 409
+    response = Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="parenting-dataValueSets.json"'
+    return response

@@ -1,0 +1,165 @@
+"""The parenting dashboard, the session list, recording and editing a session, a workplace's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.access import ANALYSTS, EVERYONE, PARENTING_EDITORS, can_see_organisation, roles_required
+from app.extensions import db
+from app.forms import as_choices
+from app.labels import current_language, province_choices, province_name
+from app.paging import paginate
+from app.parenting import bp
+from app.parenting.common import PAGE_SIZE, current_filters, get_visible_session_or_404, names_by_id, programme_list
+from app.parenting.forms import (
+    VENUE_LABELS,
+    DeleteForm,
+    SessionForm,
+)
+from app.requests import service_context
+from app.service_errors import attempt
+from app.versioned import save_versioned
+from assessments.db import today_in_viet_nam
+from assessments.models import Assessment, Organisation, ParentingSession
+from assessments.services.parenting import (
+    SessionFilters,
+    by_month,
+    by_programme,
+    by_province,
+    by_topic,
+    create_session,
+    delete_session,
+    filtered,
+    reach,
+    update_session,
+)
+from assessments.text import vietnamese_sort_key
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(*ANALYSTS)
+def dashboard() -> str:
+    filters = current_filters()
+    names = names_by_id()
+    provinces = by_province(db.session, filters)
+    charts = {
+        "months": [(row.key, row.participants) for row in by_month(db.session, filters)],
+        "provinces": [(province_name(row.key), row.participants) for row in provinces],
+        "programmes": [(names["programmes"].get(int(row.key), row.key), row.sessions)
+                       for row in by_programme(db.session, filters)],
+        "topics": [(names["topics"].get(int(row.key), row.key), row.sessions) for row in by_topic(db.session, filters)],
+    }
+    return render_template("parenting/dashboard.html", filters=filters, reach=reach(db.session, filters),
+                           charts=charts, provinces=provinces, names=names, all_programmes=programme_list())
+
+
+@bp.route("/sessions")
+@roles_required(*EVERYONE)
+def sessions() -> str:
+    filters = current_filters()
+    query = filtered(filters).options(selectinload(ParentingSession.programme),
+                                      selectinload(ParentingSession.organisation))
+    page = paginate(query.order_by(ParentingSession.session_date.desc(), ParentingSession.id.desc()), PAGE_SIZE)
+    return render_template("parenting/sessions.html", page=page, filters=filters, names=names_by_id(),
+                           all_programmes=programme_list(), can_edit=current_user.role in PARENTING_EDITORS,
+                           venues=VENUE_LABELS)
+
+
+@bp.route("/sessions/<id:session_id>")
+@roles_required(*EVERYONE)
+def session_detail(session_id: int) -> str:
+    record = get_visible_session_or_404(session_id)
+    return render_template("parenting/session_detail.html", record=record, venues=VENUE_LABELS,
+                           can_edit=current_user.role in PARENTING_EDITORS, delete_form=DeleteForm(),
+                           names=names_by_id())
+
+
+def _session_form(record: ParentingSession | None = None) -> SessionForm:
+    form = SessionForm(obj=record)
+    lang = current_language()
+    programmes = [p for p in programme_list() if p.active or (record and p.id == record.programme_id)]
+    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programmes)
+    form.topic_ids.choices = as_choices((t.id, f"{p.key.upper()} · {t.name(lang)}")
+                                        for p in programmes for t in p.topics if t.active)
+    # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
+    form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
+    organisations = sorted(db.session.execute(select(Organisation.id, Organisation.name)),
+                           key=lambda row: vietnamese_sort_key(row.name))
+    form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
+                                               *((o.id, o.name) for o in organisations)])
+    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
+    form.venue_type.choices = as_choices(VENUE_LABELS.items())
+    if record is not None and request.method == "GET":
+        form.topic_ids.data = [t.id for t in record.topics]
+        form.version.data = str(record.version)
+    return form
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@roles_required(*PARENTING_EDITORS)
+def session_new() -> Any:
+    form = _session_form()
+    if request.method == "GET":
+        form.session_date.data = today_in_viet_nam()
+    if form.validate_on_submit():
+        ok, record = attempt(form, lambda: create_session(db.session, service_context(), form.to_data(),
+                                                          today_in_viet_nam()))
+        if ok and record is not None:
+            flash(_("Session recorded."), "success")
+            return redirect(url_for("parenting.session_detail", session_id=record.id))
+    return render_template("parenting/session_form.html", form=form, record=None, programmes=programme_list())
+
+
+@bp.route("/sessions/<id:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*PARENTING_EDITORS)
+def session_edit(session_id: int) -> Any:
+    record = get_visible_session_or_404(session_id)
+    form = _session_form(record)
+    status = None
+    if form.validate_on_submit():
+        status = save_versioned(form, lambda: update_session(
+            db.session, service_context(), record, form.to_data(), expected_version=form.expected_version(),
+            today=today_in_viet_nam()), lambda: _saved_session(session_id))
+        if status is None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("parenting.session_detail", session_id=record.id))
+    return render_template("parenting/session_form.html", form=form, record=record,
+                           programmes=programme_list()), status or 200
+
+
+def _saved_session(session_id: int) -> tuple[ParentingSession, int, dict[str, Any]]:
+    record = get_visible_session_or_404(session_id)
+    return record, record.version, {"topic_ids": [t.id for t in record.topics]}
+
+
+@bp.route("/sessions/<id:session_id>/delete", methods=["POST"])
+@roles_required(*PARENTING_EDITORS)
+def session_delete(session_id: int) -> Any:
+    record = get_visible_session_or_404(session_id)
+    delete_session(db.session, service_context(), record)
+    flash(_("Session deleted."), "success")
+    return redirect(url_for("parenting.sessions"))
+
+
+@bp.route("/workplaces/<id:organisation_id>")
+@roles_required(*EVERYONE)
+def workplace(organisation_id: int) -> str:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_see_organisation(current_user, organisation.id):
+        abort(404)
+    filters = SessionFilters(organisation_id=organisation.id)
+    records = db.session.scalars(filtered(filters).options(selectinload(ParentingSession.programme))
+                                 .order_by(ParentingSession.session_date.desc())).all()
+    latest = db.session.scalar(
+        select(Assessment).where(Assessment.organisation_id == organisation.id, Assessment.percent.is_not(None))
+        .order_by(Assessment.cycle.desc()))
+    return render_template("parenting/workplace.html", organisation=organisation, records=records,
+                           reach=reach(db.session, filters), names=names_by_id(), latest=latest)
