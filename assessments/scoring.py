@@ -212,7 +212,9 @@ def _compile_condition(condition: Condition, references: Mapping[str, LegalRefer
         bound = condition.gt
         return lambda values: _is_number(values.get(subject)) and values[subject] > bound
     below = condition.lt
-    return lambda values: _is_number(values.get(subject)) and below is not None and values[subject] < below
+    if below is None:  # Condition's validator allows exactly one test: lt is the one left
+        raise ValueError(f"condition on {subject} has no test")
+    return lambda values: _is_number(values.get(subject)) and values[subject] < below
 
 
 def _is_number(value: Any) -> bool:

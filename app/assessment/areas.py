@@ -6,15 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -38,11 +30,7 @@ from app.assessment.common import (
 from app.assessment.forms import ProfileForm
 from app.assessment.question_widgets import widget
 from app.assessment.questions import answers_from, area_form_class, field_name
-from app.assessment.render import (
-    EvidenceLink,
-    render_area_body,
-    render_questions,
-)
+from app.assessment.render import EvidenceLink, render_area_body, render_questions
 from app.chrome import render_in_shell
 from app.extensions import db
 from app.labels import current_language
@@ -52,14 +40,7 @@ from app.same_origin import resume_token
 from app.service_errors import message_for
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
-from assessments.models import (
-    Answer,
-    Assessment,
-    AssessmentStatus,
-    Evidence,
-    Programme,
-    Role,
-)
+from assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Programme, Role
 from assessments.report.words import answer_text
 from assessments.scoring import binding_duties
 from assessments.services import ServiceError
@@ -67,12 +48,7 @@ from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_pa
 from assessments.services.common import InvalidAnswers
 from assessments.services.parenting import workplace_reach_since
 from assessments.services.reviews import open_queries
-from assessments.services.self_assessment import (
-    add_evidence,
-    delete_evidence,
-    save_area,
-    save_profile,
-)
+from assessments.services.self_assessment import add_evidence, delete_evidence, save_area, save_profile
 from assessments.services.versions import parse_version
 from rubrics.loader import Rubric
 

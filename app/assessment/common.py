@@ -7,38 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    url_for,
-)
+from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.access import can_see_organisation
-from app.assessment.render import (
-    AreaPageLabels,
-    JourneyLabels,
-    Labels,
-    render_journey_header,
-    render_steps,
-)
+from app.assessment.render import AreaPageLabels, JourneyLabels, Labels, render_journey_header, render_steps
 from app.extensions import db
 from app.labels import current_language, status_name
 from assessments.db import today_in_viet_nam
-from assessments.models import (
-    Assessment,
-    Role,
-)
+from assessments.models import Assessment, Role
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, assessment_snapshot
-from assessments.services.self_assessment import (
-    answer_values,
-    card_for,
-    progress,
-)
+from assessments.services.self_assessment import answer_values, card_for, progress
 from rubrics.loader import Rubric, default_registry
 
 

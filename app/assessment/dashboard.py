@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -24,21 +18,10 @@ from app.requests import service_context
 from app.rubric_in_use import latest_rubric
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam
-from assessments.models import (
-    EDITABLE_STATUSES,
-    Assessment,
-    AssessmentStatus,
-    Organisation,
-    PlanItem,
-    Role,
-)
+from assessments.models import EDITABLE_STATUSES, Assessment, AssessmentStatus, Organisation, PlanItem, Role
 from assessments.services import ServiceError
 from assessments.services.reviews import returned_notices
-from assessments.services.self_assessment import (
-    current_card,
-    progress,
-    start_assessment,
-)
+from assessments.services.self_assessment import current_card, progress, start_assessment
 
 # --- Dashboard and start -----------------------------------------------------------------------
 

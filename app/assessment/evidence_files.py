@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    send_file,
-)
+from flask import abort, send_file
 from werkzeug.wrappers import Response
 
 from app.access import EVERYONE, roles_required
 from app.assessment import bp
 from app.assessment.common import evidence_folder, get_visible_assessment_or_404
 from app.extensions import db
-from assessments.models import (
-    Assessment,
-    Evidence,
-)
+from assessments.models import Assessment, Evidence
 
 # --- Evidence ----------------------------------------------------------------------------------
 

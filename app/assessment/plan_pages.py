@@ -5,15 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    request,
-    send_file,
-    send_from_directory,
-    url_for,
-)
+from flask import abort, flash, redirect, request, send_file, send_from_directory, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -27,17 +19,11 @@ from app.labels import current_language
 from app.requests import service_context
 from app.service_errors import message_for
 from app.versioned import save_versioned
-from assessments.models import (
-    PlanItem,
-    Role,
-)
+from assessments.models import PlanItem, Role
 from assessments.report.render import ASSETS, EDITIONS, PreviewBar, render_html
 from assessments.services import ServiceError
 from assessments.services.reports import plan_pdf, report_of
-from assessments.services.self_assessment import (
-    adopt_action,
-    update_plan_item,
-)
+from assessments.services.self_assessment import adopt_action, update_plan_item
 from assessments.text import slug
 
 # --- The PDF improvement plan ---------------------------------------------------------------------

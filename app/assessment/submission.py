@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -35,11 +28,7 @@ from app.requests import service_context
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam
 from assessments.migrate import NoMigration, migration_between
-from assessments.models import (
-    Assessment,
-    PlanItem,
-    Role,
-)
+from assessments.models import Assessment, PlanItem, Role
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import EDITIONS
 from assessments.report.words import legal_basis

@@ -15,9 +15,7 @@ from app.extensions import db
 from app.labels import current_language
 from assessments.models import ParentingSession, Programme, Role
 from assessments.provinces import PROVINCES_BY_CODE
-from assessments.services.parenting import (
-    SessionFilters,
-)
+from assessments.services.parenting import SessionFilters
 
 PAGE_SIZE = 25
 

@@ -18,10 +18,7 @@ from app.parenting.common import current_filters, programme_list
 from assessments.dhis2 import data_value_set, load_mapping
 from assessments.models import ParentingSession
 from assessments.provinces import PROVINCES_BY_CODE
-from assessments.services.parenting import (
-    filtered,
-    monthly_counts,
-)
+from assessments.services.parenting import filtered, monthly_counts
 
 # --- Exports -----------------------------------------------------------------------------------
 

@@ -18,10 +18,7 @@ from app.extensions import db
 from app.parenting import bp
 from app.parenting.common import names_by_id, programme_list
 from app.parenting.exports import download
-from app.parenting.forms import (
-    ConfirmImportForm,
-    ImportForm,
-)
+from app.parenting.forms import ConfirmImportForm, ImportForm
 from app.requests import service_context
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam
@@ -29,11 +26,7 @@ from assessments.models import Organisation
 from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, VENUES, normalise_header, parse_rows
 from assessments.provinces import PROVINCES
 from assessments.services import ServiceError
-from assessments.services.parenting import (
-    import_lookups,
-    import_sessions,
-    mark_stored_duplicates,
-)
+from assessments.services.parenting import import_lookups, import_sessions, mark_stored_duplicates
 from assessments.tabular import TableError, read_table, template_xlsx
 from assessments.text import vietnamese_sort_key
 

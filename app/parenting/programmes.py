@@ -12,22 +12,13 @@ from app.extensions import db
 from app.forms import with_unique_ids
 from app.parenting import bp
 from app.parenting.common import programme_list
-from app.parenting.forms import (
-    DeleteForm,
-    Dhis2Form,
-    ProgrammeForm,
-)
+from app.parenting.forms import DeleteForm, Dhis2Form, ProgrammeForm
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from app.versioned import save_versioned
 from assessments.models import Programme, Role
 from assessments.services import ServiceError
-from assessments.services.parenting import (
-    add_topic,
-    create_programme,
-    set_dhis2_data_element,
-    set_programme_active,
-)
+from assessments.services.parenting import add_topic, create_programme, set_dhis2_data_element, set_programme_active
 
 # --- Programmes (admins) -----------------------------------------------------------------------
 

@@ -17,11 +17,7 @@ from app.labels import current_language, province_choices, province_name
 from app.paging import paginate
 from app.parenting import bp
 from app.parenting.common import PAGE_SIZE, current_filters, get_visible_session_or_404, names_by_id, programme_list
-from app.parenting.forms import (
-    VENUE_LABELS,
-    DeleteForm,
-    SessionForm,
-)
+from app.parenting.forms import VENUE_LABELS, DeleteForm, SessionForm
 from app.requests import service_context
 from app.service_errors import attempt
 from app.versioned import save_versioned
