@@ -151,7 +151,7 @@ def render_plan_command(assessment_id: int, edition: str, out: Path) -> None:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"No assessment {assessment_id}.")
-    if assessment.result is None:
+    if not assessment.submitted:
         raise click.ClickException(f"Assessment {assessment_id} is not submitted yet: it has no plan.")
     rubric = default_registry().get(assessment.rubric_key, assessment.rubric_version, assessment.rubric_hash)
     pdf = plan_pdf(db.session, assessment, rubric, edition)

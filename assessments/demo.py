@@ -129,10 +129,11 @@ def _load_demo_assessments(db: DbSession, organisations: list[Organisation], tod
     # assessment is a draft, copied forward and half answered.
     last_year = db.scalar(select(Assessment).where(Assessment.organisation_id == organisations[0].id,
                                                    Assessment.cycle == today.year - 1))
-    actions = last_year.result["plan"]["actions"] if last_year is not None and last_year.result else []
+    result = None if last_year is None else last_year.result
+    actions = result.plan.actions if result is not None else ()
     for number, action in enumerate(actions[:3]):
         assert last_year is not None  # there are actions only when there is last year's plan
-        item = adopt_action(db, ctx, last_year, action["indicator"], "vi")
+        item = adopt_action(db, ctx, last_year, action.indicator, "vi")
         update_plan_item(db, ctx, item, organisations[0].id, text=item.text, owner="Nguyễn Thị Lan",
                          due_date=today + timedelta(days=(-20 if number == 1 else 60)),
                          status=("done" if number == 0 else "in_progress"), expected_version=item.version)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessments.db import UTCDateTime, metadata, utcnow
+from assessments.result import AssessmentResult
 
 
 class Base(DeclarativeBase):
@@ -311,8 +312,9 @@ class Assessment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Stored at submission: the score card and plan as JSON, and the figures lists need.
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Stored at submission: the result (score card and plan) as JSON, read and written typed
+    # through `result`; and the figures lists need.
+    result_data: Mapped[dict[str, Any] | None] = mapped_column("result", JSON)
     percent: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str | None] = mapped_column(String(40))
     # Raised by every change of the profile or the state (assessments.services.versions); the
@@ -328,6 +330,20 @@ class Assessment(Base):
     @property
     def editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def submitted(self) -> bool:
+        """Scored and frozen: it has a result (submitted or verified)."""
+        return self.result_data is not None
+
+    @property
+    def result(self) -> AssessmentResult | None:
+        """The score card and plan recorded at submission; None before."""
+        return None if self.result_data is None else AssessmentResult.from_dict(self.result_data)
+
+    @result.setter
+    def result(self, value: AssessmentResult | None) -> None:
+        self.result_data = None if value is None else value.to_dict()
 
 
 class Answer(Base):
@@ -420,7 +436,7 @@ class PlanDocument(Base):
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AreaScore(Base):
+class AreaScoreRow(Base):
     """A submitted assessment's score in one area, as a row: comparisons and benchmarks
     group and sort by it in SQL. Written with the stored score card at submission."""
 

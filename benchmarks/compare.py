@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessments.db import utcnow  # noqa: E402
-from assessments.models import Answer, AreaScore, Assessment, LegalGapRow, Organisation, ScoresVersion  # noqa: E402
+from assessments.models import Answer, AreaScoreRow, Assessment, LegalGapRow, Organisation, ScoresVersion  # noqa: E402
 from assessments.plan import build_plan  # noqa: E402
 from assessments.provinces import PROVINCES  # noqa: E402
+from assessments.result import AssessmentResult  # noqa: E402
 from assessments.scoring import score  # noqa: E402
 from assessments.sectors import SECTORS  # noqa: E402
-from assessments.serialize import plan_to_dict, scorecard_to_dict  # noqa: E402
 from assessments.simulate import random_answers, random_profile  # noqa: E402
 from rubrics.loader import default_registry  # noqa: E402
 
@@ -68,8 +68,7 @@ def seed(database_url: str, count: int) -> None:
         assessments.append({"id": n, "organisation_id": n, "cycle": cycle, "rubric_key": rubric.key,
                             "rubric_version": rubric.version, "rubric_hash": rubric.content_hash,
                             "status": rng.choice(["submitted", "verified"]), "profile": profile,
-                            "result": {"scorecard": scorecard_to_dict(card, rubric),
-                                       "plan": plan_to_dict(build_plan(rubric, card))},
+                            "result": AssessmentResult.of(card, build_plan(rubric, card), rubric).to_dict(),
                             "percent": card.percent, "band": card.band, "created_at": utcnow(),
                             "updated_at": utcnow(), "submitted_at": utcnow()})
         answers += [{"assessment_id": n, "indicator_key": k, "value": v, "updated_at": utcnow()}
@@ -78,7 +77,7 @@ def seed(database_url: str, count: int) -> None:
         gaps += [{"assessment_id": n, "indicator_key": g.indicator} for g in card.legal_gaps]
     with engine.begin() as connection:
         for table, rows in ((Organisation, organisations), (Assessment, assessments), (Answer, answers),
-                            (AreaScore, areas), (LegalGapRow, gaps)):
+                            (AreaScoreRow, areas), (LegalGapRow, gaps)):
             for start in range(0, len(rows), 5000):
                 connection.execute(insert(table.__table__), rows[start:start + 5000])
         # As a submission does: the scores changed, so benchmarks are computed afresh.

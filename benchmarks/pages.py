@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/pages.py [--seconds 10] [--connections 32]
 
-In one run: a bare hello-world (the ceiling), an area page GET as a signed-in HR user, and
-an area save POST; prints requests/s, p50, p99 and the ratios to hello-world.
+In one run: a bare hello-world (the ceiling), an area page GET as a signed-in HR user, an
+area save POST and the results page of a submitted assessment (score card, legal gaps and plan,
+drawn from the recorded result); prints requests/s, p50, p99 and the ratios to hello-world.
 Targets (issue 4): area page >= 0.20 of hello-world, save >= 0.10.
 Needs wrk (apt-get install wrk). Traffic goes to 127.0.0.1 only and stops by itself.
 """
@@ -130,7 +131,8 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: 
 
 
 def seed_save_targets(env: dict[str, str]) -> list[int]:
-    """Draft assessments of the demo HR company, one per saved area in flight."""
+    """The demo HR company's submitted assessment and its draft, then drafts of its own, one per
+    saved area in flight."""
     code = f"""
 from sqlalchemy import select
 from app import create_app
@@ -143,6 +145,8 @@ with app.app_context():
     hr = db.session.scalar(select(User).where(User.email == "hr@demo.vn"))
     draft = db.session.scalar(select(Assessment).where(Assessment.organisation_id == hr.organisation_id,
                                                        Assessment.status == "draft"))
+    submitted = db.session.scalar(select(Assessment.id).where(Assessment.organisation_id == hr.organisation_id,
+                                                              Assessment.status == "submitted"))
     rubric = default_registry().latest("crbp-vn")
     ids = []
     for n in range({SAVE_ASSESSMENTS}):
@@ -153,7 +157,7 @@ with app.app_context():
         db.session.flush()
         ids.append(a.id)
     db.session.commit()
-    print(draft.id, *ids)
+    print(submitted, draft.id, *ids)
 """
     return [int(x) for x in run([PYTHON, "-c", code], env).split()]
 
@@ -172,7 +176,7 @@ def main() -> None:
     env["SECRET_KEY"] = "benchmark-" + "x" * 40  # both gunicorn workers must sign cookies alike
     run([PYTHON, "-m", "flask", "db", "upgrade"], env)
     run([PYTHON, "-m", "flask", "demo", "load"], env)
-    draft, *save_ids = seed_save_targets(env)
+    submitted, draft, *save_ids = seed_save_targets(env)
 
     hello_port, app_port = free_port(), free_port()
     hello = start_gunicorn("benchmarks.hello_app:app", hello_port, env)
@@ -187,6 +191,8 @@ def main() -> None:
         save_env = {**env, "BENCH_COOKIE": cookie, "BENCH_CSRF": csrf, "BENCH_IDS": ",".join(map(str, save_ids))}
         results["area save POST"] = wrk(f"http://127.0.0.1:{app_port}", args.seconds, args.connections, save_env,
                                         script=str(script))
+        results["results page GET"] = wrk(f"http://127.0.0.1:{app_port}/assessments/{submitted}/results",
+                                          args.seconds, args.connections, env, headers={"Cookie": cookie})
     finally:
         for process in (hello, service):
             process.terminate()
@@ -195,9 +201,9 @@ def main() -> None:
 
     ceiling = results["hello-world"]["rps"]
     print(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1")
-    print(f"{'':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
+    print(f"{'':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
     for name, r in results.items():
-        print(f"{name:<16}{r['rps']:>10,.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['rps'] / ceiling:>8.2f}"
+        print(f"{name:<18}{r['rps']:>10,.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['rps'] / ceiling:>8.2f}"
               f"{r['errors']:>8.0f}")
     print("targets: area page >= 0.20, save >= 0.10 of hello-world; errors should be 0")
 

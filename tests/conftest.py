@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -40,6 +41,10 @@ from assessments.models import (
 )
 from assessments.parenting import SessionData, place_key
 from assessments.passwords import hash_password
+from assessments.plan import build_plan
+from assessments.result import AssessmentResult, ScoreRecord
+from assessments.scoring import score
+from assessments.simulate import random_answers
 from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
 
@@ -154,6 +159,23 @@ def add_assessment(dbs: Session, organisation: Organisation, cycle: int) -> Asse
     dbs.add(assessment)
     dbs.flush()
     return assessment
+
+
+def mark_submitted(assessment: Assessment, percent: float) -> None:
+    """Submitted as far as lists, medians and links read it (status, the overall figure), with a
+    real recorded result behind it: that of the best answers, whatever `percent` says."""
+    rubric = default_registry().get(assessment.rubric_key, assessment.rubric_version)
+    answers = random_answers(rubric, 1.0, random.Random(0))
+    card = score(rubric, assessment.profile, answers, today_in_viet_nam())
+    assessment.status, assessment.percent = "submitted", percent
+    assessment.result = AssessmentResult.of(card, build_plan(rubric, card), rubric)
+
+
+def recorded(assessment: Assessment) -> ScoreRecord:
+    """The score card recorded at submission."""
+    result = assessment.result
+    assert result is not None, "not submitted"
+    return result.scorecard
 
 
 def add_programmes(dbs: Session) -> list[Programme]:

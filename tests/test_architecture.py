@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,6 @@ def test_the_check_itself_sees_imports(tmp_path: Path) -> None:
 def test_the_organisation_scope_rule_and_the_role_groups_are_written_once() -> None:
     """Issue 15 item 7: "HR users see only their own organisation" is access.can_see_organisation,
     and the role groups are named in app/access.py only (no blueprint its own EDITORS)."""
-    import re
-
     scope = re.compile(r"role\s*==\s*Role\.HR\s+and\b|organisation_id\s*!=\s*\w*\.?organisation_id")
     group = re.compile(r"^[A-Z_]+\s*=\s*\((\*?[A-Z_]+,\s*)*Role\.", re.MULTILINE)
     found = {}
@@ -56,3 +55,23 @@ def test_the_organisation_scope_rule_and_the_role_groups_are_written_once() -> N
             found[str(path.relative_to(ROOT))] = hits
     assert found == {}
     assert scope.search("if current_user.role == Role.HR and x") and group.search("EDITORS = (Role.UNICEF, Role.ADMIN)")
+
+
+# Who may touch a result's stored JSON: its own module, the model that holds it, and one bulk
+# read that turns each row into an AssessmentResult (statuses for a side-by-side of many).
+STORED_RESULT_READERS = {"assessments/result.py", "assessments/models.py", "assessments/services/compare.py"}
+STORED_SHAPE = re.compile(r"""result_data|(\[|\.get\()\s*["'](scorecard|plan|actions|legal_gaps|indicators)["']""")
+
+
+def test_a_recorded_result_is_read_only_as_the_typed_object() -> None:
+    """Issue 15 item 2: no page, service or export reads the stored score card as a dict."""
+    found = {}
+    for package in ("app", "assessments"):
+        for path in (ROOT / package).rglob("*"):
+            name = str(path.relative_to(ROOT))
+            if (path.suffix in (".py", ".html") and name not in STORED_RESULT_READERS
+                    and (hits := STORED_SHAPE.findall(path.read_text()))):
+                found[name] = hits
+    assert found == {}
+    assert all(STORED_SHAPE.search(reading) for reading in (
+        'found.result["scorecard"]', "(result or {}).get('scorecard', {})", "Assessment.result_data"))

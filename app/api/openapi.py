@@ -9,6 +9,7 @@ from flask import url_for
 
 from app.rubric_in_use import latest_rubric
 from assessments.provinces import PROVINCES
+from assessments.result import FORMAT as RESULT_FORMAT
 from assessments.sectors import SECTORS
 from rubrics.loader import Rubric, default_registry
 from rubrics.question_types import question_type
@@ -228,7 +229,10 @@ def openapi_document() -> dict[str, Any]:
                 "ScoreRequest": {
                     "description": "One published rubric version and answers to its indicators",
                     "oneOf": [_score_request_schema(rubric) for rubric in default_registry().all()]},
-                "ScoreResponse": {"type": "object", "properties": {
+                "ScoreResponse": {"type": "object", "required": ["format", "scorecard", "plan"], "properties": {
+                    "format": {"type": "integer", "const": RESULT_FORMAT,
+                               "description": "The shape of this result; a later one raises it (submitted "
+                                              "assessments carry the result as recorded, in the same shape)"},
                     "scorecard": {"$ref": "#/components/schemas/ScoreCard"},
                     "plan": {"type": "object", "properties": {"actions": {"type": "array", "items": {
                         "$ref": "#/components/schemas/PlanAction"}}}}}},

@@ -21,9 +21,10 @@ from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, ParentingSession, Role
 from assessments.plan import build_plan
 from assessments.provinces import PROVINCES_BY_CODE
+from assessments.result import AssessmentResult
 from assessments.scoring import score, validate_answers, validate_date, validate_profile
 from assessments.sectors import SECTORS_BY_CODE
-from assessments.serialize import plan_to_dict, rubric_summary, rubric_to_dict, scorecard_to_dict
+from assessments.serialize import rubric_summary, rubric_to_dict
 from assessments.services.compare import (
     GROUPINGS,
     MIN_GROUP,
@@ -120,7 +121,7 @@ def score_answers() -> Response:
                         "the law it cites was not in force.")
         return json_error(422, "invalid_input", message, fields)
     card = score(found, body["profile"], body.get("answers", {}), _score_date(body))
-    return jsonify({"scorecard": scorecard_to_dict(card, found), "plan": plan_to_dict(build_plan(found, card))})
+    return jsonify(AssessmentResult.of(card, build_plan(found, card), found).to_dict())
 
 
 def _whole_numbers_as_integers(profile: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +188,8 @@ def assessments() -> Response:
 def assessment_detail(assessment_id: int) -> Response:
     user = g.api_user
     found = db.session.get(Assessment, assessment_id)
-    if found is None or found.result is None or not can_see_organisation(user, found.organisation_id):
+    result = None if found is None else found.result
+    if found is None or result is None or not can_see_organisation(user, found.organisation_id):
         return json_error(404, "not_found", f"No submitted assessment {assessment_id} for this token.")
     organisation = found.organisation
     return jsonify({
@@ -196,7 +198,7 @@ def assessment_detail(assessment_id: int) -> Response:
                          "sector": organisation.sector_code, "workforce": organisation.workforce_total},
         "rubric": {"key": found.rubric_key, "version": found.rubric_version, "content_hash": found.rubric_hash},
         "profile": found.profile, "answers": answer_values(db.session, found.id),
-        "scorecard": found.result["scorecard"], "plan": found.result["plan"],
+        **result.to_dict(),
     })
 
 

@@ -31,9 +31,8 @@ from assessments.migrate import NoMigration, migration_between
 from assessments.models import Assessment, PlanItem, Role
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import EDITIONS
-from assessments.report.words import legal_basis
 from assessments.services import ServiceError
-from assessments.services.reports import previous_cycle, sector_median
+from assessments.services.reports import report_of
 from assessments.services.reviews import open_queries, reply_to_query, returned_notice
 from assessments.services.self_assessment import (
     answers_of,
@@ -161,7 +160,7 @@ def submitted_assessment(assessment_id: int) -> Assessment:
     """The assessment, once submitted. Before that it has no results and no plan: the user is
     sent to the review page (what is missing, and the submit button) with a word why."""
     assessment = get_visible_assessment_or_404(assessment_id)
-    if assessment.result is None:
+    if not assessment.submitted:
         flash(_("Results and the improvement plan are ready once the assessment is submitted."), "info")
         abort(redirect(url_for("assessment.review", assessment_id=assessment.id)))
     return assessment
@@ -174,19 +173,14 @@ def results(assessment_id: int) -> Any:
 
 
 def render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] | None = None) -> str:
-    """The results page. `item_form`: one plan action's form as it was sent back (a conflict)."""
+    """The results page, drawn from the same report data as the PDF. `item_form`: one plan
+    action's form as it was sent back (a conflict)."""
     rubric = rubric_of(assessment)
-    result = assessment.result
-    assert result is not None  # submitted_assessment let it through
-    median, group = sector_median(db.session, assessment)
+    report = report_of(db.session, assessment, rubric)
     items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
         PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
     forms = {k: with_unique_ids(item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v),
                                 f"item-{v.id}-") for k, v in items.items()}
-    previous = previous_cycle(db.session, assessment)
-    return render_template("assessment/results.html", assessment=assessment, rubric=rubric,
-                           card=result["scorecard"], basis=legal_basis(result["scorecard"]),
-                           plan=result["plan"], median=median,
-                           group=group, items=items, item_forms=forms,
-                           previous=previous, min_group=MIN_BENCHMARK_GROUP,
+    return render_template("assessment/results.html", assessment=assessment, report=report,
+                           items=items, item_forms=forms, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)

@@ -24,6 +24,7 @@ from assessments.db import utcnow
 from assessments.models import Assessment, AssessmentStatus, Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import answer_text
+from assessments.result import ScoreRecord
 from assessments.sectors import SECTORS_BY_CODE
 from assessments.services import ServiceError
 from assessments.services.reviews import (
@@ -45,6 +46,13 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
     if assessment is None or assessment.status == AssessmentStatus.DRAFT:
         abort(404)
     return assessment
+
+
+def _scorecard_of(found: Assessment) -> ScoreRecord:
+    result = found.result
+    if result is None:  # not possible past a draft: submitting records the result in the same step
+        abort(404)
+    return result.scorecard
 
 
 QUEUE_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.VERIFIED)
@@ -100,7 +108,7 @@ SHOWN = ("all", "queried", "changed", "evidence")
 def assessment(assessment_id: int) -> str:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
-    results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
+    card = _scorecard_of(found)
     values = answer_values(db.session, found.id)
     evidence = evidence_by_indicator(db.session, found.id)
     notes = history(db.session, found.id)  # one read for the queries, the return, the decisions and the history
@@ -108,8 +116,7 @@ def assessment(assessment_id: int) -> str:
     returned = last_return(db.session, found.id, notes)
     before = returned.answers if returned is not None and returned.answers is not None else None
     changed = {key for key in {*values, *(before or {})} if before is not None and before.get(key) != values.get(key)}
-    visible = [ind.key for ind in rubric.indicators()
-               if results.get(ind.key, {}).get("status") != "hidden" or ind.key in values]
+    visible = [ind.key for ind in rubric.indicators() if card.asked(ind.key) or ind.key in values]
     groups = {"all": set(visible), "queried": set(threads), "changed": changed, "evidence": set(evidence)}
     shown = request.args.get("show", "all")
     if shown not in SHOWN:
@@ -117,7 +124,7 @@ def assessment(assessment_id: int) -> str:
     decisions = latest_decisions(db.session, found.id, notes)
     to_accept = [key for key in visible if key in values and key not in decisions]
     return render_template("review/assessment.html", assessment=found, rubric=rubric, values=values,
-                           results=results, evidence=evidence, threads=threads,
+                           card=card, evidence=evidence, threads=threads,
                            new_evidence=evidence_since(db.session, found.id, threads), before=before,
                            changed=changed, shown=shown, counts={k: len(v & set(visible)) for k, v in groups.items()},
                            showing=groups[shown], reviews=decisions, notes=notes,
@@ -155,8 +162,8 @@ def decide(assessment_id: int) -> Response:
 def accept_all(assessment_id: int) -> Response:
     found = _assessment_or_404(assessment_id)
     rubric = rubric_of(found)
-    results = {r["key"]: r for r in (found.result or {}).get("scorecard", {}).get("indicators", [])}
-    answered = [key for key in answer_values(db.session, found.id) if results.get(key, {}).get("status") != "hidden"]
+    card = _scorecard_of(found)
+    answered = [key for key in answer_values(db.session, found.id) if card.asked(key)]
     try:
         count = accept_all_not_queried(db.session, service_context(), found, rubric, answered)
     except ServiceError as error:

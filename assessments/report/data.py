@@ -1,6 +1,7 @@
-"""What the improvement plan says, as plain data: built from the stored score card and plan,
-the answers, the adopted actions, the previous cycle and the sector median. No ORM objects
-and no Flask: the services gather the inputs, the HTML template only lays this out.
+"""What the improvement plan says, as plain data: built from the recorded result (score card
+and plan), the answers, the adopted actions, the previous cycle and the sector median. No ORM
+objects and no Flask: the services gather the inputs, and both the results page and the PDF
+only lay this out.
 
 Every text is a `Pair` holding both languages, so one build serves the Vietnamese, the English
 and the bilingual edition alike.
@@ -14,11 +15,11 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from assessments.plan import build_plan
+from assessments.plan import CHECK, LEGAL, build_plan
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import (
     ASSESSMENT_STATUSES,
@@ -32,12 +33,12 @@ from assessments.report.words import (
     name_of,
     word,
 )
+from assessments.result import AssessmentResult, PlanRecord, ScoreRecord
 from assessments.scoring import score
 from assessments.sectors import SECTORS_BY_CODE
-from assessments.serialize import plan_to_dict, scorecard_to_dict
 from assessments.simulate import random_answers, random_profile
 from rubrics.loader import Rubric
-from rubrics.schema import Text
+from rubrics.schema import LegalReference, Text
 
 Pair = dict[str, str]  # {"vi": ..., "en": ...}
 PACKAGE = Path(__file__).resolve().parent
@@ -58,7 +59,11 @@ def report_code_hash() -> str:
 
 
 def _plain(value: object) -> object:
-    """JSON for what json.dumps cannot write itself: dataclasses as dicts, the rest as text."""
+    """JSON for what json.dumps cannot write itself: a record as it is stored, other dataclasses
+    as dicts, the rest as text."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
     return asdict(value) if is_dataclass(value) and not isinstance(value, type) else str(value)
 
 
@@ -92,7 +97,7 @@ class AdoptedAction:
 @dataclass(frozen=True)
 class PreviousCycle:
     cycle: int
-    scorecard: dict[str, Any]  # as stored at submission
+    scorecard: ScoreRecord
     adopted: int
     done: int
 
@@ -105,8 +110,8 @@ class ReportInput:
     cycle: int
     status: str
     rubric: Rubric
-    scorecard: dict[str, Any]
-    plan: dict[str, Any]
+    scorecard: ScoreRecord
+    plan: PlanRecord
     answers: dict[str, Any]
     adopted: tuple[AdoptedAction, ...] = ()
     previous: PreviousCycle | None = None
@@ -142,15 +147,25 @@ class Adopted:
 @dataclass(frozen=True)
 class Action:
     priority: int
+    indicator: str
     code: str
-    legal: bool
-    check: bool  # find out whether a legal duty is met ("we do not know" answered)
+    kind: str  # the plan's LEGAL, CHECK or NEXT_STEP
     text: Pair
     owner_role: Pair
     time_frame: Pair
     evidence: Pair
+    why: Pair
     gain: float
     adopted: Adopted | None
+
+    @property
+    def legal(self) -> bool:
+        return self.kind == LEGAL
+
+    @property
+    def check(self) -> bool:
+        """Find out whether a legal duty is met ("we do not know" answered)."""
+        return self.kind == CHECK
 
 
 @dataclass(frozen=True)
@@ -164,7 +179,7 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class AreaScore:
+class ReportArea:
     code: str
     title: Pair
     percent: float | None
@@ -235,26 +250,31 @@ class Report:
     percent: float | None
     band_key: str
     band: Pair
-    areas: tuple[AreaScore, ...]
+    areas: tuple[ReportArea, ...]
     gaps: tuple[Gap, ...]
     actions: tuple[Action, ...]
     comparison: Comparison | None
     benchmark: Benchmark
-    appendix: tuple[AppendixArea, ...]
     legal_basis: Pair  # "judged under the law in force on <date>; fines are an organisation's"
+    source: ReportInput = field(repr=False, compare=False)  # what the appendix is built from, when read
     words: dict[str, Pair] = field(default_factory=lambda: {k: {"vi": v[0], "en": v[1]} for k, v in WORDS.items()})
 
     @property
     def top_actions(self) -> tuple[Action, ...]:
         return self.actions[:TOP_ACTIONS]
 
+    @cached_property
+    def appendix(self) -> tuple[AppendixArea, ...]:
+        """Every answer, area by area: the PDF prints them; the results page links to them
+        instead, so they are put together only when read."""
+        return _appendix(self.source)
 
-def _reference(ref: dict[str, Any]) -> Reference:
-    instrument = from_text(ref["instrument"])
-    clause = f"({ref['clause']})" if ref.get("clause") else ""
-    article = f"{ref['article']}{clause}"
-    return Reference(citation=both(lambda lang: f"{instrument[lang]}, {word('article', lang)} {article}"),
-                     summary=from_text(ref["summary"]))
+
+def _reference(ref: LegalReference) -> Reference:
+    clause = f"({ref.clause})" if ref.clause else ""
+    article = f"{ref.article}{clause}"
+    return Reference(citation=both(lambda lang: f"{ref.instrument.get(lang)}, {word('article', lang)} {article}"),
+                     summary=from_text(ref.summary))
 
 
 def _answer(rubric: Rubric, key: str, answers: dict[str, Any]) -> Pair:
@@ -265,16 +285,14 @@ def _answer(rubric: Rubric, key: str, answers: dict[str, Any]) -> Pair:
 def _actions(data: ReportInput) -> tuple[Action, ...]:
     adopted = {a.indicator: a for a in data.adopted}
     actions = []
-    for action in data.plan.get("actions", []):
-        mine = adopted.get(action["indicator"])
-        text = from_text(action["text"])
+    for action in data.plan.actions:
+        mine = adopted.get(action.indicator)
+        text = from_text(action.text)
         actions.append(Action(
-            priority=action["priority"], code=action["code"], legal=action["kind"] == "legal",
-            check=action["kind"] == "check",
-            text=text,
-            owner_role=both(partial(name_of, OWNER_NAMES, action["owner"])),
-            time_frame=both(partial(name_of, TIME_FRAMES, action["time_frame"])),
-            evidence=from_text(action["evidence"]), gain=float(action["expected_gain"] or 0),
+            priority=action.priority, indicator=action.indicator, code=action.code, kind=action.kind, text=text,
+            owner_role=both(partial(name_of, OWNER_NAMES, action.owner)),
+            time_frame=both(partial(name_of, TIME_FRAMES, action.time_frame)),
+            evidence=from_text(action.evidence), why=from_text(action.why), gain=action.expected_gain,
             adopted=None if mine is None else Adopted(
                 text="" if mine.text.strip() in {wording.strip() for wording in text.values()} else mine.text,
                 owner=mine.owner, due_date=mine.due_date.strftime("%d/%m/%Y") if mine.due_date else "",
@@ -286,21 +304,16 @@ def _actions(data: ReportInput) -> tuple[Action, ...]:
 def _gaps(data: ReportInput, actions: dict[str, Action]) -> tuple[Gap, ...]:
     rubric = data.rubric
     gaps = []
-    for gap in data.scorecard.get("legal_gaps", []):
-        action = actions.get(gap["code"])
+    for gap in data.scorecard.legal_gaps:
+        action = actions.get(gap.code)
         gaps.append(Gap(
-            code=gap["code"], question=from_text(rubric.indicator(gap["indicator"]).text),
-            references=tuple(_reference(r) for r in gap["references"]),
-            answered=_answer(rubric, gap["indicator"], data.answers),
-            fine=from_text(gap["fine"]) if gap.get("fine") else None,
+            code=gap.code, question=from_text(rubric.indicator(gap.indicator).text),
+            references=tuple(_reference(r) for r in gap.references),
+            answered=_answer(rubric, gap.indicator, data.answers),
+            fine=None if gap.fine is None else from_text(gap.fine.text),
             action=action.text if action else None,
         ))
     return tuple(gaps)
-
-
-def _levels(scorecard: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    return {r["key"]: (r["level"], r["max_level"]) for r in scorecard.get("indicators", [])
-            if r.get("status") == "scored" and r.get("level") is not None}
 
 
 def _comparison(data: ReportInput) -> Comparison | None:
@@ -308,11 +321,10 @@ def _comparison(data: ReportInput) -> Comparison | None:
     if previous is None:
         return None
     rubric = data.rubric
-    before_areas = {a["key"]: a.get("percent") for a in previous.scorecard.get("areas", [])}
-    areas = tuple(AreaChange(code=area.code, title=from_text(area.title), before=before_areas.get(area.key),
-                             after=a.get("percent"))
-                  for area, a in zip(rubric.areas, data.scorecard.get("areas", []), strict=False))
-    before, after = _levels(previous.scorecard), _levels(data.scorecard)
+    areas = tuple(AreaChange(code=area.code, title=from_text(area.title), before=_percent(previous.scorecard, area.key),
+                             after=_percent(data.scorecard, area.key))
+                  for area in rubric.areas)
+    before, after = previous.scorecard.levels(), data.scorecard.levels()
     improved: list[Movement] = []
     slipped: list[Movement] = []
     for key, (level, max_level) in after.items():
@@ -322,19 +334,17 @@ def _comparison(data: ReportInput) -> Comparison | None:
         move = Movement(code=indicator.code, question=from_text(indicator.text), before=before[key][0],
                         after=level, max_level=max_level)
         (improved if level > before[key][0] else slipped).append(move)
-    return Comparison(cycle=previous.cycle, before=previous.scorecard.get("percent"),
-                      after=data.scorecard.get("percent"), areas=areas, improved=tuple(improved),
+    return Comparison(cycle=previous.cycle, before=previous.scorecard.percent,
+                      after=data.scorecard.percent, areas=areas, improved=tuple(improved),
                       slipped=tuple(slipped), plan_done=previous.done, plan_total=previous.adopted)
 
 
 def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
-    results = {r["key"]: r for r in data.scorecard.get("indicators", [])}
     areas = []
     for area in data.rubric.areas:
         rows = []
         for indicator in area.indicators:
-            result = results.get(indicator.key, {})
-            if result.get("status") == "hidden" and indicator.key not in data.answers:
+            if not data.scorecard.asked(indicator.key) and indicator.key not in data.answers:
                 continue  # a follow-up that was never asked
             rows.append(AnswerRow(code=indicator.code, question=from_text(indicator.text),
                                   answer=_answer(data.rubric, indicator.key, data.answers),
@@ -343,14 +353,19 @@ def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
     return tuple(areas)
 
 
+def _percent(card: ScoreRecord, area_key: str) -> float | None:
+    area = card.area(area_key)
+    return None if area is None else area.percent
+
+
 def build_report(data: ReportInput) -> Report:
     card, rubric = data.scorecard, data.rubric
     province = PROVINCES_BY_CODE.get(data.province_code)
     sector = SECTORS_BY_CODE.get(data.sector_code)
     actions = _actions(data)
-    areas = tuple(AreaScore(code=area.code, title=from_text(area.title), percent=a.get("percent"),
-                            gaps=int(a.get("legal_gaps") or 0))
-                  for area, a in zip(rubric.areas, card.get("areas", []), strict=False))
+    areas = tuple(ReportArea(code=area.code, title=from_text(area.title), percent=_percent(card, area.key),
+                             gaps=scored.legal_gaps if (scored := card.area(area.key)) else 0)
+                  for area in rubric.areas)
     shown = data.sector_median is not None and data.sector_group >= MIN_BENCHMARK_GROUP
     return Report(
         organisation=data.organisation_name,
@@ -359,18 +374,18 @@ def build_report(data: ReportInput) -> Report:
         cycle=data.cycle,
         status=both(lambda lang: name_of(ASSESSMENT_STATUSES, data.status, lang)),
         rubric=f"{rubric.key} {rubric.version}",
-        assessed_on=date.fromisoformat(card["date"]).strftime("%d/%m/%Y"),
-        legal_basis=legal_basis(card),
-        percent=card.get("percent"),
-        band_key=card["band"]["key"],
-        band=from_text(card["band"]["label"]),
+        assessed_on=card.on_date.strftime("%d/%m/%Y"),
+        legal_basis=legal_basis(card.on_date, card.fines_for),
+        percent=card.percent,
+        band_key=card.band.key if card.band else "",
+        band=from_text(card.band.label if card.band else None),
         areas=areas,
         gaps=_gaps(data, {a.code: a for a in actions if a.legal}),
         actions=actions,
         comparison=_comparison(data),
         benchmark=Benchmark(shown=shown, group=data.sector_group, median=data.sector_median if shown else None,
-                            ours=card.get("percent")),
-        appendix=_appendix(data),
+                            ours=card.percent),
+        source=data,
     )
 
 
@@ -384,6 +399,7 @@ def sample_input(rubric: Rubric, seed: int = 1, quality: float = 0.35, *, organi
     card = score(rubric, profile, answers, date(2026, 6, 30))
     earlier = score(rubric, profile, random_answers(rubric, quality * 0.8, rng), date(2025, 6, 30))
     plan = build_plan(rubric, card)
+    result = AssessmentResult.of(card, plan, rubric)
     # The first three actions adopted: two as suggested, one reworded by the HR team.
     statuses_and_rewording = (("in_progress", ""), ("planned", ""), ("done", " Áp dụng cho cả lao động thời vụ."))
     adopted = tuple(AdoptedAction(indicator=a.indicator, text=a.text.vi + rewording, owner="Nguyễn Thị Lan",
@@ -391,6 +407,6 @@ def sample_input(rubric: Rubric, seed: int = 1, quality: float = 0.35, *, organi
                     for a, (status, rewording) in zip(plan.actions, statuses_and_rewording, strict=False))
     return ReportInput(
         organisation_name=organisation_name, province_code="hung-yen", sector_code="garment-textile", cycle=2026,
-        status="submitted", rubric=rubric, scorecard=scorecard_to_dict(card, rubric), plan=plan_to_dict(plan),
-        answers=answers, adopted=adopted, previous=PreviousCycle(cycle=2025, scorecard=scorecard_to_dict(
-            earlier, rubric), adopted=4, done=3), sector_median=57.5, sector_group=7)
+        status="submitted", rubric=rubric, scorecard=result.scorecard, plan=result.plan, answers=answers,
+        adopted=adopted, sector_median=57.5, sector_group=7,
+        previous=PreviousCycle(cycle=2025, scorecard=ScoreRecord.of(earlier, rubric), adopted=4, done=3))

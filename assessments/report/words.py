@@ -7,8 +7,10 @@ The web pages use the same names for owners, time frames and statuses (app/asses
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from assessments.result import ORGANISATION
 from rubrics.question_types import question_type
 from rubrics.schema import NOT_APPLICABLE, Indicator
 
@@ -163,14 +165,12 @@ def answer_text(indicator: Indicator, value: Any, lang: str) -> str:
     return question_type(indicator.type).answer_text(indicator, value, lang)
 
 
-def legal_basis(card: dict[str, Any]) -> dict[str, str]:
-    """What a stored verdict rests on, in both languages: the law in force on the scoring date, and
-    whose fines are printed. Cards scored before 2026.2 carry no `legal_basis`: their fines are an
-    individual's (Decree 12/2022/ND-CP Art. 6(1): an organisation pays twice)."""
-    day = card["date"]
-    shown = f"{day[8:10]}/{day[5:7]}/{day[0:4]}"
-    fines_for = (card.get("legal_basis") or {}).get("fines_for", "individual")
-    if fines_for == "organisation":
+def legal_basis(on_date: date, fines_for: str) -> dict[str, str]:
+    """What a recorded verdict rests on, in both languages: the law in force on the scoring date,
+    and whose fines are printed (an individual's before 2026.2: Decree 12/2022/ND-CP Art. 6(1),
+    an organisation pays twice)."""
+    shown = on_date.strftime("%d/%m/%Y")
+    if fines_for == ORGANISATION:
         fines = ("Mức phạt ghi ở đây là mức áp dụng cho tổ chức.", "The fines shown are those for an organisation.")
     else:
         fines = ("Mức phạt ghi ở đây là mức áp dụng cho cá nhân; tổ chức bị phạt gấp đôi "

@@ -21,7 +21,7 @@ from assessments.caching import BoundedCache
 from assessments.db import DbSession, to_viet_nam_date
 from assessments.models import (
     Answer,
-    AreaScore,
+    AreaScoreRow,
     Assessment,
     AssessmentStatus,
     LegalGapRow,
@@ -31,6 +31,7 @@ from assessments.models import (
     ScoresVersion,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
+from assessments.result import AssessmentResult
 
 T = TypeVar("T")
 
@@ -140,7 +141,7 @@ def _ordered(filters: Filters, sort: str, descending: bool, area_keys: Sequence[
     if sort == "name":
         order = [Organisation.name.desc() if descending else Organisation.name, Assessment.id]
     elif sort in area_keys:
-        area = aliased(AreaScore)
+        area = aliased(AreaScoreRow)
         query = query.outerjoin(area, and_(area.assessment_id == Assessment.id, area.area_key == sort))
         key = area.percent
         order = [key.is_(None), key.desc() if descending else key, Organisation.name, Assessment.id]
@@ -156,8 +157,8 @@ def _with_details(db: DbSession, rows: Sequence[Any]) -> list[ListRow]:
     gaps: dict[int, int] = {}
     if ids:
         for assessment_id, area_key, percent in db.execute(
-                select(AreaScore.assessment_id, AreaScore.area_key, AreaScore.percent)
-                .where(AreaScore.assessment_id.in_(ids))):
+                select(AreaScoreRow.assessment_id, AreaScoreRow.area_key, AreaScoreRow.percent)
+                .where(AreaScoreRow.assessment_id.in_(ids))):
             areas.setdefault(assessment_id, {})[area_key] = percent
         gaps = dict(db.execute(select(LegalGapRow.assessment_id, func.count()).where(
             LegalGapRow.assessment_id.in_(ids)).group_by(LegalGapRow.assessment_id)).all())
@@ -225,10 +226,10 @@ def statuses_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[
     answer kept for a question that does not apply to the company is not shown as its answer."""
     found: dict[int, dict[str, str]] = {}
     if assessment_ids:
-        for assessment_id, result in db.execute(select(Assessment.id, Assessment.result)
-                                                 .where(Assessment.id.in_(assessment_ids))):
-            indicators = ((result or {}).get("scorecard") or {}).get("indicators") or []
-            found[assessment_id] = {i["key"]: i["status"] for i in indicators}
+        recorded = select(Assessment.id, Assessment.result_data).where(
+            Assessment.id.in_(assessment_ids), Assessment.result_data.is_not(None))
+        for assessment_id, data in db.execute(recorded):
+            found[assessment_id] = AssessmentResult.from_dict(data).scorecard.statuses()
     return found
 
 
@@ -363,9 +364,10 @@ def benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters = Fil
 def _benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters) -> Benchmarks:
     group = GROUPINGS[by]
     chosen = Filters(province=filters.province, sector=filters.sector, size=filters.size, cycle=cycle)
-    area_values = (_scored(chosen, group.label("grp"), AreaScore.area_key.label("part"),
-                           AreaScore.percent.label("value"))
-                   .join(AreaScore, AreaScore.assessment_id == Assessment.id).where(AreaScore.percent.is_not(None)))
+    area_values = (_scored(chosen, group.label("grp"), AreaScoreRow.area_key.label("part"),
+                           AreaScoreRow.percent.label("value"))
+                   .join(AreaScoreRow, AreaScoreRow.assessment_id == Assessment.id)
+                   .where(AreaScoreRow.percent.is_not(None)))
     overall = _scored(chosen, group.label("grp"), literal("").label("part"), Assessment.percent.label("value")).where(
         Assessment.percent.is_not(None))
     areas = _distributions(db, union_all(area_values, overall))

@@ -38,16 +38,18 @@ def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | Non
     previous = db.scalar(select(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
         Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1))
-    if previous is None or previous.result is None:
+    result = None if previous is None else previous.result
+    if previous is None or result is None:
         return None
     adopted, done = db.execute(select(
         func.count(PlanItem.id), func.count(PlanItem.id).filter(PlanItem.status == PlanItemStatus.DONE))
         .where(PlanItem.assessment_id == previous.id)).one()
-    return PreviousCycle(cycle=previous.cycle, scorecard=previous.result["scorecard"], adopted=adopted, done=done)
+    return PreviousCycle(cycle=previous.cycle, scorecard=result.scorecard, adopted=adopted, done=done)
 
 
 def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> ReportInput:
-    if assessment.result is None:
+    result = assessment.result
+    if result is None:
         raise ServiceError("not_submitted")
     organisation = assessment.organisation
     median, group = sector_median(db, assessment)
@@ -58,7 +60,7 @@ def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> Repor
     return ReportInput(
         organisation_name=organisation.name, province_code=organisation.province_code,
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
-        scorecard=assessment.result["scorecard"], plan=assessment.result["plan"],
+        scorecard=result.scorecard, plan=result.plan,
         answers=answer_values(db, assessment.id), adopted=adopted, previous=previous_cycle(db, assessment),
         sector_median=median, sector_group=group,
         evidence={key: tuple(f.original_name for f in files)

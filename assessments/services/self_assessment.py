@@ -20,7 +20,7 @@ from assessments.migrate import MovedAnswers, NoMigration, migration_between, mo
 from assessments.models import (
     EDITABLE_STATUSES,
     Answer,
-    AreaScore,
+    AreaScoreRow,
     AreaVersion,
     Assessment,
     AssessmentStatus,
@@ -33,8 +33,8 @@ from assessments.models import (
     ReviewNote,
 )
 from assessments.plan import build_plan
-from assessments.scoring import SCORED, ScoreCard, score, validate_answers, validate_profile
-from assessments.serialize import plan_to_dict, scorecard_to_dict
+from assessments.result import AssessmentResult
+from assessments.scoring import NOTED, SCORED, ScoreCard, score, validate_answers, validate_profile
 from assessments.services.common import Context, InvalidAnswers, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
@@ -101,9 +101,10 @@ def copied_answers(previous: Assessment, rubric: Rubric) -> dict[str, Any]:
     and must stay unanswered if it applies now), and only valid ones (across rubric versions, as
     the new version declares)."""
     answers = answers_of(previous)
-    statuses = {i["key"]: i["status"] for i in ((previous.result or {}).get("scorecard") or {}).get("indicators", [])}
-    if statuses:
-        answers = {k: v for k, v in answers.items() if statuses.get(k) in ("scored", "noted")}
+    result = previous.result
+    if result is not None:
+        statuses = result.scorecard.statuses()
+        answers = {k: v for k, v in answers.items() if statuses.get(k) in (SCORED, NOTED)}
     if previous.rubric_version != rubric.version:
         try:
             old = default_registry().get(previous.rubric_key, previous.rubric_version)
@@ -337,9 +338,9 @@ def current_card(assessment: Assessment, rubric: Rubric, on_date: date,
 
 def store_score_rows(db: DbSession, assessment_id: int, card: ScoreCard) -> None:
     """The score card's area scores and legal gaps as rows, for comparisons in SQL."""
-    db.execute(delete(AreaScore).where(AreaScore.assessment_id == assessment_id))
+    db.execute(delete(AreaScoreRow).where(AreaScoreRow.assessment_id == assessment_id))
     db.execute(delete(LegalGapRow).where(LegalGapRow.assessment_id == assessment_id))
-    db.add_all(AreaScore(assessment_id=assessment_id, area_key=a.key, percent=a.percent) for a in card.areas)
+    db.add_all(AreaScoreRow(assessment_id=assessment_id, area_key=a.key, percent=a.percent) for a in card.areas)
     db.add_all(LegalGapRow(assessment_id=assessment_id, indicator_key=g.indicator) for g in card.legal_gaps)
     scores_changed(db)
 
@@ -349,7 +350,7 @@ def unconfirmed_copies(db: DbSession, assessment_id: int, card: ScoreCard) -> li
     that count on the card (a copy kept for a hidden or not-applicable question does not)."""
     copied = set(db.scalars(select(Answer.indicator_key).where(Answer.assessment_id == assessment_id,
                                                                Answer.copied.is_(True))))
-    return [r.key for r in card.indicators if r.key in copied and r.status in (SCORED, "noted")]
+    return [r.key for r in card.indicators if r.key in copied and r.status in (SCORED, NOTED)]
 
 
 def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, on_date: date) -> ScoreCard:
@@ -376,7 +377,7 @@ def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, 
         db.rollback()  # gives the claim back: the assessment stays open
         raise
     plan = build_plan(rubric, card)
-    assessment.result = {"scorecard": scorecard_to_dict(card, rubric), "plan": plan_to_dict(plan)}
+    assessment.result = AssessmentResult.of(card, plan, rubric)
     assessment.percent = card.percent
     assessment.band = card.band
     store_score_rows(db, assessment.id, card)
@@ -444,16 +445,17 @@ def delete_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment,
 
 def adopt_action(db: DbSession, ctx: Context, assessment: Assessment, indicator_key: str, locale: str) -> PlanItem:
     """Copy an action of the stored plan into the team's own list, in the user's language."""
-    if assessment.result is None:
+    result = assessment.result
+    if result is None:
         raise ServiceError("not_submitted")
-    action = next((a for a in assessment.result["plan"]["actions"] if a["indicator"] == indicator_key), None)
+    action = result.plan.action_for(indicator_key)
     if action is None:
         raise ServiceError("unknown_action")
     if db.scalar(select(PlanItem.id).where(PlanItem.assessment_id == assessment.id,
                                            PlanItem.indicator_key == indicator_key)) is not None:
         raise ServiceError("already_adopted")
-    item = PlanItem(assessment_id=assessment.id, indicator_key=indicator_key, code=action["code"],
-                    to_level=action["to_level"], text=action["text"]["vi" if locale == "vi" else "en"][:500],
+    item = PlanItem(assessment_id=assessment.id, indicator_key=indicator_key, code=action.code,
+                    to_level=action.to_level, text=action.text.get(locale)[:500],
                     status=PlanItemStatus.PLANNED)
     db.add(item)
     db.flush()

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import io
+import random
 import re
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
 from assessments.models import Answer, Assessment, Evidence, PlanItem, User
 from assessments.services import Context
+from assessments.services.reports import report_of
 from assessments.services.self_assessment import save_answers, submit
-from assessments.simulate import best_answers
+from assessments.simulate import best_answers, random_answers
 from rubrics.loader import default_registry
 from tests.conftest import (
     COMPLETE_PROFILE,
@@ -25,6 +28,7 @@ from tests.conftest import (
     add_assessment,
     add_organisation,
     database_fingerprint,
+    mark_submitted,
     reload,
     sign_in,
 )
@@ -323,7 +327,7 @@ def test_sector_median_appears_from_five_organisations(client: FlaskClient, worl
     for n, percent in enumerate((40.0, 50.0, 60.0, 70.0)):
         org = add_organisation(dbs, f"Xưởng may {n}", f"08{n:08d}", sector="garment-textile")
         other = add_assessment(dbs, org, year)
-        other.status, other.percent, other.result = "submitted", percent, {"scorecard": {}, "plan": {"actions": []}}
+        mark_submitted(other, percent)
     dbs.commit()
     complete_and_submit(dbs, world, best_answers(RUBRIC))
     sign_in(client, world.users["hr_a"])
@@ -368,8 +372,7 @@ def test_parenting_sessions_pre_fill_d12_without_saving(client: FlaskClient, wor
 
 def test_workplace_page_shows_the_latest_assessment(client: FlaskClient, world: World, dbs: Session) -> None:
     assessment = dbs.get(Assessment, world.assessment_a.id)
-    assessment.status, assessment.percent = "submitted", 63.0
-    assessment.result = {"scorecard": {}, "plan": {"actions": []}}
+    mark_submitted(assessment, 63.0)
     dbs.commit()
     sign_in(client, world.users["unicef"])
     page = client.get(f"/parenting/workplaces/{world.org_a.id}").get_data(as_text=True)
@@ -483,3 +486,45 @@ def test_copied_answers_are_marked_on_their_page_and_listed_before_submitting(cl
     assert leave.count("Chép từ kỳ trước: hãy kiểm tra") >= 10
     review = client.get(f"{base}/review").get_data(as_text=True)
     assert "Chép từ kỳ trước, chưa được kiểm tra" in review and "/areas/leave#q-leave__maternity_policy" in review
+
+
+def test_results_pair_each_area_with_its_own_score_whatever_order_it_was_recorded_in(
+        client: FlaskClient, world: World, dbs: Session) -> None:
+    """Issue 15 item 2: the page once paired the stored areas with the rubric's by position."""
+    complete_and_submit(dbs, world, random_answers(RUBRIC, 0.5, random.Random(7)))
+    table = Assessment.__table__
+    stored = dbs.execute(select(table.c.result).where(table.c.id == world.assessment_a.id)).scalar_one()
+    percents = {a["key"]: round(a["percent"] or 0) for a in stored["scorecard"]["areas"]}
+    assert len(set(percents.values())) > 2, "areas that score differently, so a swap shows"
+    stored["scorecard"]["areas"].reverse()
+    dbs.execute(update(table).where(table.c.id == world.assessment_a.id).values(result=stored))
+    dbs.commit()
+    sign_in(client, world.users["hr_a"])
+    page = client.get(f"/assessments/{world.assessment_a.id}/results").get_data(as_text=True)
+    chart = page[page.index('<figure class="chart">'):]
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", chart[:chart.index("</figure>")])]
+    for area in RUBRIC.areas:
+        label = next(i for i, t in enumerate(texts) if t.startswith(f"{area.code}. "))
+        value = next(t for t in texts[label:] if t.endswith("%"))
+        assert value == f"{percents[area.key]} %", area.key
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_results_page_says_what_the_pdf_plan_says(client: FlaskClient, world: World, dbs: Session,
+                                                      lang: str) -> None:
+    """Issue 15 item 2: the page and the PDF are drawn from the same report data (one Report)."""
+    assessment = complete_and_submit(dbs, world, best_answers(RUBRIC) | {
+        "leave.paternity": "fewer_days", "childcare.support": "occasional"})
+    report = report_of(dbs, assessment, RUBRIC)
+    assert report.gaps and report.actions
+    sign_in(client, world.users["hr_a"])
+    client.post("/language", data={"lang": lang})
+    page = html.unescape(client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True))
+    said = [report.band[lang], report.legal_basis[lang], report.status[lang]]
+    said += [f"{area.code}. {area.title[lang]}"[:20] for area in report.areas]
+    said += [f"{gap.code}. {gap.question[lang]}" for gap in report.gaps]
+    said += [f"{ref.citation[lang]}:</strong> {ref.summary[lang]}" for gap in report.gaps for ref in gap.references]
+    said += [gap.answered[lang] for gap in report.gaps] + [gap.fine[lang] for gap in report.gaps if gap.fine]
+    said += [part for action in report.actions
+             for part in (action.text[lang], action.owner_role[lang], action.time_frame[lang], action.evidence[lang])]
+    assert [text for text in said if text not in page] == []

@@ -16,7 +16,7 @@ from assessments.services.compare import Filters, benchmarks, list_page, side_by
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import random_answers
 from rubrics.loader import default_registry
-from tests.conftest import World, add_assessment, add_organisation
+from tests.conftest import World, add_assessment, add_organisation, recorded
 
 RUBRIC = default_registry().latest("crbp-vn")
 AREAS = [a.key for a in RUBRIC.areas]
@@ -87,14 +87,14 @@ def test_quartiles_match_the_textbook_and_small_groups_are_suppressed(dbs: Sessi
     overall = result.areas[("garment-textile", "")]
     assert overall.count == 7 and overall.shown
     assert (overall.q1, overall.median, overall.q3) == pytest.approx(expected)
-    childcare = sorted(a.result["scorecard"]["areas"][2]["percent"] for a in seven_factories[:7])
+    childcare = sorted(recorded(a).area("childcare").percent for a in seven_factories[:7])
     # (the stored score card rounds to two decimals; the area rows keep the exact value)
     median = result.areas[("garment-textile", "childcare")].median
     assert median == pytest.approx(statistics.median(childcare), abs=0.01)
     lone = result.areas[("footwear-leather", "")]
     assert lone.count == 1 and not lone.shown and lone.median is None  # never computed for show
     assert all(grp == "garment-textile" for grp, _ in result.gap_shares)  # no share for a group of one
-    gap_sets = [{g["indicator"] for g in a.result["scorecard"]["legal_gaps"]} for a in seven_factories[:7]]
+    gap_sets = [{g.indicator for g in recorded(a).legal_gaps} for a in seven_factories[:7]]
     key = next(iter(set().union(*gap_sets)))  # low-quality samples: there are gaps
     share = sum(1 for gaps in gap_sets if key in gaps) / 7
     assert result.gap_shares[("garment-textile", key)] == pytest.approx(share)

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from assessments.models import AreaScore, Assessment, AssessmentStatus, LegalGapRow, ReviewDecision
+from assessments.models import AreaScoreRow, Assessment, AssessmentStatus, LegalGapRow, ReviewDecision
+from assessments.result import ScoreRecord
 from assessments.scoring import score
-from assessments.serialize import scorecard_to_dict
 from assessments.services import Context, ServiceError
 from assessments.services.accounts import LoginOutcome, ThrottlePolicy, authenticate
 from assessments.services.reviews import decide_indicator, open_queries, verify
@@ -80,12 +80,12 @@ def test_submit_racing_a_save_never_freezes_a_score_of_other_answers(engine: Eng
         stored = dbs.get(Assessment, assessment.id)
         assert (answers_of(stored)["leave.paternity"] == "fewer_days") == (not isinstance(saved, Exception))
         fresh = score(RUBRIC, stored.profile, answers_of(stored), TODAY)
-        assert stored.result["scorecard"] == scorecard_to_dict(fresh, RUBRIC)
+        assert stored.result is not None and stored.result.scorecard == ScoreRecord.of(fresh, RUBRIC)
         assert stored.percent == fresh.percent and stored.band == fresh.band
         assert sorted(dbs.scalars(select(LegalGapRow.indicator_key).where(
             LegalGapRow.assessment_id == stored.id))) == sorted(g.indicator for g in fresh.legal_gaps)
-        assert {r.area_key: r.percent for r in dbs.scalars(select(AreaScore).where(
-            AreaScore.assessment_id == stored.id))} == {a.key: a.percent for a in fresh.areas}
+        assert {r.area_key: r.percent for r in dbs.scalars(select(AreaScoreRow).where(
+            AreaScoreRow.assessment_id == stored.id))} == {a.key: a.percent for a in fresh.areas}
 
 
 def test_verify_racing_a_query_never_verifies_an_assessment_with_an_open_query(engine: Engine, dbs: Session,

@@ -56,8 +56,8 @@ def test_the_report_holds_what_the_director_needs(data) -> None:
     report = build_report(data)
     assert report.organisation == "Công ty TNHH May Mặc Sông Hồng"
     assert report.province["vi"] == "Hưng Yên" and report.sector["en"] == "Garment and textile"
-    assert report.percent == data.scorecard["percent"] and report.band_key == data.scorecard["band"]["key"]
-    assert [g.code for g in report.gaps] == [g["code"] for g in data.scorecard["legal_gaps"]]
+    assert report.percent == data.scorecard.percent and report.band_key == data.scorecard.band.key
+    assert [g.code for g in report.gaps] == [g.code for g in data.scorecard.legal_gaps]
     assert report.gaps, "a low-quality sample has legal gaps"
     assert all(g.action is not None for g in report.gaps), "every legal gap names the action that closes it"
     assert [a.priority for a in report.actions] == list(range(1, len(report.actions) + 1))
@@ -69,13 +69,13 @@ def test_the_report_holds_what_the_director_needs(data) -> None:
     assert [a.adopted.text for a in adopted[:2]] == ["", ""]
     assert adopted[2].adopted.text == adopted[2].text["vi"] + " Áp dụng cho cả lao động thời vụ."
     asked = sum(1 for area in report.appendix for _row in area.rows)
-    assert asked >= len([r for r in data.scorecard["indicators"] if r["status"] != "hidden"])
+    assert asked >= len([r for r in data.scorecard.indicators if r.status != "hidden"])
 
 
 def test_comparison_lists_what_moved_both_ways(data) -> None:
     previous = data.previous
-    before = {r["key"]: r["level"] for r in previous.scorecard["indicators"] if r["status"] == "scored"}
-    after = {r["key"]: r["level"] for r in data.scorecard["indicators"] if r["status"] == "scored"}
+    before = {r.key: r.level for r in previous.scorecard.indicators if r.status == "scored"}
+    after = {r.key: r.level for r in data.scorecard.indicators if r.status == "scored"}
     report = build_report(data)
     up = {RUBRIC.indicator(k).code for k in after if k in before and after[k] > before[k]}
     down = {RUBRIC.indicator(k).code for k in after if k in before and after[k] < before[k]}
@@ -179,10 +179,10 @@ def test_the_pdf_reads_in_vietnamese_with_the_law_and_the_actions(pdf_vi, data) 
     assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in text
     assert "Công ty TNHH May Mặc Sông Hồng" in text and "Hưng Yên" in text and "Dệt may" in text
     assert "Mục lục" in text and "Phụ lục: toàn bộ câu trả lời" in text
-    first_gap = data.scorecard["legal_gaps"][0]
-    ref = first_gap["references"][0]
-    assert f"{ref['instrument']['vi']}, Điều {ref['article']}" in text
-    first_action = data.plan["actions"][0]["text"]["vi"]
+    first_gap = data.scorecard.legal_gaps[0]
+    ref = first_gap.references[0]
+    assert f"{ref.instrument.vi}, Điều {ref.article}" in text
+    first_action = data.plan.actions[0].text.vi
     assert first_action[:40] in text
     assert pdf_vi.pages >= 5 and f"1 / {pdf_vi.pages}" in text
 
