@@ -1,7 +1,9 @@
 """Load and validate rubric files; find a rubric by key and version.
 
 A published rubric file is never edited: assessments pin its key, version and the SHA-256 of
-its bytes, and are always re-scored against exactly that file.
+its bytes, and are always re-scored against exactly that file. What a file published before the
+schema could say it is declared beside it, in `versions/annexes/<same name>` (`RubricAnnex`:
+only what changes no score), and read with it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import yaml
 from pydantic import ValidationError
 
 from rubrics.question_types import QUESTION_TYPES
-from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, Option, RubricFile, Threshold
+from rubrics.schema import NOT_APPLICABLE, Area, Condition, Indicator, Option, RubricAnnex, RubricFile, Threshold
 
 VERSIONS_DIR = Path(__file__).resolve().parent / "versions"
+ANNEXES = "annexes"
 
 
 class RubricError(ValueError):
@@ -83,19 +86,39 @@ class Rubric:
         return {f.key for f in self.data.profile}
 
 
-def load_rubric(path: Path | str) -> Rubric:
-    path = Path(path)
-    raw_bytes = path.read_bytes()
+def _read_yaml(path: Path, raw_bytes: bytes) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(raw_bytes)
     except yaml.YAMLError as error:
         raise RubricError(path, [f"not valid YAML: {error}"]) from error
     if not isinstance(raw, dict):
         raise RubricError(path, ["the file must contain a mapping at the top level"])
+    return raw
+
+
+def _with_annex(model: RubricFile, path: Path) -> RubricFile:
+    annex_path = path.parent / ANNEXES / path.name
+    if not annex_path.exists():
+        return model
+    raw = _read_yaml(annex_path, annex_path.read_bytes())
+    try:
+        annex = RubricAnnex.model_validate(raw)
+    except ValidationError as error:
+        raise RubricError(annex_path, [_describe(raw, e) for e in error.errors()]) from error
+    if model.prefill and annex.prefill:
+        raise RubricError(annex_path, ["the rubric file declares its pre-fills itself: one place, not two"])
+    return model.model_copy(update={"prefill": annex.prefill or model.prefill})
+
+
+def load_rubric(path: Path | str) -> Rubric:
+    path = Path(path)
+    raw_bytes = path.read_bytes()
+    raw = _read_yaml(path, raw_bytes)
     try:
         model = RubricFile.model_validate(raw)
     except ValidationError as error:
         raise RubricError(path, [_describe(raw, e) for e in error.errors()]) from error
+    model = _with_annex(model, path)
     problems = check_consistency(model)
     if problems:
         raise RubricError(path, problems)
@@ -130,6 +153,7 @@ def check_consistency(model: RubricFile) -> list[str]:
         problems.append("bands must start at min_percent 0 and rise strictly")
 
     problems += _check_migrations(model)
+    problems += _check_prefills(model)
     earlier: dict[str, Indicator] = {}
     for area in model.areas:
         area_keys = {indicator.key for indicator in area.indicators}
@@ -137,6 +161,31 @@ def check_consistency(model: RubricFile) -> list[str]:
             for problem in _check_indicator(indicator, model, profile_keys, earlier, area_keys):
                 problems.append(f"indicator {indicator.key}: {problem}")
             earlier[indicator.key] = indicator
+    return problems
+
+
+def _check_prefills(model: RubricFile) -> list[str]:
+    """A pre-fill suggests an option its question has, and fills in details a text question on
+    the same page (a renamed question or option in a new version fails here, not silently)."""
+    problems: list[str] = []
+    area_of = {i.key: a for a in model.areas for i in a.indicators}
+    for key, prefill in model.prefill.items():
+        where = f"pre-fill of {key}"
+        if key not in area_of:
+            problems.append(f"{where}: no such indicator")
+            continue
+        indicator = next(i for i in area_of[key].indicators if i.key == key)
+        options = {o.key for o in indicator.options}
+        _duplicates(f"{where}: min_sessions", (str(s.min_sessions) for s in prefill.suggestions), problems)
+        if not prefill.suggestions:
+            problems.append(f"{where}: suggests nothing")
+        problems += [f"{where}: {key} has no option {s.option}" for s in prefill.suggestions if s.option not in options]
+        if prefill.details is not None:
+            details = next((i for i in area_of[key].indicators if i.key == prefill.details), None)
+            if details is None:
+                problems.append(f"{where}: details go to {prefill.details}, not a question on the same page")
+            elif (kind := QUESTION_TYPES.get(details.type)) and kind.json_schema(details).get("type") != "string":
+                problems.append(f"{where}: details go to {prefill.details}, which does not take text")
     return problems
 
 

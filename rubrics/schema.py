@@ -207,6 +207,35 @@ class Migration(Strict):
     options: dict[Key, dict[Key, Key | None]] = {}  # new indicator key -> {old option -> new option}
 
 
+class Suggestion(Strict):
+    """From this much evidence on, the form suggests this option."""
+
+    min_sessions: int = Field(ge=1)
+    option: Key
+
+
+class Prefill(Strict):
+    """An answer the form suggests from what the service already holds: shown on the page, saved
+    only when the person saves it, so it never decides a score by itself."""
+
+    # Parenting sessions UNICEF recorded at the workplace (the only source so far).
+    source: Literal["parenting_sessions"]
+    within_days: int = Field(default=365, ge=1, le=3660)
+    suggestions: list[Suggestion]  # the one with the highest min_sessions met is suggested
+    details: Key | None = None  # a text question filled with what the sessions were, if unanswered
+
+    def option_for(self, sessions: int) -> str | None:
+        met = [s for s in self.suggestions if sessions >= s.min_sessions]
+        return max(met, key=lambda s: s.min_sessions).option if met else None
+
+
+class RubricAnnex(Strict):
+    """What may be declared beside a published rubric file (`versions/annexes/<file>`): the file
+    itself is pinned by its hash and never edited, and nothing here changes a score."""
+
+    prefill: dict[Key, Prefill] = {}
+
+
 class RubricFile(Strict):
     key: Key
     version: NonEmpty
@@ -222,6 +251,7 @@ class RubricFile(Strict):
     gap_band: Band  # the band of any card with a legal gap, whatever its percentage
     bands: list[Band]
     areas: list[Area]
+    prefill: dict[Key, Prefill] = {}  # indicator key -> where the form finds a suggested answer
 
 
 Condition.model_rebuild()

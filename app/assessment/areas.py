@@ -3,10 +3,12 @@ with the answers, and the parenting pre-fill."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -46,7 +48,7 @@ from assessments.scoring import binding_duties
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, area_page
 from assessments.services.common import InvalidAnswers
-from assessments.services.parenting import workplace_reach_since
+from assessments.services.parenting import ProgrammeReach, workplace_reach_since
 from assessments.services.reviews import open_queries
 from assessments.services.self_assessment import add_evidence, delete_evidence, save_area, save_profile
 from assessments.services.versions import parse_version
@@ -110,7 +112,7 @@ def area(assessment_id: int, area_key: str) -> Any:
     if page is None:
         return _save_area(assessment, rubric, area)
     values = dict(page.answers)  # what the page shows: saved answers, plus a pre-fill or what was typed
-    prefilled = _prefill_parenting_education(assessment, area, values)
+    prefilled = _suggest_from_parenting_sessions(assessment, rubric, area, values)
     # Only touch the session when there is something in it: a change re-signs the cookie.
     pending = session.pop("pending_form", None) if "pending_form" in session else None
     if pending and pending.get("path") == request.path and pending.get("user_id") == current_user.id:
@@ -209,32 +211,46 @@ def _attach_or_remove(assessment: AssessmentSnapshot, rubric: Rubric, area: Any,
         return area_url
 
 
-PARENTING_EDUCATION = "workplace.parenting_education"
-PARENTING_PROGRAMMES = "workplace.parenting_programmes"
+def _suggest_from_parenting_sessions(assessment: AssessmentSnapshot, rubric: Rubric, area: Any,
+                                     values: dict[str, Any]) -> str:
+    """The answers the rubric's `prefill` suggests from parenting sessions UNICEF recorded at this
+    workplace, for questions on this page with no answer yet: shown, not saved, until the HR
+    officer checks them and saves. Returns what to tell them ("" when nothing was suggested)."""
+    on_page = {i.key: i for i in area.indicators}
+    wanted = {key: p for key, p in rubric.data.prefill.items() if key in on_page and key not in values}
+    if not wanted or not assessment.editable:
+        return ""
+    told = []
+    for key, prefill in wanted.items():
+        since = today_in_viet_nam() - timedelta(days=prefill.within_days)
+        rows = workplace_reach_since(db.session, assessment.organisation_id, since)
+        sessions = sum(r.sessions for r in rows)
+        option = prefill.option_for(sessions)
+        if option is None:
+            continue
+        values[key] = option
+        if prefill.details is not None:
+            values.setdefault(prefill.details, _sessions_in_words(rows))
+        told.append(ngettext(
+            "Question %(code)s was pre-filled from %(num)d parenting session UNICEF recorded at your workplace "
+            "since %(date)s. Check it, raise the answer if you did more, and save.",
+            "Question %(code)s was pre-filled from %(num)d parenting sessions UNICEF recorded at your workplace "
+            "since %(date)s. Check it, raise the answer if you did more, and save.",
+            sessions, code=on_page[key].code, date=format_date(since, "dd/MM/yyyy")))
+    return " ".join(told)
 
 
-def _prefill_parenting_education(assessment: AssessmentSnapshot, area: Any, values: dict[str, Any]) -> int:
-    """Parenting sessions UNICEF recorded at this workplace in the last 12 months pre-fill D12
-    when it has no answer yet: shown, not saved, until the HR officer checks it and saves.
-    Returns the number of sessions used (0: nothing pre-filled)."""
-    if PARENTING_EDUCATION in values or not assessment.editable or \
-            PARENTING_EDUCATION not in {i.key for i in area.indicators}:
-        return 0
-    since = today_in_viet_nam() - timedelta(days=365)
-    rows = workplace_reach_since(db.session, assessment.organisation_id, since)
-    if not rows:
-        return 0
+def _sessions_in_words(rows: Sequence[ProgrammeReach]) -> str:
     names = {p.id: p.name(current_language()).split(" (")[0] for p in db.session.scalars(select(Programme))}
-    values[PARENTING_EDUCATION] = "occasional_talks"  # sessions were held; HR says if it was more
-    values.setdefault(PARENTING_PROGRAMMES, "; ".join(
-        _("%(programme)s: %(sessions)d sessions, %(participants)d participants (%(men)d men)",
-          programme=names.get(r.programme_id, ""), sessions=r.sessions, participants=r.participants, men=r.male)
-        for r in rows))
-    return sum(r.sessions for r in rows)
+    return "; ".join(
+        ngettext("%(programme)s: %(num)d session, %(participants)d participants (%(men)d men)",
+                 "%(programme)s: %(num)d sessions, %(participants)d participants (%(men)d men)", r.sessions,
+                 programme=names.get(r.programme_id, ""), participants=r.participants, men=r.male)
+        for r in rows)
 
 
 def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
-                 mine: dict[str, Any] | None = None, prefilled: int = 0) -> str:
+                 mine: dict[str, Any] | None = None, prefilled: str = "") -> str:
     """The area page. `values`: what the questions show; progress counts the saved answers."""
     assessment, lang = page.assessment, current_language()
     navigation = navigation_of(assessment, rubric, page)

@@ -87,8 +87,6 @@ def area_page_labels(lang: str) -> AreaPageLabels:
     return AreaPageLabels(
         theirs=_("Below are the answers as they were saved by the other person. Where you typed something else, "
                  "it is shown under the question: choose again and save."),
-        prefilled=_("Question D12 was pre-filled from %(count)d parenting sessions UNICEF recorded at your "
-                    "workplace in the last 12 months. Check it, raise the answer if you did more, and save."),
         errors=_("Please correct the questions marked below. Nothing was saved."),
         save=_("Save"), save_next=_("Save and continue"))
 

@@ -222,7 +222,6 @@ class AreaPageLabels:
     """The area page's own words, already translated."""
 
     theirs: str
-    prefilled: str  # "... %(count)d parenting sessions ..."
     errors: str
     save: str
     save_next: str
@@ -230,7 +229,7 @@ class AreaPageLabels:
 
 def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html: Markup, steps_html: Markup,
                      questions_html: Markup, csrf_token: str, resume_token: str, version: int,
-                     editing: bool, theirs: bool, prefilled: int, errors: Mapping[str, str]) -> Markup:
+                     editing: bool, theirs: bool, prefilled: str, errors: Mapping[str, str]) -> Markup:
     """The area page's content (inside the layout): composed here rather than in a Jinja
     template because it is the busiest page and its parts are drawn already."""
     html = [head_html, f'<h1>{escape(area.code)}. {escape(area.title.get(lang))}</h1>',
@@ -238,7 +237,7 @@ def render_area_body(area: Any, lang: str, labels: AreaPageLabels, *, head_html:
     if theirs:
         html.append(f'<div class="error-summary" role="alert"><p>{escape(labels.theirs)}</p></div>')
     if prefilled:
-        html.append(f'<div class="flash" role="status"><p>{escape(labels.prefilled % {"count": prefilled})}</p></div>')
+        html.append(f'<div class="flash" role="status"><p>{escape(prefilled)}</p></div>')
     if errors:
         html.append(f'<div class="error-summary" role="alert"><p>{escape(errors.get("") or labels.errors)}</p></div>')
     # multipart: evidence files are attached from this form (the answers are saved with them).

@@ -6,6 +6,7 @@ import html
 import io
 import random
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -339,7 +340,7 @@ def test_sector_median_appears_from_five_organisations(client: FlaskClient, worl
 
 @pytest.mark.parametrize("url", ["/assessments/", "/dashboard"])
 def test_overdue_actions_show_on_the_dashboard(client: FlaskClient, world: World, dbs: Session, url: str) -> None:
-    from datetime import timedelta
+
 
     item = dbs.get(PlanItem, world.plan_item_a.id)
     item.due_date = today_in_viet_nam() - timedelta(days=3)
@@ -368,6 +369,18 @@ def test_parenting_sessions_pre_fill_d12_without_saving(client: FlaskClient, wor
     assert "NICE – Nuôi dưỡng trẻ nhỏ: 1 buổi, 25 người tham gia (5 nam)" in page
     answers = {a.indicator_key for a in reload(dbs, world.assessment_a).answers}
     assert "workplace.parenting_education" not in answers  # shown, not saved
+
+
+def test_the_pre_fill_names_its_question_its_period_and_counts_in_english(client: FlaskClient, world: World,
+                                                                          dbs: Session) -> None:
+    """Issue 15 item 4: the question, option and period come from the rubric's declaration."""
+    sign_in(client, world.users["hr_a"])
+    client.post("/language", data={"lang": "en"})
+    page = html.unescape(client.get(area_url(world, "workplace")).get_data(as_text=True))
+    since = (today_in_viet_nam() - timedelta(days=365)).strftime("%d/%m/%Y")
+    assert f"Question D12 was pre-filled from 1 parenting session UNICEF recorded at your workplace since {since}." \
+        in page
+    assert ": 1 session, 25 participants (5 men)" in page
 
 
 def test_workplace_page_shows_the_latest_assessment(client: FlaskClient, world: World, dbs: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,90 @@ def test_registry_refuses_the_same_version_twice(tmp_path: Path) -> None:
 def test_unknown_rubric_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         default_registry().get("crbp-vn", "1999.1")
+
+
+# --- Pre-fills declared by the rubric (issue 15 item 4) ------------------------------------------
+
+def with_details(data: dict[str, Any]) -> dict[str, Any]:
+    """The mini rubric with a text question for the details a pre-fill writes."""
+    data["areas"][0]["indicators"].append(indicator("a.details", type="text", weight=0, options=[], actions=[],
+                                                    required=False))
+    return data
+
+
+PREFILL = {"source": "parenting_sessions", "within_days": 365,
+           "suggestions": [{"min_sessions": 1, "option": "some"}], "details": "a.details"}
+
+
+def test_a_rubric_file_declares_its_pre_fill(tmp_path: Path) -> None:
+    rubric = load_rubric(write(tmp_path, with_details(mini_rubric()) | {"prefill": {"a.two": PREFILL}}))
+    prefill = rubric.data.prefill["a.two"]
+    assert (prefill.option_for(0), prefill.option_for(1), prefill.option_for(40)) == (None, "some", "some")
+    assert prefill.details == "a.details" and prefill.within_days == 365
+
+
+def test_the_highest_suggestion_met_is_the_one_made(tmp_path: Path) -> None:
+    data = with_details(mini_rubric())
+    second(data)["options"].append({"key": "more", "level": 2, "label": T})
+    second(data)["actions"].append({"to_level": 2, "text": T, "owner": "hr", "time_frame": "1_month", "effort": 1})
+    suggestions = [{"min_sessions": 8, "option": "more"}, {"min_sessions": 1, "option": "some"}]
+    prefill = load_rubric(write(tmp_path, data | {"prefill": {"a.two": PREFILL | {"suggestions": suggestions}}}))
+    assert [prefill.data.prefill["a.two"].option_for(n) for n in (0, 1, 7, 8, 30)] == [None, "some", "some", "more",
+                                                                                       "more"]
+
+
+PREFILL_CASES = {
+    "unknown question": ({"a.gone": PREFILL}, "pre-fill of a.gone: no such indicator"),
+    "option the question does not have": ({"a.two": PREFILL | {"suggestions": [{"min_sessions": 1,
+                                                                               "option": "lots"}]}},
+                                          "a.two has no option lots"),
+    "details to a scored question": ({"a.two": PREFILL | {"details": "a.one"}},
+                                     "details go to a.one, which does not take text"),
+    "details to no question": ({"a.two": PREFILL | {"details": "a.nowhere"}}, "not a question on the same page"),
+    "no suggestion": ({"a.two": PREFILL | {"suggestions": []}}, "suggests nothing"),
+    "two suggestions from the same evidence": ({"a.two": PREFILL | {"suggestions": [
+        {"min_sessions": 1, "option": "some"}, {"min_sessions": 1, "option": "none"}]}}, "duplicate"),
+    "another source": ({"a.two": PREFILL | {"source": "rumours"}}, "prefill.a.two.source"),
+    "a question of another area": ({"b.one": PREFILL}, "details go to a.details, not a question on the same page"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PREFILL_CASES))
+def test_a_pre_fill_that_the_page_could_not_honour_is_refused(tmp_path: Path, case: str) -> None:
+    prefill, fragment = PREFILL_CASES[case]
+    data = with_details(mini_rubric())
+    data["areas"].append({"key": "b", "code": "B", "title": T, "description": T, "indicators": [indicator("b.one")]})
+    assert fragment in problems_of(tmp_path, data | {"prefill": prefill})
+
+
+def test_a_published_file_gets_its_pre_fill_from_an_annex_and_keeps_its_hash(tmp_path: Path) -> None:
+    path = write(tmp_path, with_details(mini_rubric()))
+    before = load_rubric(path).content_hash
+    (tmp_path / "annexes").mkdir()
+    (tmp_path / "annexes" / path.name).write_text(yaml.safe_dump({"prefill": {"a.two": PREFILL}}))
+    rubric = load_rubric(path)
+    assert rubric.content_hash == before and rubric.data.prefill["a.two"].option_for(3) == "some"
+    assert [r.key for r in RubricRegistry(tmp_path).all()] == ["mini"], "an annex is not a rubric of its own"
+
+
+def test_an_annex_is_checked_like_the_file_and_may_not_declare_twice(tmp_path: Path) -> None:
+    path = write(tmp_path, with_details(mini_rubric()) | {"prefill": {"a.two": PREFILL}})
+    (tmp_path / "annexes").mkdir()
+    annex = tmp_path / "annexes" / path.name
+    annex.write_text(yaml.safe_dump({"prefill": {"a.two": PREFILL}}))
+    with pytest.raises(RubricError, match="declares its pre-fills itself"):
+        load_rubric(path)
+    path = write(tmp_path, with_details(mini_rubric()))
+    annex.write_text(yaml.safe_dump({"prefill": {"a.two": PREFILL}, "areas": []}))
+    with pytest.raises(RubricError, match=re.escape("annexes/rubric.yaml: areas: Extra inputs")):
+        load_rubric(path)
+    annex.write_text(yaml.safe_dump({"prefill": {"a.renamed": PREFILL}}))
+    with pytest.raises(RubricError, match=re.escape("pre-fill of a.renamed: no such indicator")):
+        load_rubric(path)
+
+
+def test_the_published_versions_declare_the_parenting_pre_fill_of_d12() -> None:
+    for rubric in default_registry().all():
+        prefill = rubric.data.prefill["workplace.parenting_education"]
+        assert rubric.indicator("workplace.parenting_education").code == "D12"
+        assert prefill.option_for(1) == "occasional_talks" and prefill.details == "workplace.parenting_programmes"
