@@ -191,3 +191,29 @@ def test_a_new_type_is_printed_in_the_pdf(rubric: Rubric) -> None:
     pdf = render_pdf(build_report(data), "vi")
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf.content)).pages))
     assert "Quản lý lắng nghe cha mẹ" in text and "4 – Đồng ý" in text
+
+
+def test_a_new_type_is_recorded_and_shown_on_the_results_page(app: Flask, rubric: Rubric) -> None:
+    """Issue 15: the recorded result and the results page (drawn from the PDF's report data)."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from assessments.plan import build_plan
+    from assessments.report.data import build_report, sample_input
+    from assessments.report.render import EDITIONS
+    from assessments.result import AssessmentResult
+
+    answers = {"a.one": "some", "a.two": "some", "a.agree": 4}
+    card = score(rubric, {"workforce_women": 10}, answers, date(2026, 6, 1))
+    result = AssessmentResult.of(card, build_plan(rubric, card), rubric)
+    assert AssessmentResult.from_dict(result.to_dict()) == result
+    recorded = result.scorecard.indicator("a.agree")
+    assert recorded is not None and (recorded.level, recorded.max_level) == (2, 3)
+    assert [a.indicator for a in result.plan.actions] == ["a.agree"], "the one answer below the top"
+    report = build_report(sample_input(rubric, answers=answers))
+    with app.test_request_context():
+        page = render_template("assessment/results.html", assessment=SimpleNamespace(id=1), report=report, items={},
+                               item_forms={}, min_group=5, can_edit=False, lang="vi", editions=EDITIONS)
+    action = next(a for a in report.actions if a.indicator == "a.agree")
+    assert f'<span class="code">{action.code}</span>' in page and action.text["vi"] in page
