@@ -16,7 +16,7 @@ A change to the shape raises `FORMAT` and teaches `from_dict` to read the one be
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -142,6 +142,11 @@ class GapRecord:
                    fine=FineRecord.from_dict(data.get("fine")))
 
 
+def _field_names(record: type) -> tuple[str, ...]:
+    """A flat record (numbers, strings, booleans) is stored as its fields, under their names."""
+    return tuple(f.name for f in fields(record))
+
+
 @dataclass(frozen=True, slots=True)
 class AreaRecord:
     key: str
@@ -154,15 +159,11 @@ class AreaRecord:
     legal_gaps: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "percent": self.percent, "points": self.points, "max_points": self.max_points,
-                "answered": self.answered, "applicable": self.applicable, "missing": self.missing,
-                "legal_gaps": self.legal_gaps}
+        return {name: getattr(self, name) for name in _AREA_FIELDS}
 
     @classmethod
     def from_dict(cls, data: Data) -> AreaRecord:
-        return cls(key=data["key"], percent=data["percent"], points=data["points"], max_points=data["max_points"],
-                   answered=data["answered"], applicable=data["applicable"], missing=data["missing"],
-                   legal_gaps=data["legal_gaps"])
+        return cls(**{name: data[name] for name in _AREA_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,15 +183,15 @@ class IndicatorRecord:
         return self.status != HIDDEN
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "area": self.area, "status": self.status, "level": self.level,
-                "max_level": self.max_level, "points": self.points, "max_points": self.max_points,
-                "legal_gap": self.legal_gap}
+        return {name: getattr(self, name) for name in _INDICATOR_FIELDS}
 
     @classmethod
     def from_dict(cls, data: Data) -> IndicatorRecord:
-        return cls(key=data["key"], area=data["area"], status=data["status"], level=data["level"],
-                   max_level=data["max_level"], points=data["points"], max_points=data["max_points"],
-                   legal_gap=data["legal_gap"])
+        return cls(**{name: data[name] for name in _INDICATOR_FIELDS})
+
+
+_AREA_FIELDS = _field_names(AreaRecord)
+_INDICATOR_FIELDS = _field_names(IndicatorRecord)
 
 
 @dataclass(frozen=True, slots=True)
