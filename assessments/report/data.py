@@ -13,7 +13,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
@@ -60,11 +60,15 @@ def report_code_hash() -> str:
 
 def _plain(value: object) -> object:
     """JSON for what json.dumps cannot write itself: a record as it is stored, other dataclasses
-    as dicts, the rest as text."""
+    as their fields, the rest as text."""
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
         return to_dict()
-    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        # One level only: json.dumps comes back here for what is inside. asdict() would deep-copy
+        # every nested record first, which made a stored PDF's download a third slower.
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
 
 
 def both(make: Callable[[str], str]) -> Pair:

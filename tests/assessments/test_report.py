@@ -99,6 +99,11 @@ def test_the_fingerprint_changes_with_anything_shown_and_only_then(data) -> None
     assert edited.fingerprint() != data.fingerprint()
     assert replace(data, sector_group=8).fingerprint() != data.fingerprint()
     assert replace(data, organisation_name="Khác").fingerprint() != data.fingerprint()
+    # Records nested in other records count too: last cycle's score of one area.
+    assert data.previous is not None
+    card = data.previous.scorecard
+    lower = replace(card, areas=(replace(card.areas[0], percent=1.0), *card.areas[1:]))
+    assert replace(data, previous=replace(data.previous, scorecard=lower)).fingerprint() != data.fingerprint()
 
 
 @pytest.mark.parametrize("edition", sorted(EDITIONS))
