@@ -281,9 +281,9 @@ def _reference(ref: LegalReference) -> Reference:
                      summary=from_text(ref.summary))
 
 
-def _answer(rubric: Rubric, key: str, answers: dict[str, Any]) -> Pair:
+def _answer(rubric: Rubric, key: str, value: Any) -> Pair:
     indicator = rubric.indicator(key)
-    return both(lambda lang: answer_text(indicator, answers.get(key), lang))
+    return both(lambda lang: answer_text(indicator, value, lang))
 
 
 def _actions(data: ReportInput) -> tuple[Action, ...]:
@@ -313,7 +313,7 @@ def _gaps(data: ReportInput, actions: dict[str, Action]) -> tuple[Gap, ...]:
         gaps.append(Gap(
             code=gap.code, question=from_text(rubric.indicator(gap.indicator).text),
             references=tuple(_reference(r) for r in gap.references),
-            answered=_answer(rubric, gap.indicator, data.answers),
+            answered=_answer(rubric, gap.indicator, gap.answer),  # as recorded with the verdict
             fine=None if gap.fine is None else from_text(gap.fine.text),
             action=action.text if action else None,
         ))
@@ -351,7 +351,7 @@ def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
             if not data.scorecard.asked(indicator.key) and indicator.key not in data.answers:
                 continue  # a follow-up that was never asked
             rows.append(AnswerRow(code=indicator.code, question=from_text(indicator.text),
-                                  answer=_answer(data.rubric, indicator.key, data.answers),
+                                  answer=_answer(data.rubric, indicator.key, data.answers.get(indicator.key)),
                                   evidence=data.evidence.get(indicator.key, ())))
         areas.append(AppendixArea(code=area.code, title=from_text(area.title), rows=tuple(rows)))
     return tuple(areas)

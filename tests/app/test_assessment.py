@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from assessments.db import today_in_viet_nam
 from assessments.models import Answer, Assessment, Evidence, PlanItem, User
 from assessments.services import Context
+from assessments.report.words import answer_text
 from assessments.services.reports import report_of
+from assessments.services.reviews import return_to_company
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import best_answers, random_answers
 from rubrics.loader import default_registry
@@ -520,6 +522,23 @@ def test_results_pair_each_area_with_its_own_score_whatever_order_it_was_recorde
         label = next(i for i, t in enumerate(texts) if t.startswith(f"{area.code}. "))
         value = next(t for t in texts[label:] if t.endswith("%"))
         assert value == f"{percents[area.key]} %", area.key
+
+
+def test_a_legal_gap_shows_the_answer_it_was_drawn_from_while_the_company_edits_a_return(
+        client: FlaskClient, world: World, dbs: Session) -> None:
+    """A returned assessment keeps its recorded result while HR edits the answers: a gap must
+    not pair the old verdict with the new answer ("gap: your answer: per the law")."""
+    assessment = complete_and_submit(dbs, world, best_answers(RUBRIC) | {"leave.paternity": "fewer_days"})
+    return_to_company(dbs, Context(world.users["reviewer"]), assessment, "A8: kiểm tra lại")
+    save_answers(dbs, Context(world.users["hr_a"]), assessment, RUBRIC, {"leave.paternity": "per_law"})
+    sign_in(client, world.users["hr_a"])
+    page = html.unescape(client.get(f"/assessments/{assessment.id}/results").get_data(as_text=True))
+    gaps = page[page.index('class="panel gaps"'):]
+    gaps = gaps[:gaps.index("</section>")]
+    paternity = RUBRIC.indicator("leave.paternity")
+    assert f"{paternity.code}. " in gaps
+    assert answer_text(paternity, "fewer_days", "vi") in gaps
+    assert answer_text(paternity, "per_law", "vi") not in gaps
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
