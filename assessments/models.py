@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessments.db import UTCDateTime, metadata, utcnow
-from assessments.result import AssessmentResult
+from assessments.result import AssessmentResult, ScoreRecord
 
 
 class Base(DeclarativeBase):
@@ -344,6 +344,11 @@ class Assessment(Base):
     @result.setter
     def result(self, value: AssessmentResult | None) -> None:
         self.result_data = None if value is None else value.to_dict()
+
+    @property
+    def scorecard(self) -> ScoreRecord | None:
+        """The recorded score card alone, without reading the plan."""
+        return None if self.result_data is None else AssessmentResult.scorecard_from_dict(self.result_data)
 
 
 class Answer(Base):

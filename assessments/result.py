@@ -385,7 +385,12 @@ class AssessmentResult:
 
     @classmethod
     def from_dict(cls, data: Data) -> AssessmentResult:
+        return cls(cls.scorecard_from_dict(data), PlanRecord.from_dict(data["plan"]))
+
+    @staticmethod
+    def scorecard_from_dict(data: Data) -> ScoreRecord:
+        """Only the score card, for readers that need no plan (a previous cycle's figures)."""
         written = data.get("format", 1)
         if not isinstance(written, int) or written > FORMAT:
             raise UnknownResultFormat(f"result format {written!r}; this release reads up to {FORMAT}")
-        return cls(ScoreRecord.from_dict(data["scorecard"]), PlanRecord.from_dict(data["plan"]))
+        return ScoreRecord.from_dict(data["scorecard"])

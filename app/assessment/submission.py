@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.access import EVERYONE, roles_required
@@ -28,11 +27,11 @@ from app.requests import service_context
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam
 from assessments.migrate import NoMigration, migration_between
-from assessments.models import Assessment, PlanItem, Role
+from assessments.models import Assessment, Role
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import EDITIONS
 from assessments.services import ServiceError
-from assessments.services.reports import report_of
+from assessments.services.reports import plan_items_of, report_of
 from assessments.services.reviews import open_queries, reply_to_query, returned_notice
 from assessments.services.self_assessment import (
     answers_of,
@@ -176,9 +175,10 @@ def render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] |
     """The results page, drawn from the same report data as the PDF. `item_form`: one plan
     action's form as it was sent back (a conflict)."""
     rubric = rubric_of(assessment)
-    report = report_of(db.session, assessment, rubric)
-    items = {i.indicator_key: i for i in db.session.scalars(select(PlanItem).where(
-        PlanItem.assessment_id == assessment.id).order_by(PlanItem.id))}
+    plan_items = plan_items_of(db.session, assessment)
+    report = report_of(db.session, assessment, rubric, every_answer=False,  # the page links to them instead
+                       plan_items=plan_items)
+    items = {i.indicator_key: i for i in plan_items}
     forms = {k: with_unique_ids(item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v),
                                 f"item-{v.id}-") for k, v in items.items()}
     return render_template("assessment/results.html", assessment=assessment, report=report,

@@ -49,10 +49,10 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
 
 
 def _scorecard_of(found: Assessment) -> ScoreRecord:
-    result = found.result
-    if result is None:  # not possible past a draft: submitting records the result in the same step
+    card = found.scorecard
+    if card is None:  # not possible past a draft: submitting records the result in the same step
         abort(404)
-    return result.scorecard
+    return card
 
 
 QUEUE_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED, AssessmentStatus.VERIFIED)

@@ -116,7 +116,7 @@ class ReportInput:
     rubric: Rubric
     scorecard: ScoreRecord
     plan: PlanRecord
-    answers: dict[str, Any]
+    answers: dict[str, Any] | None  # None: read without every answer, so it has no appendix
     adopted: tuple[AdoptedAction, ...] = ()
     previous: PreviousCycle | None = None
     sector_median: float | None = None
@@ -344,6 +344,8 @@ def _comparison(data: ReportInput) -> Comparison | None:
 
 
 def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
+    if data.answers is None:
+        raise ValueError("this report was read without every answer (report_input(every_answer=False))")
     areas = []
     for area in data.rubric.areas:
         rows = []

@@ -229,7 +229,7 @@ def statuses_of(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[
         recorded = select(Assessment.id, Assessment.result_data).where(
             Assessment.id.in_(assessment_ids), Assessment.result_data.is_not(None))
         for assessment_id, data in db.execute(recorded):
-            found[assessment_id] = AssessmentResult.from_dict(data).scorecard.statuses()
+            found[assessment_id] = AssessmentResult.scorecard_from_dict(data).statuses()
     return found
 
 

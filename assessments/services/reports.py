@@ -4,7 +4,7 @@ and serve the stored copy for as long as nothing it shows has changed."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -38,16 +38,25 @@ def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | Non
     previous = db.scalar(select(Assessment).where(
         Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
         Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1))
-    result = None if previous is None else previous.result
-    if previous is None or result is None:
+    card = None if previous is None else previous.scorecard
+    if previous is None or card is None:
         return None
     adopted, done = db.execute(select(
         func.count(PlanItem.id), func.count(PlanItem.id).filter(PlanItem.status == PlanItemStatus.DONE))
         .where(PlanItem.assessment_id == previous.id)).one()
-    return PreviousCycle(cycle=previous.cycle, scorecard=result.scorecard, adopted=adopted, done=done)
+    return PreviousCycle(cycle=previous.cycle, scorecard=card, adopted=adopted, done=done)
 
 
-def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> ReportInput:
+def plan_items_of(db: DbSession, assessment: Assessment) -> list[PlanItem]:
+    """The actions the HR team took into its own plan, in the order they took them."""
+    return list(db.scalars(select(PlanItem).where(PlanItem.assessment_id == assessment.id).order_by(PlanItem.id)))
+
+
+def report_input(db: DbSession, assessment: Assessment, rubric: Rubric, *, every_answer: bool = True,
+                 plan_items: Sequence[PlanItem] | None = None) -> ReportInput:
+    """What the report shows. `every_answer=False` for a page that does not list every answer
+    (the results page): the answers and their files are then not read. `plan_items`: the
+    team's actions (plan_items_of), when the caller has read them already."""
     result = assessment.result
     if result is None:
         raise ServiceError("not_submitted")
@@ -55,20 +64,21 @@ def report_input(db: DbSession, assessment: Assessment, rubric: Rubric) -> Repor
     median, group = sector_median(db, assessment)
     adopted = tuple(AdoptedAction(indicator=i.indicator_key, text=i.text, owner=i.owner, due_date=i.due_date,
                                   status=i.status)
-                    for i in db.scalars(select(PlanItem).where(PlanItem.assessment_id == assessment.id)
-                                        .order_by(PlanItem.id)))
+                    for i in (plan_items_of(db, assessment) if plan_items is None else plan_items))
     return ReportInput(
         organisation_name=organisation.name, province_code=organisation.province_code,
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
         scorecard=result.scorecard, plan=result.plan,
-        answers=answer_values(db, assessment.id), adopted=adopted, previous=previous_cycle(db, assessment),
+        answers=answer_values(db, assessment.id) if every_answer else None, adopted=adopted,
+        previous=previous_cycle(db, assessment),
         sector_median=median, sector_group=group,
         evidence={key: tuple(f.original_name for f in files)
-                  for key, files in evidence_by_indicator(db, assessment.id).items()})
+                  for key, files in evidence_by_indicator(db, assessment.id).items()} if every_answer else {})
 
 
-def report_of(db: DbSession, assessment: Assessment, rubric: Rubric) -> Report:
-    return build_report(report_input(db, assessment, rubric))
+def report_of(db: DbSession, assessment: Assessment, rubric: Rubric, *, every_answer: bool = True,
+              plan_items: Sequence[PlanItem] | None = None) -> Report:
+    return build_report(report_input(db, assessment, rubric, every_answer=every_answer, plan_items=plan_items))
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,9 @@ def copied_answers(previous: Assessment, rubric: Rubric) -> dict[str, Any]:
     and must stay unanswered if it applies now), and only valid ones (across rubric versions, as
     the new version declares)."""
     answers = answers_of(previous)
-    result = previous.result
-    if result is not None:
-        statuses = result.scorecard.statuses()
+    card = previous.scorecard
+    if card is not None:
+        statuses = card.statuses()
         answers = {k: v for k, v in answers.items() if statuses.get(k) in (SCORED, NOTED)}
     if previous.rubric_version != rubric.version:
         try:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
 from assessments.models import Answer, Assessment, Evidence, PlanItem, User
-from assessments.services import Context
 from assessments.report.words import answer_text
+from assessments.services import Context
 from assessments.services.reports import report_of
 from assessments.services.reviews import return_to_company
 from assessments.services.self_assessment import save_answers, submit

@@ -355,3 +355,14 @@ def test_the_lean_stylesheet_is_the_one_weasyprint_uses(monkeypatch: pytest.Monk
     assert calls, "WeasyPrint no longer asks for the user-agent stylesheet through _ua_stylesheets"
     lean = calls[0][0]
     assert all(sheet is lean for sheet in calls[0])
+
+
+def test_a_report_read_without_every_answer_has_everything_but_the_appendix(data) -> None:
+    """The results page reads the report without every answer (it links to them): all it shows
+    is the same, and asking it for the appendix is a clear mistake, not an empty list."""
+    full, lean = build_report(data), build_report(replace(data, answers=None, evidence={}))
+    assert (lean.gaps, lean.actions, lean.areas, lean.comparison) == (full.gaps, full.actions, full.areas,
+                                                                      full.comparison)
+    assert full.appendix
+    with pytest.raises(ValueError, match="every answer"):
+        _ = lean.appendix
