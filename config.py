@@ -53,6 +53,11 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         database_url = f"sqlite:///{INSTANCE_DIR / 'app.db'}"
 
     secure_cookies = production or env.get("SECURE_COOKIES", "") == "1"
+    mail_server = env.get("MAIL_SERVER", "")
+    base_url = env.get("APP_BASE_URL", "").rstrip("/")
+    if production and mail_server and not base_url:
+        raise ConfigError("APP_BASE_URL must be set when MAIL_SERVER is: the links in mails need it "
+                          "(e.g. https://ffw.example.vn)")
     return {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
@@ -76,6 +81,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=int(env.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))),
+        # Requests for a password reset link, like sign-in: per address asked about, per client address.
+        "PASSWORD_RESET_LIMIT_PER_ACCOUNT": env.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "PASSWORD_RESET_LIMIT_PER_ADDRESS": env.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         # JSON API rate limits (Flask-Limiter notation), per token and per client address. A load
         # test or an API fuzzer raises them; the defaults protect a production server.
         "API_RATE_LIMIT_PER_TOKEN": env.get("API_RATE_LIMIT_PER_TOKEN", "300 per minute"),
@@ -88,4 +96,21 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The rubric (rubrics/versions/<key>-<version>.yaml) new assessments start on, at its latest version.
         "RUBRIC_KEY": env.get("RUBRIC_KEY", "crbp-vn"),
         "TESTING": app_env == "testing",
+        # Mail (the names Flask-Mail and the ecosystem use). With no MAIL_SERVER mails are kept in
+        # the outbox and listed on the admin's mail page, never sent (development).
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") in {"1", "true", "True"},
+        "MAIL_USE_SSL": env.get("MAIL_USE_SSL", "") in {"1", "true", "True"},
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER",
+                                       "Doanh nghiệp thân thiện gia đình <no-reply@localhost>"),
+        # How often the mail worker looks at the outbox, in seconds.
+        "MAIL_WORKER_INTERVAL": float(env.get("MAIL_WORKER_INTERVAL", "5")),
+        # How long a sender holds a message it is sending; after that another sender may take it
+        # (the first one died). Longer than an SMTP conversation can take.
+        "MAIL_LEASE_SECONDS": float(env.get("MAIL_LEASE_SECONDS", "300")),
+        # Where the links in mails point: the address people open the service at.
+        "APP_BASE_URL": base_url or f"http://127.0.0.1:{env.get('PORT', '5000')}",
     }

@@ -29,6 +29,7 @@ EVERYONE = (Role.HR, Role.REVIEWER, Role.UNICEF, Role.ADMIN)
 CHAMBER = (Role.REVIEWER, Role.ADMIN)  # verify assessments, keep the register of organisations
 ANALYSTS = (Role.REVIEWER, Role.UNICEF, Role.ADMIN)  # compare, benchmark, export; read parenting data
 PARENTING_EDITORS = (Role.UNICEF, Role.ADMIN)  # record and import parenting sessions
+INVITERS = (Role.HR, Role.REVIEWER, Role.ADMIN)  # invite colleagues or companies (whom: services.invitations)
 
 
 @dataclass(frozen=True)

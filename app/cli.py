@@ -1,5 +1,5 @@
 """Command-line tools: `flask users create|token`, `flask rubrics validate|show|diff`, `flask demo load`,
-`flask plans render`."""
+`flask plans render`, `flask mail send|digests|worker` (app/mail_cli.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.mail_cli import mail_cli
 from app.rubric_in_use import latest_rubric, rubric_key
 from assessments.db import today_in_viet_nam
 from assessments.demo import DEMO_ACCOUNTS, load_demo_data
@@ -165,3 +166,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(rubrics_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(mail_cli)

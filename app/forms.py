@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import TextInput
 
 from app.i18n import request_translations
@@ -109,9 +109,9 @@ class WholeNumberField(IntegerField):
 
     widget = TextInput()
 
-    def __init__(self, label: Any = None, *, maximum: int, **kwargs: Any) -> None:
+    def __init__(self, label: Any = None, *, maximum: int, required: bool = True, **kwargs: Any) -> None:
         validators = [
-            InputRequired(message=_l("This field is required.")),
+            InputRequired(message=_l("This field is required.")) if required else Optional(),
             # Formatted when the message is shown, in that request's language ("100.000" in Vietnamese).
             NumberRange(min=0, max=maximum, message=LazyString(
                 lambda: gettext("Enter a whole number from 0 to %(max)s.", max=format_number(maximum)))),

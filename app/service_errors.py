@@ -30,6 +30,16 @@ MESSAGES = {
     "sector_unknown": _l("Choose a sector from the list."),
     "workforce_out_of_range": _l("Enter a whole number from 0 to 2,000,000."),
     "women_exceed_total": _l("The number of women cannot be larger than the total workforce."),
+    # Invitations and links in mails
+    "email_invalid": _l("Enter an e-mail address such as name@company.vn."),
+    "already_invited": _l("This address has an open invitation already: send it again from the list below."),
+    "not_allowed": _l("You cannot invite someone to this role or organisation."),
+    "invitation_accepted": _l("This invitation has been accepted: the account exists."),
+    "invitation_closed": _l("This invitation was accepted or withdrawn already."),
+    "link_invalid": _l("This link is not valid. Check that it was copied whole, or ask for a new one."),
+    "link_used": _l("This link has been used already, or a newer one was sent. Ask for a new one."),
+    "link_expired": _l("This link has expired. Ask for a new one."),
+    "link_revoked": _l("This invitation was withdrawn. Ask the person who invited you."),
     # Parenting sessions
     "date_in_future": _l("The date is in the future: record sessions that have taken place."),
     "date_too_old": _l("The date is too far in the past."),

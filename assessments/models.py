@@ -104,6 +104,8 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)  # of what admins edit: assessments.services.versions
+    # The notifications (assessments.outbox.NOTIFICATIONS) this person turned off in their profile.
+    mail_opt_outs: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
@@ -511,3 +513,70 @@ class RateLimitCounter(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"  # waiting for the sender (again, after a failed attempt: see next_attempt_at)
+    SENDING = "sending"  # claimed by a sender until lease_until; claimable again after it (a crash)
+    SENT = "sent"  # the SMTP server accepted it
+    FAILED = "failed"  # refused for good, or every attempt failed: last_error says why
+    KEPT = "kept"  # no MAIL_SERVER: kept for the admin's mail page, never sent
+
+
+class OutboxMessage(Base):
+    """A mail to send, written in the same transaction as the event that causes it: a rolled-back
+    action leaves none, and a crash after the commit loses none. It records what to say (kind,
+    recipient, language, data), not the rendered text: the sender composes it
+    (app/mail_compose.py). `uid` makes the Message-ID, the same on every attempt, so a receiver can
+    drop the copy a crash between "accepted" and "marked sent" can cause (at-least-once)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: secrets.token_hex(16))
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Digests and other once-only mails: a second writer of the same key is refused by the index.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Invitation(Base):
+    """An invitation to open an account. No account exists until its owner sets a password
+    through the link; the link carries `nonce`, which a resend replaces (the old link dies)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("role IN ('hr', 'reviewer', 'unicef', 'admin')", name="invitation_role_known"),
+        CheckConstraint(
+            "(role = 'hr' AND organisation_id IS NOT NULL) OR (role <> 'hr' AND organisation_id IS NULL)",
+            name="invitation_hr_has_one_organisation",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # the account it opened
+
+    organisation: Mapped[Organisation | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

@@ -47,6 +47,7 @@ from assessments.scoring import score
 from assessments.simulate import random_answers
 from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
+from tests.support.smtp import smtp_server  # noqa: F401  (a fixture for every test)
 
 PASSWORD = "correct-horse-battery"
 PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: scrypt is slow on purpose

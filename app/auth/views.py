@@ -14,6 +14,7 @@ from app.auth.forms import LoginForm, PasswordChangeForm
 from app.extensions import db
 from app.requests import client_address, safe_next_url, service_context
 from app.service_errors import show_on_form
+from assessments.models import User
 from assessments.services import ServiceError
 from assessments.services.accounts import LoginOutcome, ThrottlePolicy, authenticate, change_password, logout
 
@@ -50,15 +51,19 @@ def login() -> Response | str | tuple[str, int]:
         elif result.outcome is LoginOutcome.INVALID:
             # One message for an unknown e-mail and a wrong password: do not reveal accounts.
             form.password.errors = [_("The e-mail or password is not correct.")]
-        else:
-            # A fresh session on sign-in (no fixation), keeping the chosen language and any
-            # answers typed when the previous sign-in ran out.
-            kept = {key: session[key] for key in ("lang", "pending_form") if key in session}
-            session.clear()
-            session.update(kept)
-            login_user(result.user, remember=bool(form.remember.data))
+        elif result.user is not None:
+            sign_in_fresh(result.user, remember=bool(form.remember.data))
             return redirect(next_url or url_for("main.dashboard"))
     return render_template("auth/login.html", form=form)
+
+
+def sign_in_fresh(user: User, remember: bool = False) -> None:
+    """A fresh session on sign-in (no fixation), keeping the chosen language and any answers
+    typed when the previous sign-in ran out."""
+    kept = {key: session[key] for key in ("lang", "pending_form") if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user, remember=remember)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from assessments.db import DbSession, utcnow
 from assessments.models import LoginAttempt, Organisation, Role, User, new_session_token
+from assessments.outbox import NOTIFICATIONS_BY_ROLE, MailKind, enqueue
 from assessments.passwords import (
     DUMMY_HASH,
     MAX_PASSWORD_LENGTH,
@@ -20,24 +21,33 @@ from assessments.passwords import (
 )
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.versions import update_if_current
+from assessments.signed_links import fingerprint
 
 LOCALES = ("vi", "en")
+RESET_LINK_VALID = timedelta(hours=1)
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def valid_email(email: str) -> bool:
+    """Enough of an address to deliver to: one @, a dot in the domain, no spaces, within 254."""
+    local, at, domain = email.rpartition("@")
+    return (bool(at) and 0 < len(local) <= 64 and "." in domain.strip(".") and len(email) <= 254
+            and not any(c.isspace() or c in "<>,;\"" for c in email))
+
+
 def find_user_by_email(db: DbSession, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_password_rules(password: str) -> None:
+def check_password_rules(password: str) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise ServiceError("password_length", "password")
 
 
-def _check_role_and_organisation(db: DbSession, role: str, organisation_id: int | None) -> None:
+def check_role_and_organisation(db: DbSession, role: str, organisation_id: int | None) -> None:
     if role not in {r.value for r in Role}:
         raise ServiceError("unknown_role", "role")
     if role == Role.HR:
@@ -61,8 +71,8 @@ def create_user(
     email = normalise_email(email)
     if find_user_by_email(db, email) is not None:
         raise ServiceError("email_taken", "email")
-    _check_role_and_organisation(db, role, organisation_id)
-    _check_password_rules(password)
+    check_role_and_organisation(db, role, organisation_id)
+    check_password_rules(password)
     user = User(
         email=email,
         full_name=full_name,
@@ -172,13 +182,65 @@ def logout(db: DbSession, ctx: Context, user: User) -> None:
 def change_password(db: DbSession, ctx: Context, user: User, *, current: str, new: str) -> None:
     if not verify_password(current, user.password_hash):
         raise ServiceError("wrong_password", "current_password")
-    _check_password_rules(new)
+    check_password_rules(new)
     _set_password(db, ctx, user, new, action="change_password")
+
+
+def request_password_reset(db: DbSession, ctx: Context, email: str, now: datetime | None = None) -> None:
+    """Mail a reset link to the account with this address, if there is an active one. The caller
+    answers the same whatever happened here: whether an address has an account is not told."""
+    now = now or utcnow()
+    user = find_user_by_email(db, email[:254])
+    if user is None or not user.active:
+        record_event(db, Context(None, ctx.ip_address), "password_reset_unknown", "user",
+                     details={"email": normalise_email(email)[:254]})
+        db.commit()
+        return
+    enqueue(db, MailKind.PASSWORD_RESET, user.email, locale=user.locale, user=user, data={
+        "user_id": user.id, "fingerprint": _password_fingerprint(user),
+        "expires_at": (now + RESET_LINK_VALID).isoformat(),
+    })
+    record_event(db, ctx, "password_reset_requested", "user", user.id, organisation_id=user.organisation_id)
+    db.commit()
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes with the password: a reset link works once, and no longer once the password changed.
+    return fingerprint(user.id, user.password_hash)
+
+
+def user_for_reset_link(db: DbSession, user_id: object, password_fingerprint: object, expires_at: object,
+                        now: datetime | None = None) -> User:
+    """The account a (correctly signed) reset link is for, while the link can still be used."""
+    now = now or utcnow()
+    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or not isinstance(expires_at, str):
+        raise ServiceError("link_invalid")
+    if _password_fingerprint(user) != password_fingerprint:
+        raise ServiceError("link_used")
+    if datetime.fromisoformat(expires_at) <= now:
+        raise ServiceError("link_expired")
+    return user
+
+
+def reset_password_by_link(db: DbSession, ctx: Context, user: User, *, new: str) -> None:
+    """The owner sets a new password through a reset link: every session of the account ends. The
+    password changes only if it is still the one the link was made for (two tabs, one link: one
+    reset)."""
+    check_password_rules(new)
+    changed = db.execute(update(User).where(User.id == user.id, User.password_hash == user.password_hash).values(
+        password_hash=hash_password(new), password_changed_at=utcnow(), session_token=new_session_token()))
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        raise ServiceError("link_used")
+    record_event(db, ctx, "reset_password_by_mail", "user", user.id, organisation_id=user.organisation_id)
+    db.commit()
+    db.refresh(user)
 
 
 def reset_password(db: DbSession, ctx: Context, user: User, *, new: str) -> None:
     """An admin sets a new password for someone else."""
-    _check_password_rules(new)
+    check_password_rules(new)
     _set_password(db, ctx, user, new, action="reset_password")
 
 
@@ -209,7 +271,7 @@ def update_user(
     expected_version: int,
 ) -> None:
     """An admin's changes to an account, unless someone changed it since `expected_version`."""
-    _check_role_and_organisation(db, role, organisation_id)
+    check_role_and_organisation(db, role, organisation_id)
     if ctx.actor is not None and ctx.actor.id == user.id and role != user.role:
         raise ServiceError("cannot_change_own_role", "role")
     values: dict[str, object] = {"full_name": full_name, "role": role, "organisation_id": organisation_id}
@@ -226,3 +288,15 @@ def set_locale(db: DbSession, user: User, locale: str) -> None:
     if locale in LOCALES and user.locale != locale:
         user.locale = locale
         db.commit()
+
+
+def set_mail_preferences(db: DbSession, ctx: Context, user: User, *, receive: set[str], locale: str) -> None:
+    """Which notifications of their role a person receives (the others are turned off), and the
+    language their mails are written in. Security mails cannot be turned off."""
+    offered = NOTIFICATIONS_BY_ROLE.get(user.role, ())
+    user.mail_opt_outs = sorted(kind.value for kind in offered if kind.value not in receive)
+    if locale in LOCALES:
+        user.locale = locale
+    record_event(db, ctx, "mail_preferences", "user", user.id, organisation_id=user.organisation_id,
+                 details={"off": user.mail_opt_outs})
+    db.commit()

@@ -63,7 +63,7 @@ def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -
 
 
 @contextmanager
-def _unique_tax_code(db: DbSession) -> Iterator[None]:
+def unique_tax_code(db: DbSession) -> Iterator[None]:
     """Two people saving the same tax code at once: the unique index decides."""
     try:
         yield
@@ -73,14 +73,26 @@ def _unique_tax_code(db: DbSession) -> Iterator[None]:
 
 
 def create_organisation(db: DbSession, ctx: Context, data: OrganisationData) -> Organisation:
-    organisation = Organisation(**_validated(db, data, None))
-    with _unique_tax_code(db):
-        db.add(organisation)
-        db.flush()
-        record_event(db, ctx, "create", "organisation", organisation.id, organisation_id=organisation.id,
-                     details={"name": organisation.name})
+    with unique_tax_code(db):
+        organisation = add_organisation(db, ctx, data)
         db.commit()
     return organisation
+
+
+def add_organisation(db: DbSession, ctx: Context, data: OrganisationData) -> Organisation:
+    """Register an organisation in the current transaction (the caller commits, and turns a
+    clash of tax codes at commit into tax_code_taken with `unique_tax_code`)."""
+    organisation = Organisation(**_validated(db, data, None))
+    db.add(organisation)
+    db.flush()
+    record_event(db, ctx, "create", "organisation", organisation.id, organisation_id=organisation.id,
+                 details={"name": organisation.name})
+    return organisation
+
+
+def organisation_with_tax_code(db: DbSession, tax_code: str) -> Organisation | None:
+    normalised = normalise_tax_code(tax_code)
+    return None if normalised is None else db.scalar(select(Organisation).where(Organisation.tax_code == normalised))
 
 
 def update_organisation(db: DbSession, ctx: Context, organisation: Organisation, data: OrganisationData,
@@ -88,7 +100,7 @@ def update_organisation(db: DbSession, ctx: Context, organisation: Organisation,
     """Save changes unless someone saved the organisation since `expected_version`."""
     values = _validated(db, data, organisation.id)
     changes = {k: [getattr(organisation, k), v] for k, v in values.items() if getattr(organisation, k) != v}
-    with _unique_tax_code(db):
+    with unique_tax_code(db):
         update_if_current(db, Organisation, organisation.id, expected_version, values)
         if changes:
             record_event(db, ctx, "edit", "organisation", organisation.id, organisation_id=organisation.id,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from assessments.db import DbSession, utcnow
 from assessments.models import Assessment, AssessmentStatus, Evidence, ReviewDecision, ReviewNote
+from assessments.services import notifications
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.self_assessment import answer_values
@@ -188,6 +189,7 @@ def verify(db: DbSession, ctx: Context, assessment: Assessment, comment: str = "
     db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.VERIFIED, comment=_clean(comment),
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
     record_event(db, ctx, "verify", "assessment", assessment.id, organisation_id=assessment.organisation_id)
+    notifications.assessment_verified(db, assessment, _clean(comment))
     db.commit()
 
 
@@ -197,7 +199,8 @@ def return_to_company(db: DbSession, ctx: Context, assessment: Assessment, comme
     _under_review(assessment)
     comment = _clean(comment)
     _claim(db, assessment, AssessmentStatus.RETURNED)
-    queried = sorted(open_queries(db, assessment.id))
+    threads = open_queries(db, assessment.id)
+    queried = sorted(threads)
     if not queried and not comment:
         db.rollback()
         raise ServiceError("nothing_to_return", "comment")
@@ -207,6 +210,8 @@ def return_to_company(db: DbSession, ctx: Context, assessment: Assessment, comme
                       answers=answer_values(db, assessment.id)))
     record_event(db, ctx, "return", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"queried": queried})
+    notifications.assessment_returned(db, assessment, ctx.actor, comment,
+                                      {key: threads[key].comment for key in queried})
     db.commit()
 
 

@@ -35,6 +35,7 @@ from assessments.models import (
 from assessments.plan import build_plan
 from assessments.result import AssessmentResult
 from assessments.scoring import NOTED, SCORED, ScoreCard, score, validate_answers, validate_profile
+from assessments.services import notifications
 from assessments.services.common import Context, InvalidAnswers, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
@@ -383,6 +384,7 @@ def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, 
     store_score_rows(db, assessment.id, card)
     if resubmitted:
         db.add(ReviewNote(assessment_id=assessment.id, decision=ReviewDecision.RESUBMITTED, author_id=actor_id))
+        notifications.assessment_resubmitted(db, assessment)
     record_event(db, ctx, "submit", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"percent": round(card.percent or 0, 1), "band": card.band,
                           "legal_gaps": len(card.legal_gaps)})

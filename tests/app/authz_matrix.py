@@ -31,6 +31,7 @@ ALL_ROLES = ("hr", "reviewer", "unicef", "admin")
 EDITORS = ("reviewer", "admin")
 RECORDERS = ("unicef", "admin")
 ANALYSTS = ("unicef", "admin", "reviewer")
+INVITERS = ("hr", "reviewer", "admin")
 
 # URL arguments come from the test world: organisation_id is company A's, user_id is HR-B's.
 # So HR-B reading company A's pages is an attempt at another organisation's data: 404.
@@ -46,6 +47,21 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("auth.logout_view", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), LOGIN),
     ("auth.password", "GET"): signed_in(*ALL_ROLES),
     ("auth.password", "POST"): signed_in(*ALL_ROLES),
+    ("auth.profile", "GET"): signed_in(*ALL_ROLES),
+    ("auth.profile", "POST"): signed_in(*ALL_ROLES),
+    # Links from mails work without an account; the world's token is made up: a clear 400 page.
+    ("auth.forgot_password", "GET"): everyone(),
+    ("auth.forgot_password", "POST"): everyone(),
+    ("auth.reset_password", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
+    ("auth.reset_password", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
+    ("auth.invitation", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
+    ("auth.invitation", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
+    # Inviting: admins anyone, reviewers HR officers, HR officers their colleagues (tests/app/test_mail.py).
+    # The world has no invitation: its number is nobody's (404) for those who may invite.
+    ("auth.invitations", "GET"): signed_in(*INVITERS),
+    ("auth.invitations", "POST"): signed_in(*INVITERS),
+    ("auth.invitation_resend", "POST"): signed_in(*INVITERS, hr_a=404, hr_b=404, reviewer=404, admin=404),
+    ("auth.invitation_revoke", "POST"): signed_in(*INVITERS, hr_a=404, hr_b=404, reviewer=404, admin=404),
     ("organisations.index", "GET"): signed_in(*ALL_ROLES),
     ("organisations.detail", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("organisations.create", "GET"): signed_in(*EDITORS),
@@ -61,6 +77,9 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("admin.user_password", "POST"): signed_in("admin"),
     ("admin.user_active", "POST"): signed_in("admin"),
     ("admin.audit", "GET"): signed_in("admin"),
+    ("admin.mail", "GET"): signed_in("admin"),
+    ("admin.mail_message", "GET"): signed_in("admin", admin=404),  # the world has no mail
+    ("admin.mail_send_again", "POST"): signed_in("admin", admin=404),
     # Self-assessments: the organisation's own HR officers fill them; reviewers, UNICEF and admins
     # read them. The world's assessment is company A's: HR-B gets 404 on every one of its routes.
     ("assessment.index", "GET"): signed_in(*ALL_ROLES),
@@ -143,4 +162,6 @@ CHANGES_STATE = {
     ("parenting.session_delete", "POST"): {"unicef", "admin"},
     ("assessment.start", "POST"): {"hr_b"},  # company B had no assessment this year: it starts one
     ("parenting.programme_active", "POST"): {"admin"},
+    # Boxes left unticked are notifications turned off: an empty form turns them all off.
+    ("auth.profile", "POST"): set(ROLES),
 }

@@ -1,0 +1,42 @@
+"""A person's own settings: which notifications they receive by mail, and in which language."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.access import any_signed_in_user
+from app.auth import bp
+from app.auth.forms import ProfileForm
+from app.extensions import db
+from app.requests import service_context
+from assessments.outbox import NOTIFICATIONS_BY_ROLE, MailKind
+from assessments.services.accounts import set_mail_preferences
+
+NOTIFICATION_NAMES = {
+    MailKind.ASSESSMENT_RETURNED: _l("The Chamber returns our self-assessment with questions"),
+    MailKind.ASSESSMENT_VERIFIED: _l("The Chamber verifies our self-assessment"),
+    MailKind.ACTIONS_DIGEST: _l("Weekly: improvement actions overdue or due within 7 days"),
+    MailKind.CYCLE_OPEN: _l("A new year's self-assessment opens"),
+    MailKind.ASSESSMENT_RESUBMITTED: _l("A company answers my queries and submits again"),
+    MailKind.SUBMISSIONS_DIGEST: _l("Daily: new self-assessments submitted for review"),
+}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@any_signed_in_user
+def profile() -> Response | str:
+    user = current_user._get_current_object()
+    offered = NOTIFICATIONS_BY_ROLE.get(user.role, ())
+    choices = [(kind.value, str(NOTIFICATION_NAMES[kind])) for kind in offered]
+    receiving = [kind.value for kind in offered if kind.value not in (user.mail_opt_outs or [])]
+    form = ProfileForm(choices, data={"notifications": receiving, "locale": user.locale or "vi"})
+    if form.validate_on_submit():
+        set_mail_preferences(db.session, service_context(), user, receive=set(form.notifications.data or []),
+                             locale=form.locale.data or "vi")
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, has_notifications=bool(choices))
