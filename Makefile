@@ -9,13 +9,16 @@ PIP := $(BIN)/pip install --disable-pip-version-check -q
 
 .PHONY: run test install install-test translations translations-update lint db-upgrade demo clean
 
-## make run: install, migrate the embedded SQLite database, load demo data once, serve.
+## make run: install, migrate the embedded SQLite database, load demo data once, serve, with the
+## mail worker beside the web server (no MAIL_SERVER: mails are kept for the admin's Mail page).
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo
 	@echo "  Open http://127.0.0.1:$(PORT) and sign in with one of the accounts above."
+	@echo "  Mails (invitations, password links, notifications): Admin > Mail."
 	@echo
+	export PORT=$(PORT); $(BIN)/flask mail worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: install what the tests need (Debian packages too), lint, run the whole suite
