@@ -40,6 +40,9 @@ MESSAGES = {
     "link_used": _l("This link has been used already, or a newer one was sent. Ask for a new one."),
     "link_expired": _l("This link has expired. Ask for a new one."),
     "link_revoked": _l("This invitation was withdrawn. Ask the person who invited you."),
+    # Teams
+    "not_a_colleague": _l("Choose a colleague of your organisation with an active account."),
+    "note_too_long": _l("A note has at most 1,000 characters."),
     # Parenting sessions
     "date_in_future": _l("The date is in the future: record sessions that have taken place."),
     "date_too_old": _l("The date is too far in the past."),

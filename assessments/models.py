@@ -383,6 +383,34 @@ class AreaVersion(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class AreaAssignment(Base):
+    """Which HR colleague answers an area of an assessment (one each; any colleague may still edit)."""
+
+    __tablename__ = "area_assignments"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    area_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class AnswerNote(Base):
+    """The HR team's note on one answer: seen by the team, and by the Chamber reviewer only when
+    shared. Saved with the area's answers, under the same area version."""
+
+    __tablename__ = "answer_notes"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    indicator_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Evidence(Base):
     """A file attached to an answer. Stored outside the web root under a random name."""
 
@@ -419,6 +447,8 @@ class PlanItem(Base):
     to_level: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(500))
     owner: Mapped[str] = mapped_column(String(120), default="")
+    # The colleague with an account who owns the action (then `owner` is their name as it was).
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=PlanItemStatus.PLANNED)
     version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions

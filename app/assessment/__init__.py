@@ -10,4 +10,5 @@ from app.assessment import (  # noqa: E402,F401
     helpers,
     plan_pages,
     submission,
+    team,
 )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -32,7 +32,7 @@ from app.assessment.common import (
 from app.assessment.forms import ProfileForm
 from app.assessment.question_widgets import widget
 from app.assessment.questions import answers_from, area_form_class, field_name
-from app.assessment.render import EvidenceLink, render_area_body, render_questions
+from app.assessment.render import EvidenceLink, TeamLine, render_area_body, render_questions
 from app.chrome import render_in_shell
 from app.extensions import db
 from app.labels import current_language
@@ -51,6 +51,7 @@ from assessments.services.common import InvalidAnswers
 from assessments.services.parenting import ProgrammeReach, workplace_reach_since
 from assessments.services.reviews import open_queries
 from assessments.services.self_assessment import add_evidence, delete_evidence, save_area, save_profile
+from assessments.services.teams import team_info
 from assessments.services.versions import parse_version
 from rubrics.loader import Rubric
 
@@ -146,7 +147,8 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
     if not errors:
         try:
             new_version = save_area(db.session, service_context(), assessment, rubric, area.key,
-                                    answers_from(form, rubric, area.key), parse_version(request.form.get("version")))
+                                    answers_from(form, rubric, area.key), parse_version(request.form.get("version")),
+                                    notes=_typed_notes(area))
         except InvalidAnswers as refused:
             errors = {key: message_for(code) for key, code in refused.errors.items()}
         except ServiceError as error:  # the service has rolled its transaction back
@@ -160,7 +162,8 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
                     flash(_("The file was not attached or removed either: do it again after saving."), "error")
                 page = _visible_area_page_or_404(assessment.id, area.key)
                 mine = {k: v for k, v in submitted.items() if v != page.answers.get(k)}
-                return _render_area(page, rubric, area, dict(page.answers), {}, mine=mine), 409
+                return _render_area(page, rubric, area, dict(page.answers), {}, mine=mine,
+                                    notes=_typed_notes(area)), 409
         else:
             flash(_("Saved."), "success")
             if file_action:
@@ -174,7 +177,18 @@ def _save_area(assessment: AssessmentSnapshot, rubric: Rubric, area: Any) -> Any
                        "or removed.")
     page = _visible_area_page_or_404(assessment.id, area.key)
     values = {k: v for k, v in page.answers.items() if k not in submitted} | submitted
-    return _render_area(page, rubric, area, values, errors), 422
+    return _render_area(page, rubric, area, values, errors, notes=_typed_notes(area)), 422
+
+
+def _typed_notes(area: Any) -> dict[str, tuple[str, bool]]:
+    """The team's notes as posted with the area (question key: text, shared with the reviewer)."""
+    notes = {}
+    for indicator in area.indicators:
+        name = field_name(indicator.key)
+        text = request.form.get(f"note-{name}")
+        if text is not None:
+            notes[indicator.key] = (text, request.form.get(f"note_shared-{name}") == "y")
+    return notes
 
 
 def _attach_or_remove(assessment: AssessmentSnapshot, rubric: Rubric, area: Any, target: str) -> str:
@@ -250,8 +264,10 @@ def _sessions_in_words(rows: Sequence[ProgrammeReach]) -> str:
 
 
 def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, Any], errors: dict[str, str],
-                 mine: dict[str, Any] | None = None, prefilled: str = "") -> str:
-    """The area page. `values`: what the questions show; progress counts the saved answers."""
+                 mine: dict[str, Any] | None = None, prefilled: str = "",
+                 notes: dict[str, tuple[str, bool]] | None = None) -> str:
+    """The area page. `values`: what the questions show; progress counts the saved answers;
+    `notes`: the team's notes as typed (shown instead of the saved ones, nothing typed is lost)."""
     assessment, lang = page.assessment, current_language()
     navigation = navigation_of(assessment, rubric, page)
     editing = assessment.editable and current_user.role == Role.HR
@@ -268,7 +284,8 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
         not_applicable=hidden, evidence=links, editing=editing, mine=shown_mine, queries=queries,
         binding=_binding(rubric, page.assessment.profile),
         copied=frozenset(db.session.scalars(select(Answer.indicator_key).where(
-            Answer.assessment_id == assessment.id, Answer.copied.is_(True)))) if editing else frozenset())
+            Answer.assessment_id == assessment.id, Answer.copied.is_(True)))) if editing else frozenset(),
+        team=team_lines(assessment.id, [i.key for i in area.indicators], notes))
     parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
@@ -276,6 +293,23 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
         resume_token=resume_token(current_user.id, request.path) if editing else "",
         version=page.version, editing=editing, theirs=mine is not None, prefilled=prefilled, errors=errors)
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
+
+
+def team_lines(assessment_id: int, keys: list[str], typed: dict[str, tuple[str, bool]] | None = None,
+               ) -> dict[str, TeamLine]:
+    """Who last changed each answer, and the team's notes: all of them for the company's HR
+    officers, the shared ones for everyone else; what was just typed wins over what is saved."""
+    info = team_info(db.session, assessment_id, keys, shared_only=current_user.role != Role.HR)
+    lines = {}
+    for key in keys:
+        found = info.get(key)
+        changed = _("Last changed by %(name)s, %(date)s", name=found.changed_by,
+                    date=format_datetime(found.changed_at, "dd/MM/yyyy HH:mm")) \
+            if found is not None and found.changed_at is not None else ""
+        note, shared = (typed or {}).get(key, (found.note, found.shared) if found is not None else ("", False))
+        if changed or note:
+            lines[key] = TeamLine(changed, note, shared)
+    return lines
 
 
 def _binding(rubric: Rubric, profile: dict[str, Any]) -> frozenset[str]:

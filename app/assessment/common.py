@@ -22,6 +22,7 @@ from assessments.models import Assessment, Role
 from assessments.services import ServiceError
 from assessments.services.area_page import AreaPage, AssessmentSnapshot, assessment_snapshot
 from assessments.services.self_assessment import answer_values, card_for, progress
+from assessments.services.teams import display_name, hr_team
 from rubrics.loader import Rubric, default_registry
 
 
@@ -122,4 +123,11 @@ def page_labels(lang: str) -> Labels:
                   evidence=_("Evidence"), you_typed=_("You typed"), remove=_("Remove"), attach=_("Attach evidence"),
                   upload=_("Upload"), not_applicable=_("Not applicable"),
                   query=_("Reviewer's query"), below_law=_("Below the legal minimum"),
-                  copied=_("Copied from last cycle: check it, then save this part to confirm."))
+                  copied=_("Copied from last cycle: check it, then save this part to confirm."),
+                  team_note=_("Note for your team"), share_note=_("Show this note to the Chamber reviewer"),
+                  company_note=_("Note from the company"))
+
+
+def colleague_choices(organisation_id: int) -> list[tuple[int, str]]:
+    """The organisation's HR team as choices (the owner of a plan action)."""
+    return [(person.id, display_name(person)) for person in hr_team(db.session, organisation_id)]

@@ -22,6 +22,7 @@ from assessments.models import EDITABLE_STATUSES, Assessment, AssessmentStatus, 
 from assessments.services import ServiceError
 from assessments.services.reviews import returned_notices
 from assessments.services.self_assessment import current_card, progress, start_assessment
+from assessments.services.teams import assigned_to
 
 # --- Dashboard and start -----------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ def hr_overview() -> dict[str, Any]:
     """What an HR officer acts on next, on the dashboard and the assessments page: this year's
     assessment while it is open (to continue), and the plan actions past their due date."""
     if current_user.role != Role.HR:
-        return {"current": None, "overdue": []}
+        return {"current": None, "overdue": [], "mine": []}
     today = today_in_viet_nam()
     current = db.session.scalar(select(Assessment).where(
         Assessment.organisation_id == current_user.organisation_id, Assessment.cycle == today.year,
@@ -56,7 +57,12 @@ def hr_overview() -> dict[str, Any]:
         select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
         .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",
                PlanItem.due_date < today).order_by(PlanItem.due_date)).all()
-    return {"current": current, "overdue": overdue}
+    mine = []
+    if current is not None:
+        rubric = rubric_of(current)
+        mine = [rubric.area(a.area_key) for a in assigned_to(db.session, current_user._get_current_object())
+                if a.assessment_id == current.id and a.area_key in {area.key for area in rubric.areas}]
+    return {"current": current, "overdue": overdue, "mine": mine}
 
 
 def _progress_of(assessment: Assessment) -> int | None:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import AppForm, TextField, WholeNumberField, as_choices
+from app.forms import AppForm, TextField, WholeNumberField, as_choices, optional_id
 from app.versioned import VersionedForm
 from rubrics.loader import Rubric
 
@@ -60,6 +61,12 @@ class ProfileForm(VersionedForm):
 
 class PlanItemForm(VersionedForm):
     text = TextField(_l("Action"), max_length=500)
-    owner = TextField(_l("Owner"), max_length=120, required=False)
+    owner_user_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=True)
+    owner = TextField(_l("Owner without an account"), max_length=120, required=False,
+                      description=_l("When the owner is not a colleague with an account."))
     due_date = DateField(_l("Due date"), validators=[Optional()], format="%Y-%m-%d")
     status = SelectField(_l("Status"), choices=as_choices(PLAN_STATUSES.items()))
+
+    def __init__(self, *args: Any, colleagues: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_user_id.choices = as_choices([(None, _l("Someone else (write the name below)")), *colleagues])

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.access import EVERYONE, public, roles_required
 from app.assessment import bp
-from app.assessment.common import get_own_assessment_or_404, rubric_of
+from app.assessment.common import colleague_choices, get_own_assessment_or_404, rubric_of
 from app.assessment.forms import PlanItemForm
 from app.assessment.submission import render_results, submitted_assessment
 from app.extensions import db
@@ -92,13 +92,14 @@ def plan_item(assessment_id: int, item_id: int) -> Response | tuple[str, int]:
     item = db.session.get(PlanItem, item_id)
     if item is None or item.assessment_id != assessment.id:
         abort(404)
-    form = PlanItemForm()
+    form = PlanItemForm(colleagues=colleague_choices(assessment.organisation_id))
     if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("assessment.results", assessment_id=assessment.id) + "#plan")
     status = save_versioned(form, lambda: update_plan_item(
         db.session, service_context(), item, assessment.organisation_id, text=form.text.data or "",
-        owner=form.owner.data or "", due_date=form.due_date.data, status=form.status.data or "",
+        owner=form.owner.data or "", owner_user_id=form.owner_user_id.data, due_date=form.due_date.data,
+        status=form.status.data or "",
         expected_version=form.expected_version()), lambda: _saved_plan_item(assessment.id, item_id))
     if status == 409:
         # Someone changed this action since the page was drawn: the page again, with this

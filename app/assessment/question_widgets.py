@@ -44,6 +44,9 @@ class Labels:
     query: str  # "Reviewer's query"
     below_law: str  # "Below the legal minimum"
     copied: str  # "Copied from last cycle: check it, then save"
+    team_note: str  # "Note for your team"
+    share_note: str  # "Show this note to the Chamber reviewer"
+    company_note: str  # "Note from the company" (what a reviewer sees of a shared note)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,15 @@ def _number_warning(indicator: Indicator, warning: str) -> str:
 
 
 @dataclass(frozen=True)
+class TeamLine:
+    """Around one answer: "changed by Lan, 03/12/2026 14:20" (formatted), and the team's note."""
+
+    changed: str = ""
+    note: str = ""
+    shared: bool = False
+
+
+@dataclass(frozen=True)
 class EvidenceLink:
     name: str
     size_kb: int
@@ -97,18 +106,19 @@ def render_questions(rubric: Rubric, area_key: str, lang: str, day: date, labels
                      values: Mapping[str, Any], errors: Mapping[str, str], not_applicable: set[str],
                      evidence: Mapping[str, list[EvidenceLink]], editing: bool, mine: Mapping[str, str],
                      queries: Mapping[str, str] | None = None, binding: frozenset[str] = frozenset(),
-                     copied: frozenset[str] = frozenset()) -> Markup:
+                     copied: frozenset[str] = frozenset(), team: Mapping[str, TeamLine] | None = None) -> Markup:
     """Every question of the area. `mine`: what this person typed, where it differs (a conflict);
     `queries`: what the Chamber reviewer asked to fix, by question (a returned assessment);
     `binding`: the questions whose law binds this organisation today, whose below-the-law answers
     say so, with the article, next to the answer; `copied`: answers copied from last cycle that
-    nobody has confirmed yet."""
-    queries = queries or {}
+    nobody has confirmed yet; `team`: who last changed each answer and the team's note (editable
+    when `editing`; otherwise shown as the company's note)."""
+    queries, team = queries or {}, team or {}
     statics = _static(rubric, area_key, lang, day, labels, binding)
     return Markup("".join(
         _question(q, labels, _hashable(values.get(ind.key)), errors.get(ind.key), ind.key in not_applicable,
                   tuple(evidence.get(ind.key, ())), editing, mine.get(ind.key), queries.get(ind.key),
-                  ind.key in copied)
+                  ind.key in copied, team.get(ind.key))
         for q, ind in zip(statics, rubric.area(area_key).indicators, strict=True)))
 
 
@@ -120,7 +130,7 @@ def _hashable(value: Any) -> tuple[str, Any]:
 @lru_cache(maxsize=8192)
 def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: str | None, hidden: bool,
               files: tuple[EvidenceLink, ...], editing: bool, mine: str | None, query: str | None,
-              copied: bool = False) -> str:
+              copied: bool = False, team: TeamLine | None = None) -> str:
     """One question's HTML: a pure function of its arguments, so the same question with the same
     answer is drawn once per worker (most of an area page, most of the time)."""
     disabled = "" if editing else " disabled"
@@ -139,6 +149,19 @@ def _question(q: StaticQuestion, labels: Labels, value: tuple[str, Any], error: 
         html.append(f'<p class="query" role="note"><strong>{escape(labels.query)}:</strong> {escape(query)}</p>')
     if copied:
         html.append(f'<p class="copied" role="note">{escape(labels.copied)}</p>')
+    if team is not None and team.changed:
+        html.append(f'<p class="changed-by muted">{escape(team.changed)}</p>')
+    if editing:
+        note = team.note if team is not None else ""
+        checked = " checked" if team is not None and team.shared else ""
+        html.append(f'<details class="team-note"{" open" if note else ""}><summary>{escape(labels.team_note)}</summary>'
+                    f'<label class="visually-hidden" for="note-{q.name}">{escape(labels.team_note)}</label>'
+                    f'<textarea id="note-{q.name}" name="note-{q.name}" maxlength="1000" rows="2">{escape(note)}'
+                    f'</textarea><label class="check"><input type="checkbox" name="note_shared-{q.name}" value="y"'
+                    f'{checked}> {escape(labels.share_note)}</label></details>')
+    elif team is not None and team.note:
+        html.append(f'<p class="team-note-shown"><strong>{escape(labels.company_note)}:</strong> '
+                    f'{escape(team.note)}</p>')
     if files or editing:
         html.append('<div class="evidence">')
         for f in files:

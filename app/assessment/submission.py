@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from app.access import EVERYONE, roles_required
 from app.assessment import bp
 from app.assessment.common import (
+    colleague_choices,
     get_own_assessment_or_404,
     get_visible_assessment_or_404,
     journey,
@@ -40,6 +41,7 @@ from assessments.services.self_assessment import (
     submit,
     unconfirmed_copies,
 )
+from assessments.services.teams import assignments, hr_team
 from assessments.services.versions import parse_version
 from rubrics.loader import Rubric, default_registry
 
@@ -70,6 +72,9 @@ def review(assessment_id: int) -> Any:
                            notices=[notice] if notice else [],
                            threads=open_queries(db.session, assessment.id) if notice else {},
                            can_reply=notice is not None and current_user.role == Role.HR,
+                           assigned=assignments(db.session, assessment.id),
+                           team=hr_team(db.session, assessment.organisation_id)
+                           if assessment.editable and current_user.role == Role.HR else [],
                            **navigation, **journey(assessment, rubric, navigation["progress"], "review"))
 
 
@@ -179,8 +184,10 @@ def render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] |
     report = report_of(db.session, assessment, rubric, every_answer=False,  # the page links to them instead
                        plan_items=plan_items)
     items = {i.indicator_key: i for i in plan_items}
-    forms = {k: with_unique_ids(item_form[1] if item_form and item_form[0] == v.id else PlanItemForm(obj=v),
-                                f"item-{v.id}-") for k, v in items.items()}
+    colleagues = colleague_choices(assessment.organisation_id) if current_user.role == Role.HR else []
+    forms = {k: with_unique_ids(item_form[1] if item_form and item_form[0] == v.id
+                                else PlanItemForm(obj=v, colleagues=colleagues), f"item-{v.id}-")
+             for k, v in items.items()}
     return render_template("assessment/results.html", assessment=assessment, report=report,
                            items=items, item_forms=forms, min_group=MIN_BENCHMARK_GROUP,
                            can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)

@@ -39,6 +39,7 @@ from assessments.services.reviews import (
     verify,
 )
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
+from assessments.services.teams import team_info
 
 
 def _assessment_or_404(assessment_id: int) -> Assessment:
@@ -129,7 +130,8 @@ def assessment(assessment_id: int) -> str:
                            changed=changed, shown=shown, counts={k: len(v & set(visible)) for k, v in groups.items()},
                            showing=groups[shown], reviews=decisions, notes=notes,
                            to_accept=len(to_accept), answer_text=answer_text, lang=current_language(),
-                           reviewing=found.status == AssessmentStatus.SUBMITTED)
+                           reviewing=found.status == AssessmentStatus.SUBMITTED,
+                           team=team_info(db.session, found.id, visible, shared_only=True))
 
 
 def _attempt(assessment_id: int, action: Any, success: str, anchor: str = "") -> Response:

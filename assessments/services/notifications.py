@@ -26,14 +26,10 @@ from assessments.models import (
     User,
 )
 from assessments.outbox import MailKind, notify
+from assessments.services.teams import hr_team
 
 DUE_SOON = timedelta(days=7)  # an action due within a week is in the weekly digest
 DIGEST_HOUR = time(7, 0)  # digests go out from 07:00 in Viet Nam, before the working day
-
-
-def hr_team(db: DbSession, organisation_id: int) -> list[User]:
-    return list(db.scalars(select(User).where(User.organisation_id == organisation_id, User.role == Role.HR,
-                                              User.active.is_(True)).order_by(User.id)))
 
 
 def _reviewers(db: DbSession) -> list[User]:

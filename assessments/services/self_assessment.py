@@ -35,7 +35,7 @@ from assessments.models import (
 from assessments.plan import build_plan
 from assessments.result import AssessmentResult
 from assessments.scoring import NOTED, SCORED, ScoreCard, score, validate_answers, validate_profile
-from assessments.services import notifications
+from assessments.services import notifications, teams
 from assessments.services.common import Context, InvalidAnswers, ServiceError, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
@@ -192,9 +192,11 @@ _INSERT_ANSWERS = insert(table_of(Answer))
 
 
 def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubric: Rubric, area_key: str,
-              answers: dict[str, Any], expected_version: int) -> int:
+              answers: dict[str, Any], expected_version: int,
+              notes: dict[str, tuple[str, bool]] | None = None) -> int:
     """Replace the answers of one area (None clears one) unless someone saved the area since
-    `expected_version`; returns the new version. All the area's answers change, or none.
+    `expected_version`; returns the new version. All the area's answers change, or none; with
+    `notes` (question: text, shared with the reviewer), the team's notes change with them.
     Plain SQL statements rather than ORM objects: no answer is loaded that is not changed."""
     _editable(assessment)
     try:
@@ -202,8 +204,9 @@ def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubri
     except KeyError as error:
         raise ServiceError("unknown_area") from error
     keys = [i.key for i in area.indicators]
-    if set(answers) - set(keys):
+    if set(answers) - set(keys) or set(notes or {}) - set(keys):
         raise ServiceError("unknown_indicator")
+    teams.check_notes(notes or {})
     errors = validate_answers(rubric, {k: v for k, v in answers.items() if v is not None})
     if errors:
         raise InvalidAnswers({key.removeprefix("answers."): code for key, code in errors.items()})
@@ -241,8 +244,10 @@ def save_area(db: DbSession, ctx: Context, assessment: EditableAssessment, rubri
         sql.execute(_INSERT_ANSWERS, added)
     if changed:
         sql.execute(_UPDATE_ANSWER, changed)
+    notes_changed = teams.write_notes(db, assessment.id, notes, actor_id, now) if notes else 0
     record_event(db, ctx, "edit_area", "assessment", assessment.id, organisation_id=assessment.organisation_id,
-                 details={"area": area_key, "answers_changed": len(cleared) + len(added) + len(changed)})
+                 details={"area": area_key, "answers_changed": len(cleared) + len(added) + len(changed),
+                          **({"notes_changed": notes_changed} if notes_changed else {})})
     db.commit()
     if isinstance(assessment, Assessment) and assessment in db:
         db.expire(assessment, ["answers", "updated_at"])  # written around the ORM: read them afresh
@@ -468,14 +473,19 @@ def adopt_action(db: DbSession, ctx: Context, assessment: Assessment, indicator_
 
 
 def update_plan_item(db: DbSession, ctx: Context, item: PlanItem, organisation_id: int, *, text: str, owner: str,
-                     due_date: date | None, status: str, expected_version: int) -> None:
+                     due_date: date | None, status: str, expected_version: int,
+                     owner_user_id: int | None = None) -> None:
     """The team's wording, owner, due date and status of an action, unless someone changed the
-    action since `expected_version`."""
+    action since `expected_version`. The owner is a colleague with an account (`owner_user_id`,
+    whose name is then kept as `owner`) or a name written down."""
     if status not in {s.value for s in PlanItemStatus}:
         raise ServiceError("unknown_status", "status")
     if not text.strip():
         raise ServiceError("required", "text")
-    values = {"text": text.strip()[:500], "owner": owner.strip()[:120], "due_date": due_date, "status": status}
+    if owner_user_id is not None:
+        owner = teams.display_name(teams.colleague_or_error(db, organisation_id, owner_user_id, "owner_user_id"))
+    values = {"text": text.strip()[:500], "owner": owner.strip()[:120], "owner_user_id": owner_user_id,
+              "due_date": due_date, "status": status}
     changes = {name: [str(getattr(item, name)), str(value)] for name, value in values.items()
                if getattr(item, name) != value}
     update_if_current(db, PlanItem, item.id, expected_version, values)

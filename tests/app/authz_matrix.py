@@ -93,6 +93,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.review", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
+    ("assessment.assign_team", "POST"): signed_in("hr", hr_b=404),
     ("assessment.reply", "POST"): signed_in("hr", hr_b=404),
     ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),

@@ -27,10 +27,11 @@ FILL = """(gaps) => {
     else if (radios.length && !q.querySelector("input[type=radio]:checked")) {
       radios[radios.length - 1].checked = true;
     }
-    const boxes = q.querySelectorAll("input[type=checkbox]:not([value=not_applicable])");
+    // (The team's note and its "share" box are not answers.)
+    const boxes = q.querySelectorAll("input[type=checkbox]:not([value=not_applicable]):not([name^=note_shared-])");
     if (boxes.length && !q.querySelector("input[type=checkbox]:checked")) { boxes[boxes.length - 1].checked = true; }
     q.querySelectorAll("input[type=text]").forEach((i) => { if (!i.value) { i.value = "100"; } });
-    q.querySelectorAll("textarea").forEach((t) => { if (!t.value) { t.value = "NICE, 4 buổi"; } });
+    q.querySelectorAll("textarea:not([name^=note-])").forEach((t) => { if (!t.value) { t.value = "NICE, 4 buổi"; } });
   });
   document.getElementById("area-form").dispatchEvent(new Event("change"));
 }"""
