@@ -113,4 +113,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_LEASE_SECONDS": float(env.get("MAIL_LEASE_SECONDS", "300")),
         # Where the links in mails point: the address people open the service at.
         "APP_BASE_URL": base_url or f"http://127.0.0.1:{env.get('PORT', '5000')}",
+        # Companies may ask for an account themselves (a reviewer approves each request). Off
+        # unless a Chamber turns it on; requests allowed per client address.
+        "SELF_SIGNUP": env.get("SELF_SIGNUP", "") in {"1", "true", "True"},
+        "SIGNUP_LIMIT_PER_ADDRESS": env.get("SIGNUP_LIMIT_PER_ADDRESS", "5 per hour"),
     }

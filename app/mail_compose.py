@@ -27,7 +27,7 @@ from assessments.mail_delivery import (
     deliver_due,
 )
 from assessments.models import OutboxMessage
-from assessments.outbox import MailKind
+from assessments.outbox import NOTIFICATIONS, MailKind
 from assessments.signed_links import sign
 from rubrics.loader import default_registry
 
@@ -53,6 +53,9 @@ def _subject(kind: str, data: dict[str, Any]) -> str:
         MailKind.ACTIONS_DIGEST: lambda: _("Improvement actions due this week"),
         MailKind.SUBMISSIONS_DIGEST: lambda: _("New self-assessments to review"),
         MailKind.CYCLE_OPEN: lambda: _("The %(cycle)s self-assessment is open", cycle=data.get("cycle", "")),
+        MailKind.ACCESS_REQUESTED: lambda: _("%(organisation)s asks for access",
+                                             organisation=data.get("organisation", "")),
+        MailKind.ACCESS_DECLINED: lambda: _("Your request for access"),
     }
     return subjects[kind]()
 
@@ -101,6 +104,8 @@ def _context(message: OutboxMessage) -> dict[str, Any]:
                                                    _external=True)} for item in data.get("new", [])]
     elif kind == MailKind.CYCLE_OPEN:
         context["link"] = url_for("assessment.index", _external=True)
+    elif kind == MailKind.ACCESS_REQUESTED:
+        context["link"] = url_for("auth.invitations", _external=True) + "#requests"
     context["profile_link"] = url_for("auth.profile", _external=True)
     return context
 
@@ -111,14 +116,15 @@ def compose(app: Flask, message: OutboxMessage) -> EmailMessage:
         context = _context(message)
         subject = _subject(message.kind, message.data)
         context.update(subject=subject, kind=message.kind, locale=message.locale,
-                       security=message.kind in (MailKind.INVITATION, MailKind.PASSWORD_RESET))
+                       security=message.kind in (MailKind.INVITATION, MailKind.PASSWORD_RESET),
+                       notification=message.kind in NOTIFICATIONS)
         text = render_template(f"mail/{message.kind}.txt", **context)
         html = render_template(f"mail/{message.kind}.html", **context)
     email = EmailMessage()
     email["Subject"] = subject
-    email["Content-Language"] = message.locale or "vi"
     email.set_content(text)
     email.add_alternative(html, subtype="html")
+    email["Content-Language"] = message.locale or "vi"  # after the content, which clears Content-* headers
     return email
 
 

@@ -40,6 +40,7 @@ MESSAGES = {
     "link_used": _l("This link has been used already, or a newer one was sent. Ask for a new one."),
     "link_expired": _l("This link has expired. Ask for a new one."),
     "link_revoked": _l("This invitation was withdrawn. Ask the person who invited you."),
+    "request_decided": _l("Another reviewer has already decided on this request."),
     # Teams
     "not_a_colleague": _l("Choose a colleague of your organisation with an active account."),
     "note_too_long": _l("A note has at most 1,000 characters."),

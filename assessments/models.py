@@ -610,3 +610,27 @@ class Invitation(Base):
 
     organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+
+class AccessRequest(Base):
+    """A company asks for an account (self-service sign-up, when a Chamber turns it on). A
+    reviewer approves it, which invites the requester to the organisation with that tax code
+    (registered from the request if it is new), or declines it."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    tax_code: Mapped[str] = mapped_column(String(14), index=True)
+    province_code: Mapped[str] = mapped_column(String(40))
+    sector_code: Mapped[str] = mapped_column(String(40))
+    workforce_total: Mapped[int] = mapped_column(Integer)
+    workforce_women: Mapped[int] = mapped_column(Integer)
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending, approved, declined
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))

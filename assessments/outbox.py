@@ -18,9 +18,10 @@ from assessments.models import OutboxMessage, User
 
 
 class MailKind(StrEnum):
-    # Security mails: always sent, nobody can turn them off.
+    # Always sent: about an account's security, or to someone who has no account (no settings).
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"
+    ACCESS_DECLINED = "access_declined"
     # Notifications: on by default, each can be turned off in a person's profile.
     ASSESSMENT_RETURNED = "assessment_returned"
     ASSESSMENT_RESUBMITTED = "assessment_resubmitted"
@@ -28,15 +29,16 @@ class MailKind(StrEnum):
     ACTIONS_DIGEST = "actions_digest"
     SUBMISSIONS_DIGEST = "submissions_digest"
     CYCLE_OPEN = "cycle_open"
+    ACCESS_REQUESTED = "access_requested"
 
 
-SECURITY_MAILS = frozenset({MailKind.INVITATION, MailKind.PASSWORD_RESET})
+SECURITY_MAILS = frozenset({MailKind.INVITATION, MailKind.PASSWORD_RESET, MailKind.ACCESS_DECLINED})
 NOTIFICATIONS = tuple(kind for kind in MailKind if kind not in SECURITY_MAILS)
 
 # The notifications each role can receive (and so sees in its profile).
 NOTIFICATIONS_BY_ROLE: dict[str, tuple[MailKind, ...]] = {
     "hr": (MailKind.ASSESSMENT_RETURNED, MailKind.ASSESSMENT_VERIFIED, MailKind.ACTIONS_DIGEST, MailKind.CYCLE_OPEN),
-    "reviewer": (MailKind.ASSESSMENT_RESUBMITTED, MailKind.SUBMISSIONS_DIGEST),
+    "reviewer": (MailKind.ASSESSMENT_RESUBMITTED, MailKind.SUBMISSIONS_DIGEST, MailKind.ACCESS_REQUESTED),
     "admin": (MailKind.ASSESSMENT_RESUBMITTED, MailKind.SUBMISSIONS_DIGEST),
     "unicef": (),
 }

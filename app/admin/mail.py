@@ -45,6 +45,7 @@ def _status_names() -> dict[str, str]:
 
 def _kind_names() -> dict[str, str]:
     return {MailKind.INVITATION: _("Invitation"), MailKind.PASSWORD_RESET: _("Password link"),
+            MailKind.ACCESS_DECLINED: _("Request for access declined"),
             **{kind: str(name) for kind, name in NOTIFICATION_NAMES.items()}}
 
 

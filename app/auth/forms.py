@@ -106,3 +106,29 @@ class ProfileForm(AppForm):
         super().__init__(*args, **kwargs)
         self.notifications.choices = as_choices(choices)
         self.locale.choices = as_choices([("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class AccessRequestForm(AppForm):
+    """A company asks for an account: who, and which company (matched by its tax code)."""
+
+    full_name = TextField(_l("Your name"), max_length=120)
+    email = EmailField(_l("Work e-mail"), validators=[DataRequired(message=REQUIRED), Length(max=254)],
+                       filters=[clean_text])
+    name = TextField(_l("Company name"), max_length=200)
+    tax_code = TextField(_l("Tax code"), max_length=20,
+                         description=_l("10 digits, or 13 for a branch (e.g. 0101234567-001)."))
+    province_code = SelectField(_l("Province or city"), validators=[DataRequired(message=REQUIRED)])
+    sector_code = SelectField(_l("Sector"), validators=[DataRequired(message=REQUIRED)])
+    workforce_total = WholeNumberField(_l("Total workforce"), maximum=MAX_WORKFORCE)
+    workforce_women = WholeNumberField(_l("Women in the workforce"), maximum=MAX_WORKFORCE)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = as_choices([("", _l("Choose…")), *province_choices()])
+        self.sector_code.choices = as_choices([("", _l("Choose…")), *sector_choices()])
+
+    def organisation(self) -> OrganisationData:
+        return OrganisationData(
+            name=self.name.data or "", tax_code=self.tax_code.data or "",
+            province_code=self.province_code.data or "", sector_code=self.sector_code.data or "",
+            workforce_total=self.workforce_total.data or 0, workforce_women=self.workforce_women.data or 0)

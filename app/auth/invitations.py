@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.access import INVITERS, public, roles_required
+from app.access import CHAMBER, INVITERS, public, roles_required
 from app.auth import bp
 from app.auth.forms import AcceptInvitationForm, InvitationForm
 from app.auth.recovery import link_problem
@@ -23,6 +23,7 @@ from app.service_errors import attempt, message_for, show_on_form
 from assessments.db import utcnow
 from assessments.models import Invitation, Organisation, Role
 from assessments.services import ServiceError
+from assessments.services.access_requests import pending_requests
 from assessments.services.invitations import (
     accept,
     invitation_for_link,
@@ -64,7 +65,8 @@ def invitations() -> Response | str:
             return redirect(url_for("auth.invitations"))
     actor = current_user._get_current_object()
     return render_template("auth/invitations.html", form=form, invitations=visible_invitations(db.session, actor),
-                           action_form=AppForm(), now=utcnow(), is_open=is_open)
+                           action_form=AppForm(), now=utcnow(), is_open=is_open,
+                           requests=pending_requests(db.session) if actor.role in CHAMBER else [])
 
 
 def _managed_invitation_or_404(invitation_id: int) -> Invitation:

@@ -23,6 +23,7 @@ NOTIFICATION_NAMES = {
     MailKind.CYCLE_OPEN: _l("A new year's self-assessment opens"),
     MailKind.ASSESSMENT_RESUBMITTED: _l("A company answers my queries and submits again"),
     MailKind.SUBMISSIONS_DIGEST: _l("Daily: new self-assessments submitted for review"),
+    MailKind.ACCESS_REQUESTED: _l("A company asks for access"),
 }
 
 

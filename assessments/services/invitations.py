@@ -80,9 +80,10 @@ def _mail(db: DbSession, invitation: Invitation, actor: User | None) -> None:
 
 def invite(db: DbSession, ctx: Context, *, email: str, role: str, organisation_id: int | None = None,
            new_organisation: OrganisationData | None = None, full_name: str = "", locale: str = "vi",
-           now: datetime | None = None) -> Invitation:
+           now: datetime | None = None, commit: bool = True) -> Invitation:
     """Invite someone by e-mail; with `new_organisation`, the company is registered in the same
-    step, unless its tax code is already registered: then that organisation is the one."""
+    step, unless its tax code is already registered: then that organisation is the one. With
+    `commit=False` the caller's use case commits (an approved access request)."""
     now = now or utcnow()
     email = normalise_email(email)
     if not valid_email(email):
@@ -113,7 +114,8 @@ def invite(db: DbSession, ctx: Context, *, email: str, role: str, organisation_i
         _mail(db, invitation, ctx.actor)
         record_event(db, ctx, "invite", "invitation", invitation.id, organisation_id=organisation_id,
                      details={"email": email, "role": role})
-        db.commit()
+        if commit:
+            db.commit()
     return invitation
 
 

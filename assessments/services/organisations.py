@@ -62,6 +62,19 @@ def _validated(db: DbSession, data: OrganisationData, existing_id: int | None) -
     return values
 
 
+def validated_organisation(db: DbSession, data: OrganisationData, *, allow_existing_tax_code: bool) -> OrganisationData:
+    """The data as it would be stored (tax code normalised, names trimmed), or ServiceError. With
+    `allow_existing_tax_code`, a tax code already registered is not an error (it names that
+    organisation)."""
+    existing_id = _id_with_tax_code(db, data.tax_code) if allow_existing_tax_code else None
+    return OrganisationData(**_validated(db, data, existing_id))  # type: ignore[arg-type]
+
+
+def _id_with_tax_code(db: DbSession, tax_code: str) -> int | None:
+    organisation = organisation_with_tax_code(db, tax_code)
+    return organisation.id if organisation is not None else None
+
+
 @contextmanager
 def unique_tax_code(db: DbSession) -> Iterator[None]:
     """Two people saving the same tax code at once: the unique index decides."""

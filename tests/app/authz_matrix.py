@@ -62,6 +62,12 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("auth.invitations", "POST"): signed_in(*INVITERS),
     ("auth.invitation_resend", "POST"): signed_in(*INVITERS, hr_a=404, hr_b=404, reviewer=404, admin=404),
     ("auth.invitation_revoke", "POST"): signed_in(*INVITERS, hr_a=404, hr_b=404, reviewer=404, admin=404),
+    # Self-service sign-up is off unless a Chamber turns it on (tests/app/test_signup.py turns it on);
+    # the Chamber decides on requests (the world has none: 404).
+    ("auth.request_access_view", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
+    ("auth.request_access_view", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
+    ("auth.access_request_approve", "POST"): signed_in(*EDITORS, reviewer=404, admin=404),
+    ("auth.access_request_decline", "POST"): signed_in(*EDITORS, reviewer=404, admin=404),
     ("organisations.index", "GET"): signed_in(*ALL_ROLES),
     ("organisations.detail", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("organisations.create", "GET"): signed_in(*EDITORS),

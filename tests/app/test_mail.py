@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.mail_compose import deliver
+from app.mail_compose import compose, deliver
 from assessments.models import (
     Invitation,
     MailStatus,
@@ -24,6 +24,7 @@ from assessments.models import (
     Role,
     User,
 )
+from assessments.outbox import MailKind
 from assessments.services.notifications import queue_digests
 from tests.app.test_auth import is_signed_in, log_in
 from tests.app.test_review_compare import submitted
@@ -387,3 +388,47 @@ def test_with_a_mail_server_the_admin_page_hides_access_links(app: Flask, client
     admin = sign_in(client, world.users["admin"])
     page = admin.get(f"/admin/mail/{outbox(dbs)[0].id}").get_data(as_text=True)
     assert "/auth/password/reset/" not in page
+
+
+# --- Every kind of mail, in both languages ---------------------------------------------------------
+
+SAMPLE_DATA = {
+    "invitation": {"invitation_id": 1, "nonce": "n", "inviter": "Lan", "organisation": "Ánh Dương", "role": "hr",
+                   "expires_at": "2026-12-08T03:00:00+00:00"},
+    "password_reset": {"user_id": 1, "fingerprint": "f", "expires_at": "2026-12-05T04:00:00+00:00"},
+    "access_declined": {"organisation": "Bình Minh", "reason": "Sai mã số thuế"},
+    "assessment_returned": {"assessment_id": 1, "cycle": 2026, "organisation": "Ánh Dương", "reviewer": "Minh",
+                            "comment": "Bổ sung", "queries": {"leave.paternity": "Gửi bảng chấm công"},
+                            "rubric": ["crbp-vn", "2026.2"]},
+    "assessment_resubmitted": {"assessment_id": 1, "cycle": 2026, "organisation": "Ánh Dương"},
+    "assessment_verified": {"assessment_id": 1, "cycle": 2026, "organisation": "Ánh Dương", "comment": ""},
+    "actions_digest": {"week": "2026-W49", "day": "2026-12-07",
+                       "items": [{"assessment_id": 1, "cycle": 2026, "code": "A8", "text": "Nghỉ", "owner": "Lan",
+                                  "due": "2026-12-01", "overdue": True}]},
+    "submissions_digest": {"day": "2026-12-07", "waiting": 3,
+                           "new": [{"assessment_id": 1, "cycle": 2026, "organisation": "Ánh Dương"}]},
+    "cycle_open": {"cycle": 2027},
+    "access_requested": {"request_id": 1, "organisation": "Bình Minh", "tax_code": "0312345678", "registered": False},
+}
+NOT_TRANSLATED = ("Hello", "Reviewer", "Due ", "The link works")
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+@pytest.mark.parametrize("kind", [kind.value for kind in MailKind])
+def test_every_mail_is_worded_in_its_recipients_language_with_absolute_links(app: Flask, kind: str,
+                                                                             locale: str) -> None:
+    app.config["APP_BASE_URL"] = BASE
+    try:
+        with app.app_context():
+            email = compose(app, OutboxMessage(kind=kind, to_address="x@example.vn", locale=locale,
+                                               data=SAMPLE_DATA[kind], uid="u"))
+    finally:
+        app.config["APP_BASE_URL"] = "http://127.0.0.1:5000"
+    text, html = text_of(email), html_of(email)
+    assert email["Subject"] and text.strip() and "<html" in html and email["Content-Language"] == locale
+    assert "%(" not in text + html + email["Subject"]
+    links = re.findall(r"https?://\S+", text)
+    assert (links or kind == "access_declined") and all(link.startswith(BASE + "/") for link in links)
+    if locale == "vi":
+        assert not any(word in text for word in NOT_TRANSLATED), text
+        assert re.search("[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text.lower())
