@@ -9,7 +9,7 @@ links made absolute from APP_BASE_URL. Composing happens in the sender (the mail
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -33,6 +33,8 @@ from rubrics.loader import default_registry
 
 INVITATION_LINK = "invitation"
 RESET_LINK = "password-reset"
+PAGE_LINK = "page"
+PAGE_LINK_VALID = timedelta(days=30)  # a notification's links to pages of the service
 
 
 def link_token(purpose: str, payload: dict[str, Any]) -> str:
@@ -70,8 +72,17 @@ def _question(data: dict[str, Any], indicator_key: str, locale: str) -> tuple[st
     return indicator.code, indicator.text.get(locale)
 
 
+def _page_link(message: OutboxMessage, endpoint: str, anchor: str = "", **values: Any) -> str:
+    """A link to a page of the service, signed and valid for PAGE_LINK_VALID from when the mail was
+    written (the same link on every attempt). It grants nothing: the page still asks who is there."""
+    written = message.created_at or datetime.now(UTC)
+    token = link_token(PAGE_LINK, {"p": url_for(endpoint, **values) + anchor,
+                                   "x": (written + PAGE_LINK_VALID).isoformat()})
+    return url_for("auth.mail_link", token=token, _external=True)
+
+
 def _context(message: OutboxMessage) -> dict[str, Any]:
-    """What the templates of this kind show, links included."""
+    """What the templates of this kind show, links included: every link is signed and expires."""
     data, kind = message.data, message.kind
     context: dict[str, Any] = {"data": data}
     if kind == MailKind.INVITATION:
@@ -83,30 +94,30 @@ def _context(message: OutboxMessage) -> dict[str, Any]:
         token = link_token(RESET_LINK, {"u": data["user_id"], "f": data["fingerprint"], "x": data["expires_at"]})
         context["link"] = url_for("auth.reset_password", token=token, _external=True)
         context["expires_at"] = datetime.fromisoformat(data["expires_at"])
-        context["forgot_link"] = url_for("auth.forgot_password", _external=True)
     elif kind in (MailKind.ASSESSMENT_RETURNED, MailKind.ASSESSMENT_VERIFIED, MailKind.ASSESSMENT_RESUBMITTED):
         endpoint = {MailKind.ASSESSMENT_RETURNED: "assessment.review",
                     MailKind.ASSESSMENT_VERIFIED: "assessment.results",
                     MailKind.ASSESSMENT_RESUBMITTED: "review.assessment"}[MailKind(kind)]
-        context["link"] = url_for(endpoint, assessment_id=data["assessment_id"], _external=True)
+        context["link"] = _page_link(message, endpoint, assessment_id=data["assessment_id"])
         context["queries"] = [(*_question(data, key, message.locale), comment)
                               for key, comment in (data.get("queries") or {}).items()]
         if kind == MailKind.ASSESSMENT_VERIFIED:
-            context["pdf_link"] = url_for("assessment.plan_download", assessment_id=data["assessment_id"],
-                                          _external=True)
+            context["pdf_link"] = _page_link(message, "assessment.plan_download", assessment_id=data["assessment_id"])
     elif kind == MailKind.ACTIONS_DIGEST:
         context["due_actions"] = [{**action, "due": date.fromisoformat(action["due"]),
-                               "link": url_for("assessment.results", assessment_id=action["assessment_id"],
-                                               _external=True)} for action in data.get("items", [])]
+                                   "link": _page_link(message, "assessment.results", "#plan",
+                                                      assessment_id=action["assessment_id"])}
+                                  for action in data.get("items", [])]
     elif kind == MailKind.SUBMISSIONS_DIGEST:
-        context["link"] = url_for("review.queue", _external=True)
-        context["new"] = [{**item, "link": url_for("review.assessment", assessment_id=item["assessment_id"],
-                                                   _external=True)} for item in data.get("new", [])]
+        context["link"] = _page_link(message, "review.queue")
+        context["new"] = [{**item, "link": _page_link(message, "review.assessment",
+                                                      assessment_id=item["assessment_id"])}
+                          for item in data.get("new", [])]
     elif kind == MailKind.CYCLE_OPEN:
-        context["link"] = url_for("assessment.index", _external=True)
+        context["link"] = _page_link(message, "assessment.index")
     elif kind == MailKind.ACCESS_REQUESTED:
-        context["link"] = url_for("auth.invitations", _external=True) + "#requests"
-    context["profile_link"] = url_for("auth.profile", _external=True)
+        context["link"] = _page_link(message, "auth.invitations", "#requests")
+    context["profile_link"] = _page_link(message, "auth.profile")
     return context
 
 

@@ -40,6 +40,8 @@ MESSAGES = {
     "link_used": _l("This link has been used already, or a newer one was sent. Ask for a new one."),
     "link_expired": _l("This link has expired. Ask for a new one."),
     "link_revoked": _l("This invitation was withdrawn. Ask the person who invited you."),
+    "page_link_expired": _l("This link from a mail has expired. Open the service and find the page from your "
+                            "dashboard."),
     "request_decided": _l("Another reviewer has already decided on this request."),
     # Teams
     "not_a_colleague": _l("Choose a colleague of your organisation with an active account."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,10 +14,11 @@ from app.auth import bp
 from app.auth.forms import ForgotPasswordForm, NewPasswordForm
 from app.auth.views import sign_in_fresh
 from app.extensions import db
-from app.mail_compose import RESET_LINK
+from app.mail_compose import PAGE_LINK, RESET_LINK
 from app.rate_limits import address_key, limiter
-from app.requests import service_context
+from app.requests import safe_next_url, service_context
 from app.service_errors import message_for, show_on_form
+from assessments.db import utcnow
 from assessments.services import ServiceError
 from assessments.services.accounts import (
     normalise_email,
@@ -51,7 +53,10 @@ def forgot_password() -> Response | str:
 def link_problem(code: str, again_url: str | None, again_label: str) -> tuple[str, int]:
     """A used, expired or broken link: say which, and how to get a new one."""
     return render_template("auth/link_problem.html", message=message_for(code), again_url=again_url,
-                           again_label=again_label), 410 if code in {"link_used", "link_expired"} else 400
+                           again_label=again_label), 410 if code in GONE else 400
+
+
+GONE = {"link_used", "link_expired", "page_link_expired"}
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -79,3 +84,21 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
                   "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/reset.html", form=form, email=user.email)
+
+
+@bp.route("/m/<token>")
+@public
+def mail_link(token: str) -> Response | tuple[str, int]:
+    """A link to a page, from a notification mail: signed (nobody can make one up to lead people
+    elsewhere) and valid for PAGE_LINK_VALID. It opens the page, which still asks who is there."""
+    try:
+        payload = unsign(current_app.config["SECRET_KEY"], PAGE_LINK, token)
+    except BadLink:
+        return link_problem("link_invalid", url_for("main.dashboard"), _("Open the service"))
+    target = safe_next_url(payload.get("p") if isinstance(payload.get("p"), str) else None)
+    expires = payload.get("x")
+    if target is None or not isinstance(expires, str):
+        return link_problem("link_invalid", url_for("main.dashboard"), _("Open the service"))
+    if datetime.fromisoformat(expires) <= utcnow():
+        return link_problem("page_link_expired", url_for("main.dashboard"), _("Open the service"))
+    return redirect(target)

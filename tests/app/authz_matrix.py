@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("auth.forgot_password", "POST"): everyone(),
     ("auth.reset_password", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
     ("auth.reset_password", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
+    ("auth.mail_link", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
     ("auth.invitation", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
     ("auth.invitation", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 400),
     # Inviting: admins anyone, reviewers HR officers, HR officers their colleagues (tests/app/test_mail.py).

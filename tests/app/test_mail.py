@@ -64,6 +64,16 @@ def link_in(mail: EmailMessage) -> str:
     return found.group(1)
 
 
+def pages_linked(client: FlaskClient, mail: EmailMessage) -> list[str]:
+    """Where the mail's links to pages lead (each is a signed link that redirects there)."""
+    found = []
+    for path in LINK.findall(text_of(mail)):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        found.append(response.headers["Location"])
+    return found
+
+
 def outbox(dbs: Session) -> list[OutboxMessage]:
     dbs.expire_all()
     return list(dbs.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
@@ -262,13 +272,14 @@ def test_a_return_mails_the_hr_team_the_reviewers_message_and_the_queried_questi
     mail = mailing.messages[0]
     text = text_of(mail)
     assert "A8" in text and "Gửi bảng chấm công tháng 3" in text and "Cần bổ sung bằng chứng." in text
-    assert "A8" in html_of(mail) and f"{BASE}/assessments/{assessment.id}/review" in text
+    assert "A8" in html_of(mail) and f"/assessments/{assessment.id}/review" in pages_linked(client, mail)
     # HR answers and submits again: the reviewer who returned it hears it.
     hr = sign_in(app.test_client(), world.users["hr_a"])
     hr.post(f"/assessments/{assessment.id}/submit", data={"confirm": "yes"})
     send(app)
     resubmitted = one_mail_to(mailing, "reviewer@example.vn")
-    assert world.org_a.name in resubmitted["Subject"] and f"{BASE}/review/{assessment.id}" in text_of(resubmitted)
+    assert world.org_a.name in resubmitted["Subject"]
+    assert f"/review/{assessment.id}" in pages_linked(client, resubmitted)
 
 
 def test_a_verification_mails_the_hr_team_the_pdf_link(app: Flask, client: FlaskClient, world: World,
@@ -279,7 +290,7 @@ def test_a_verification_mails_the_hr_team_the_pdf_link(app: Flask, client: Flask
     assert reload(dbs, assessment).status == "verified"  # type: ignore[attr-defined]
     send(app)
     mail = one_mail_to(mailing, "hr.a@example.vn")
-    assert f"{BASE}/assessments/{assessment.id}/plan.pdf" in text_of(mail)
+    assert f"/assessments/{assessment.id}/plan.pdf" in pages_linked(client, mail)
 
 
 def test_a_refused_review_step_mails_nobody(client: FlaskClient, world: World, dbs: Session) -> None:
@@ -432,3 +443,34 @@ def test_every_mail_is_worded_in_its_recipients_language_with_absolute_links(app
     if locale == "vi":
         assert not any(word in text for word in NOT_TRANSLATED), text
         assert re.search("[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text.lower())
+
+
+def test_a_link_to_a_page_in_a_mail_is_signed_and_expires(app: Flask, client: FlaskClient, world: World,
+                                                         dbs: Session, mailing: SmtpServer) -> None:
+    assessment = submitted(dbs, world)
+    sign_in(client, world.users["reviewer"]).post(f"/review/{assessment.id}/verify")
+    send(app)
+    mail = one_mail_to(mailing, "hr.a@example.vn")
+    assert all(path.startswith("/auth/m/") for path in LINK.findall(text_of(mail)))
+    visitor = app.test_client()  # the page behind the link still asks who is there
+    first = LINK.findall(text_of(mail))[0]
+    landing = visitor.get(first)
+    assert landing.status_code == 302 and landing.headers["Location"].startswith("/assessments/")
+    assert "/auth/login" in visitor.get(landing.headers["Location"]).headers["Location"]
+    tampered = visitor.get(first[:-4] + "AAAA")
+    assert tampered.status_code == 400 and "không hợp lệ" in tampered.get_data(as_text=True)
+    # Thirty days after the mail was written, its links have expired.
+    message = outbox(dbs)[0]
+    message.created_at = datetime.now(UTC) - timedelta(days=31)
+    with app.app_context():
+        old = compose(app, message)
+    expired = visitor.get(LINK.findall(text_of(old))[0])
+    assert expired.status_code == 410 and "đã hết hạn" in expired.get_data(as_text=True)
+    # A link signed with another key (made up) to another site is refused, not followed.
+    from assessments.signed_links import sign
+
+    forged = sign("another-key", "page", {"p": "https://evil.example", "x": "2999-01-01T00:00:00+00:00"})
+    assert visitor.get(f"/auth/m/{forged}").status_code == 400
+    with app.app_context():
+        off_site = sign(app.config["SECRET_KEY"], "page", {"p": "//evil.example/x", "x": "2999-01-01T00:00:00+00:00"})
+    assert visitor.get(f"/auth/m/{off_site}").status_code == 400
