@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -41,7 +41,7 @@ from app.routing import parse_id
 from app.same_origin import resume_token
 from app.service_errors import message_for
 from app.versioned import save_versioned
-from assessments.db import today_in_viet_nam
+from assessments.db import VIET_NAM, today_in_viet_nam
 from assessments.models import Answer, Assessment, AssessmentStatus, Evidence, Programme, Role
 from assessments.report.words import answer_text
 from assessments.scoring import binding_duties
@@ -301,10 +301,12 @@ def team_lines(assessment_id: int, keys: list[str], typed: dict[str, tuple[str, 
     officers, the shared ones for everyone else; what was just typed wins over what is saved."""
     info = team_info(db.session, assessment_id, keys, shared_only=current_user.role != Role.HR)
     lines = {}
+    changed_by = _("Last changed by %(name)s, %(date)s")
     for key in keys:
         found = info.get(key)
-        changed = _("Last changed by %(name)s, %(date)s", name=found.changed_by,
-                    date=format_datetime(found.changed_at, "dd/MM/yyyy HH:mm")) \
+        # Day and time in Viet Nam, as digits in every language (Babel's formatter costs ~50 µs each).
+        changed = changed_by % {"name": found.changed_by,
+                                "date": found.changed_at.astimezone(VIET_NAM).strftime("%d/%m/%Y %H:%M")} \
             if found is not None and found.changed_at is not None else ""
         note, shared = (typed or {}).get(key, (found.note, found.shared) if found is not None else ("", False))
         if changed or note:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, delete, select
 
 from assessments.db import DbSession, utcnow
 from assessments.models import (
@@ -116,24 +115,31 @@ class AnswerTeamInfo:
     shared: bool = False
 
 
+# Built once (an area page runs them on every view): building a statement with joins costs more
+# than running it.
+_CHANGED_BY = (
+    select(Answer.indicator_key, Answer.updated_at, User.full_name, User.email)
+    .join(User, User.id == Answer.updated_by_id)
+    .where(Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True)))
+)
+_NOTES = select(AnswerNote.indicator_key, AnswerNote.text, AnswerNote.shared).where(
+    AnswerNote.assessment_id == bindparam("aid"), AnswerNote.indicator_key.in_(bindparam("keys", expanding=True)),
+    AnswerNote.shared.in_(bindparam("shared", expanding=True)))
+
+
 def team_info(db: DbSession, assessment_id: int, keys: list[str], *, shared_only: bool) -> dict[str, AnswerTeamInfo]:
     """Per question: who last changed the answer, and the note (for a reviewer: shared notes only)."""
-    author = aliased(User)
-    changed = {key: (name or email, at) for key, at, name, email in db.execute(
-        select(Answer.indicator_key, Answer.updated_at, author.full_name, author.email)
-        .join(author, author.id == Answer.updated_by_id)
-        .where(Answer.assessment_id == assessment_id, Answer.indicator_key.in_(keys)))}
-    notes_query = select(AnswerNote).where(AnswerNote.assessment_id == assessment_id,
-                                           AnswerNote.indicator_key.in_(keys))
-    if shared_only:
-        notes_query = notes_query.where(AnswerNote.shared.is_(True))
-    notes = {note.indicator_key: note for note in db.scalars(notes_query)}
+    sql = db.connection()
+    changed = {key: (name or email, at) for key, at, name, email in sql.execute(
+        _CHANGED_BY, {"aid": assessment_id, "keys": keys})}
+    notes = {key: (text, shared) for key, text, shared in sql.execute(
+        _NOTES, {"aid": assessment_id, "keys": keys, "shared": [True] if shared_only else [True, False]})}
     info = {}
     for key in keys:
         by, at = changed.get(key, ("", None))
-        note = notes.get(key)
-        if by or note is not None:
-            info[key] = AnswerTeamInfo(by, at, note.text if note else "", note.shared if note else False)
+        text, shared = notes.get(key, ("", False))
+        if by or text:
+            info[key] = AnswerTeamInfo(by, at if isinstance(at, datetime) else None, text, shared)
     return info
 
 
