@@ -19,8 +19,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 def source_messages() -> set[str]:
-    method_map = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
-    options = {"app/templates/**.html": {"extensions": "jinja2.ext.do"}}
+    # Mail templates too: plain-text mails are `.txt` (no HTML escaping), the rest `.html`.
+    method_map = [("app/**.py", "python"), ("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2")]
+    options = {"app/templates/**.html": {"extensions": "jinja2.ext.do"},
+               "app/templates/**.txt": {"extensions": "jinja2.ext.do"}}
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
@@ -41,6 +43,10 @@ def test_every_message_in_the_code_has_a_vietnamese_translation() -> None:
         if not (entry := catalogue.get(message)) or not entry.string or entry.fuzzy
     )
     assert missing == [], "run `make translations-update` and translate these in messages.po"
+
+
+def test_the_plain_text_mails_are_among_the_messages_checked() -> None:
+    assert "Set your password to open your account:" in source_messages()  # only in mail/invitation.txt
 
 
 def test_translations_keep_their_placeholders() -> None:
