@@ -77,7 +77,7 @@ def _page_link(message: OutboxMessage, endpoint: str, anchor: str = "", **values
     written (the same link on every attempt). It grants nothing: the page still asks who is there."""
     written = message.created_at or datetime.now(UTC)
     token = link_token(PAGE_LINK, {"p": url_for(endpoint, **values) + anchor,
-                                   "x": (written + PAGE_LINK_VALID).isoformat()})
+                                   "x": int((written + PAGE_LINK_VALID).timestamp())})  # short: it is in the URL
     return url_for("auth.mail_link", token=token, _external=True)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -97,8 +96,8 @@ def mail_link(token: str) -> Response | tuple[str, int]:
         return link_problem("link_invalid", url_for("main.dashboard"), _("Open the service"))
     target = safe_next_url(payload.get("p") if isinstance(payload.get("p"), str) else None)
     expires = payload.get("x")
-    if target is None or not isinstance(expires, str):
+    if target is None or not isinstance(expires, int):
         return link_problem("link_invalid", url_for("main.dashboard"), _("Open the service"))
-    if datetime.fromisoformat(expires) <= utcnow():
+    if expires <= utcnow().timestamp():
         return link_problem("page_link_expired", url_for("main.dashboard"), _("Open the service"))
     return redirect(target)
