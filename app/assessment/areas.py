@@ -51,7 +51,7 @@ from assessments.services.common import InvalidAnswers
 from assessments.services.parenting import ProgrammeReach, workplace_reach_since
 from assessments.services.reviews import open_queries
 from assessments.services.self_assessment import add_evidence, delete_evidence, save_area, save_profile
-from assessments.services.teams import team_info
+from assessments.services.teams import team_info_from
 from assessments.services.versions import parse_version
 from rubrics.loader import Rubric
 
@@ -285,7 +285,7 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
         binding=_binding(rubric, page.assessment.profile),
         copied=frozenset(db.session.scalars(select(Answer.indicator_key).where(
             Answer.assessment_id == assessment.id, Answer.copied.is_(True)))) if editing else frozenset(),
-        team=team_lines(assessment.id, [i.key for i in area.indicators], notes))
+        team=team_lines(page, [i.key for i in area.indicators], notes))
     parts = journey(assessment, rubric, navigation["progress"], area.key, as_buttons=editing)
     body = render_area_body(
         area, lang, area_page_labels(lang), head_html=parts["head_html"], steps_html=parts["steps_html"],
@@ -295,11 +295,11 @@ def _render_area(page: AreaPage, rubric: Rubric, area: Any, values: dict[str, An
     return render_in_shell(f"{area.code}. {area.title.get(lang)}", body)
 
 
-def team_lines(assessment_id: int, keys: list[str], typed: dict[str, tuple[str, bool]] | None = None,
+def team_lines(page: AreaPage, keys: list[str], typed: dict[str, tuple[str, bool]] | None = None,
                ) -> dict[str, TeamLine]:
     """Who last changed each answer, and the team's notes: all of them for the company's HR
     officers, the shared ones for everyone else; what was just typed wins over what is saved."""
-    info = team_info(db.session, assessment_id, keys, shared_only=current_user.role != Role.HR)
+    info = team_info_from(page.changed_by, page.notes, keys, shared_only=current_user.role != Role.HR)
     lines = {}
     changed_by = _("Last changed by %(name)s, %(date)s")
     for key in keys:

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, String, Text, bindparam, cast, func, select, type_coerce
 
 from assessments.db import DbSession
-from assessments.models import EDITABLE_STATUSES, Answer, AreaVersion, Assessment, Evidence, Organisation
+from assessments.models import (
+    EDITABLE_STATUSES,
+    Answer,
+    AnswerNote,
+    AreaVersion,
+    Assessment,
+    Evidence,
+    Organisation,
+    User,
+)
 from assessments.scoring import ScoreCard
 from assessments.services.self_assessment import card_for
 from rubrics.loader import Rubric
@@ -64,6 +73,8 @@ class AreaPage:
     version: int  # the area's version, carried in the form for optimistic locking
     evidence: dict[str, list[EvidenceFile]]  # by indicator, oldest first
     answers_json: str  # the answers as the database returned them: a cheap key for memoising
+    changed_by: tuple[tuple[str, datetime, str, str], ...] = ()  # (question, when, full name, e-mail)
+    notes: tuple[tuple[str, str, bool], ...] = ()  # the team's notes: (question, text, shared)
 
     def progress_card(self, rubric: Rubric, on_date: date) -> ScoreCard:
         """The score card as the answers stand (for progress), computed once per distinct
@@ -76,20 +87,34 @@ def _card(rubric: Rubric, profile_json: str, answers_json: str, on_date: date) -
     return card_for(rubric, json.loads(profile_json), json.loads(answers_json), on_date)
 
 
-def _aggregates(dialect: str) -> tuple[Any, Any]:
-    """JSON aggregates of the answers (an object) and the evidence rows (an array), as text."""
+def _aggregates(dialect: str) -> tuple[Any, Any, Any, Any]:
+    """JSON aggregates, as text, of the answers (an object), and as arrays of the evidence rows,
+    of who changed each answer when, and of the team's notes."""
     answers: ColumnElement[str]
-    files: ColumnElement[str]
+    arrays: list[ColumnElement[str]]
     if dialect == "postgresql":
         answers = cast(func.json_object_agg(Answer.indicator_key, Answer.value), Text)
-        files = cast(func.json_agg(func.json_build_array(
-            Evidence.id, Evidence.indicator_key, Evidence.original_name, Evidence.size)), Text)
+        arrays = [cast(func.json_agg(func.json_build_array(*columns)), Text) for columns in _ROWS]
     else:  # SQLite
         answers = type_coerce(func.json_group_object(Answer.indicator_key, func.json(type_coerce(Answer.value, Text))),
                               Text)
-        files = type_coerce(func.json_group_array(func.json_array(
-            Evidence.id, Evidence.indicator_key, Evidence.original_name, Evidence.size)), Text)
-    return answers, files
+        arrays = [type_coerce(func.json_group_array(func.json_array(*columns)), Text) for columns in _ROWS]
+    files, changed, notes = arrays
+    return answers, files, changed, notes
+
+
+# The arrays' rows: evidence files; who last changed each answer and when; the team's notes.
+_ROWS = (
+    (Evidence.id, Evidence.indicator_key, Evidence.original_name, Evidence.size),
+    (Answer.indicator_key, Answer.updated_at, User.full_name, User.email),
+    (AnswerNote.indicator_key, AnswerNote.text, AnswerNote.shared),
+)
+
+
+def _moment(text: str) -> datetime:
+    """A time from a JSON aggregate: ISO with its zone (PostgreSQL) or naive UTC (SQLite)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 _SNAPSHOT_COLUMNS = (Assessment.id, Assessment.organisation_id, Assessment.cycle, Assessment.status,
@@ -117,7 +142,7 @@ def assessment_snapshot(db: DbSession, assessment_id: int) -> AssessmentSnapshot
 def _statement(dialect: str) -> Select[Any]:
     """Built once per database kind; the ids are bound parameters."""
     assessment_id, area_key = bindparam("assessment_id", type_=Integer), bindparam("area_key", type_=String)
-    answers, files = _aggregates(dialect)
+    answers, files, changed, notes = _aggregates(dialect)
     return (
         select(
             *_SNAPSHOT_COLUMNS,
@@ -126,6 +151,9 @@ def _statement(dialect: str) -> Select[Any]:
                                               AreaVersion.area_key == area_key)
             .correlate(Assessment).scalar_subquery(),
             select(files).where(Evidence.assessment_id == Assessment.id).correlate(Assessment).scalar_subquery(),
+            select(changed).select_from(Answer).join(User, User.id == Answer.updated_by_id)
+            .where(Answer.assessment_id == Assessment.id).correlate(Assessment).scalar_subquery(),
+            select(notes).where(AnswerNote.assessment_id == Assessment.id).correlate(Assessment).scalar_subquery(),
         )
         .join(Organisation, Organisation.id == Assessment.organisation_id)
         .where(Assessment.id == assessment_id)
@@ -140,10 +168,13 @@ def area_page(db: DbSession, assessment_id: int, area_key: str) -> AreaPage | No
     if row is None:
         return None
     snapshot = _snapshot(row[:len(_SNAPSHOT_COLUMNS)])
-    answers, version, files = row[len(_SNAPSHOT_COLUMNS):]
+    answers, version, files, changed, notes = row[len(_SNAPSHOT_COLUMNS):]
     evidence: dict[str, list[EvidenceFile]] = {}
     for file_id, indicator_key, original_name, size in sorted(json.loads(files or "[]")):
         evidence.setdefault(indicator_key, []).append(EvidenceFile(file_id, indicator_key, original_name, size))
     answers = answers or "{}"
     return AreaPage(assessment=snapshot, answers=json.loads(answers), version=version or 0, evidence=evidence,
-                    answers_json=answers)
+                    answers_json=answers,
+                    changed_by=tuple((key, _moment(at), name or "", email or "")
+                                     for key, at, name, email in json.loads(changed or "[]") if at),
+                    notes=tuple((key, text, bool(shared)) for key, text, shared in json.loads(notes or "[]")))

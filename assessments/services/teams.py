@@ -8,8 +8,10 @@ save it (the area's version keeps two saves apart). Notes are saved with the are
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select
 
@@ -123,21 +125,27 @@ _CHANGED_BY = (
     .where(Answer.assessment_id == bindparam("aid"), Answer.indicator_key.in_(bindparam("keys", expanding=True)))
 )
 _NOTES = select(AnswerNote.indicator_key, AnswerNote.text, AnswerNote.shared).where(
-    AnswerNote.assessment_id == bindparam("aid"), AnswerNote.indicator_key.in_(bindparam("keys", expanding=True)),
-    AnswerNote.shared.in_(bindparam("shared", expanding=True)))
+    AnswerNote.assessment_id == bindparam("aid"), AnswerNote.indicator_key.in_(bindparam("keys", expanding=True)))
 
 
 def team_info(db: DbSession, assessment_id: int, keys: list[str], *, shared_only: bool) -> dict[str, AnswerTeamInfo]:
     """Per question: who last changed the answer, and the note (for a reviewer: shared notes only)."""
     sql = db.connection()
-    changed = {key: (name or email, at) for key, at, name, email in sql.execute(
-        _CHANGED_BY, {"aid": assessment_id, "keys": keys})}
-    notes = {key: (text, shared) for key, text, shared in sql.execute(
-        _NOTES, {"aid": assessment_id, "keys": keys, "shared": [True] if shared_only else [True, False]})}
+    changed = sql.execute(_CHANGED_BY, {"aid": assessment_id, "keys": keys}).all()
+    notes = sql.execute(_NOTES, {"aid": assessment_id, "keys": keys}).all()
+    return team_info_from(changed, notes, keys, shared_only=shared_only)
+
+
+def team_info_from(changed: Iterable[Sequence[Any]], notes: Iterable[Sequence[Any]], keys: Iterable[str], *,
+                   shared_only: bool) -> dict[str, AnswerTeamInfo]:
+    """The same, from rows already read: (question, changed at, full name, e-mail) per answer and
+    (question, text, shared) per note; the area page reads them with its one statement."""
+    by_key = {key: (name or email, at) for key, at, name, email in changed}
+    note_of = {key: (text, bool(shared)) for key, text, shared in notes if bool(shared) or not shared_only}
     info = {}
     for key in keys:
-        by, at = changed.get(key, ("", None))
-        text, shared = notes.get(key, ("", False))
+        by, at = by_key.get(key, ("", None))
+        text, shared = note_of.get(key, ("", False))
         if by or text:
             info[key] = AnswerTeamInfo(by, at if isinstance(at, datetime) else None, text, shared)
     return info
