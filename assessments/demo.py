@@ -30,6 +30,7 @@ from assessments.services.self_assessment import (
     submit,
     update_plan_item,
 )
+from assessments.services.teams import assign_areas
 from assessments.simulate import random_answers, random_profile
 from rubrics.loader import Rubric
 
@@ -70,6 +71,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.vn", "demo-admin-2026", Role.ADMIN, "Quản trị viên"),
     DemoAccount("hr@demo.vn", "demo-hr-2026", Role.HR, "Nguyễn Thị Lan", 0),
+    DemoAccount("hr2@demo.vn", "demo-hr2-2026", Role.HR, "Phạm Văn Hùng", 0),  # Lan's colleague (teams)
     DemoAccount("reviewer@demo.vn", "demo-reviewer-2026", Role.REVIEWER, "Trần Văn Minh"),
     DemoAccount("unicef@demo.vn", "demo-unicef-2026", Role.UNICEF, "Lê Thu Hà"),
 )
@@ -131,14 +133,19 @@ def _load_demo_assessments(db: DbSession, organisations: list[Organisation], tod
                                                    Assessment.cycle == today.year - 1))
     result = None if last_year is None else last_year.result
     actions = result.plan.actions if result is not None else ()
+    colleague = db.scalar(select(User).where(User.email == "hr2@demo.vn"))
     for number, action in enumerate(actions[:3]):
         assert last_year is not None  # there are actions only when there is last year's plan
         item = adopt_action(db, ctx, last_year, action.indicator, "vi")
         update_plan_item(db, ctx, item, organisations[0].id, text=item.text, owner="Nguyễn Thị Lan",
+                         owner_user_id=colleague.id if colleague is not None and number == 1 else None,
                          due_date=today + timedelta(days=(-20 if number == 1 else 60)),
                          status=("done" if number == 0 else "in_progress"), expected_version=item.version)
     draft = start_assessment(db, ctx, organisations[0], today.year, rubric, copy_from=last_year)
     save_profile(db, ctx, draft, rubric, draft.profile, draft.version)
+    if colleague is not None:  # Lan answers leave and breastfeeding, Hùng childcare and the workplace
+        assign_areas(db, ctx, draft, rubric, {"leave": hr.id if hr else None, "breastfeeding": hr.id if hr else None,
+                                              "childcare": colleague.id, "workplace": colleague.id})
 
 
 def _answer_everything(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric,

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assessments.demo import DEMO_ACCOUNTS
 from assessments.models import Organisation, User
 from assessments.passwords import verify_password
 from tests.conftest import World
@@ -42,7 +43,7 @@ def test_demo_load_seeds_once(app: Flask, dbs: Session, clean_db: None) -> None:
     first = runner.invoke(args=["demo", "load"])
     assert "Demo data loaded." in first.output and "hr@demo.vn" in first.output
     counts = (dbs.scalar(select(func.count(User.id))), dbs.scalar(select(func.count(Organisation.id))))
-    assert counts[0] == 4 and counts[1] >= 5
+    assert counts[0] == len(DEMO_ACCOUNTS) == 5 and counts[1] >= 5
     second = runner.invoke(args=["demo", "load"])
     assert "not loaded again" in second.output
     assert (dbs.scalar(select(func.count(User.id))), dbs.scalar(select(func.count(Organisation.id)))) == counts
