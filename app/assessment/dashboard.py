@@ -60,8 +60,9 @@ def hr_overview() -> dict[str, Any]:
     mine = []
     if current is not None:
         rubric = rubric_of(current)
-        mine = [rubric.area(a.area_key) for a in assigned_to(db.session, current_user._get_current_object())
-                if a.assessment_id == current.id and a.area_key in {area.key for area in rubric.areas}]
+        assigned = {a.area_key for a in assigned_to(db.session, current_user._get_current_object())
+                    if a.assessment_id == current.id}
+        mine = [area for area in rubric.areas if area.key in assigned]  # in the questionnaire's order
     return {"current": current, "overdue": overdue, "mine": mine}
 
 
