@@ -29,13 +29,16 @@ def test_an_hr_officer_assigns_areas_and_the_colleague_sees_them_as_assigned_to_
     base = f"/assessments/{world.assessment_a.id}"
     page = lan.get(f"{base}/review").get_data(as_text=True)
     assert 'id="team"' in page and "Trần Văn Minh" in page
-    assert lan.post(f"{base}/team", data={"area-leave": str(minh.id), "area-workplace": ""}).status_code == 302
-    assert dbs.scalars(select(AreaAssignment)).one().user_id == minh.id
+    assert lan.post(f"{base}/team", data={"area-leave": str(minh.id), "area-breastfeeding": str(minh.id),
+                                          "area-workplace": ""}).status_code == 302
+    assert {a.user_id for a in dbs.scalars(select(AreaAssignment))} == {minh.id}
     dashboard = sign_in(app.test_client(), minh).get("/dashboard").get_data(as_text=True)
-    assert "Được giao cho tôi" in dashboard and f'href="{base}/areas/leave"' in dashboard
+    assert "Được giao cho tôi" in dashboard
+    # In the questionnaire's order: A (leave) before B (breastfeeding).
+    assert 0 < dashboard.index(f'href="{base}/areas/leave"') < dashboard.index(f'href="{base}/areas/breastfeeding"')
     assert "Trả lời bởi Trần Văn Minh" in lan.get(f"{base}/review").get_data(as_text=True)
     # Unassigned again: gone from the colleague's dashboard.
-    lan.post(f"{base}/team", data={"area-leave": ""})
+    lan.post(f"{base}/team", data={"area-leave": "", "area-breastfeeding": ""})
     assert dbs.scalar(select(func.count()).select_from(AreaAssignment)) == 0
 
 
