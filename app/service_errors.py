@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
@@ -145,3 +146,16 @@ def show_on_form(form: FlaskForm, error: ServiceError) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def flash_outcome(action: Callable[[], T], success: Callable[[T], str]) -> T | None:
+    """Run the use case of a button (its form carries only the CSRF token, which CSRFProtect
+    has checked): flash what it did, or why it was refused (after rolling back)."""
+    try:
+        result = action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(message_for(error.code), "error")
+        return None
+    flash(success(result), "success")
+    return result

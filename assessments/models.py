@@ -40,6 +40,17 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+def _role_and_organisation(prefix: str) -> tuple[CheckConstraint, CheckConstraint]:
+    """A known role, and an organisation for HR officers only: an account, and an invitation to one."""
+    return (
+        CheckConstraint("role IN ('hr', 'reviewer', 'unicef', 'admin')", name=f"{prefix}role_known"),
+        CheckConstraint(
+            "(role = 'hr' AND organisation_id IS NOT NULL) OR (role <> 'hr' AND organisation_id IS NULL)",
+            name=f"{prefix}hr_has_one_organisation",
+        ),
+    )
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -83,13 +94,7 @@ class User(Base):
     """
 
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role IN ('hr', 'reviewer', 'unicef', 'admin')", name="role_known"),
-        CheckConstraint(
-            "(role = 'hr' AND organisation_id IS NOT NULL) OR (role <> 'hr' AND organisation_id IS NULL)",
-            name="hr_has_one_organisation",
-        ),
-    )
+    __table_args__ = _role_and_organisation("")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -586,13 +591,7 @@ class Invitation(Base):
     through the link; the link carries `nonce`, which a resend replaces (the old link dies)."""
 
     __tablename__ = "invitations"
-    __table_args__ = (
-        CheckConstraint("role IN ('hr', 'reviewer', 'unicef', 'admin')", name="invitation_role_known"),
-        CheckConstraint(
-            "(role = 'hr' AND organisation_id IS NOT NULL) OR (role <> 'hr' AND organisation_id IS NULL)",
-            name="invitation_hr_has_one_organisation",
-        ),
-    )
+    __table_args__ = _role_and_organisation("invitation_")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)

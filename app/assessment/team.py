@@ -12,9 +12,8 @@ from app.assessment.common import get_own_assessment_or_404, rubric_of
 from app.extensions import db
 from app.requests import service_context
 from app.routing import parse_id
-from app.service_errors import message_for
+from app.service_errors import flash_outcome, message_for
 from assessments.models import Role
-from assessments.services import ServiceError
 from assessments.services.teams import assign_areas
 
 
@@ -31,11 +30,6 @@ def assign_team(assessment_id: int) -> Response:
             if raw and wanted[area.key] is None:  # not an id at all: refused, not read as "nobody"
                 flash(message_for("not_a_colleague"), "error")
                 return redirect(url_for("assessment.review", assessment_id=assessment.id) + "#team")
-    try:
-        assign_areas(db.session, service_context(), assessment, rubric, wanted)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(message_for(error.code), "error")
-    else:
-        flash(_("Saved: each colleague sees the parts assigned to them on their dashboard."), "success")
+    flash_outcome(lambda: assign_areas(db.session, service_context(), assessment, rubric, wanted),
+                  lambda _done: _("Saved: each colleague sees the parts assigned to them on their dashboard."))
     return redirect(url_for("assessment.review", assessment_id=assessment.id) + "#team")

@@ -19,7 +19,7 @@ from app.forms import AppForm
 from app.labels import role_choices
 from app.mail_compose import INVITATION_LINK
 from app.requests import service_context
-from app.service_errors import attempt, message_for, show_on_form
+from app.service_errors import attempt, flash_outcome, show_on_form
 from assessments.db import utcnow
 from assessments.models import Invitation, Organisation, Role
 from assessments.services import ServiceError
@@ -80,14 +80,8 @@ def _managed_invitation_or_404(invitation_id: int) -> Invitation:
 @roles_required(*INVITERS)
 def invitation_resend(invitation_id: int) -> Response:
     invitation = _managed_invitation_or_404(invitation_id)
-    if AppForm().validate_on_submit():
-        try:
-            resend(db.session, service_context(), invitation)
-            flash(_("A new link was sent to %(email)s; the one sent before no longer works.", email=invitation.email),
-                  "success")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(message_for(error.code), "error")
+    flash_outcome(lambda: resend(db.session, service_context(), invitation), lambda _done: _(
+        "A new link was sent to %(email)s; the one sent before no longer works.", email=invitation.email))
     return redirect(url_for("auth.invitations"))
 
 
@@ -95,14 +89,8 @@ def invitation_resend(invitation_id: int) -> Response:
 @roles_required(*INVITERS)
 def invitation_revoke(invitation_id: int) -> Response:
     invitation = _managed_invitation_or_404(invitation_id)
-    if AppForm().validate_on_submit():
-        try:
-            revoke(db.session, service_context(), invitation)
-            flash(_("The invitation to %(email)s was withdrawn: its link no longer works.", email=invitation.email),
-                  "success")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(message_for(error.code), "error")
+    flash_outcome(lambda: revoke(db.session, service_context(), invitation), lambda _done: _(
+        "The invitation to %(email)s was withdrawn: its link no longer works.", email=invitation.email))
     return redirect(url_for("auth.invitations"))
 
 

@@ -3,7 +3,7 @@ decline on the invitations page (assessments.services.access_requests)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,13 +11,11 @@ from app.access import CHAMBER, public, roles_required
 from app.auth import bp
 from app.auth.forms import AccessRequestForm
 from app.extensions import db
-from app.forms import AppForm
 from app.labels import current_language
 from app.rate_limits import address_key, limiter
 from app.requests import service_context
-from app.service_errors import attempt, message_for
+from app.service_errors import attempt, flash_outcome
 from assessments.models import AccessRequest
-from assessments.services import ServiceError
 from assessments.services.access_requests import approve, decline, request_access
 
 
@@ -49,15 +47,9 @@ def _pending_or_404(request_id: int) -> AccessRequest:
 @roles_required(*CHAMBER)
 def access_request_approve(request_id: int) -> Response:
     found = _pending_or_404(request_id)
-    if AppForm().validate_on_submit():
-        try:
-            invitation = approve(db.session, service_context(), found)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(message_for(error.code), "error")
-        else:
-            flash(_("Approved: %(email)s is invited to %(organisation)s.", email=invitation.email,
-                    organisation=invitation.organisation.name if invitation.organisation else ""), "success")
+    flash_outcome(lambda: approve(db.session, service_context(), found), lambda invitation: _(
+        "Approved: %(email)s is invited to %(organisation)s.", email=invitation.email,
+        organisation=invitation.organisation.name if invitation.organisation else ""))
     return redirect(url_for("auth.invitations") + "#requests")
 
 
@@ -65,13 +57,6 @@ def access_request_approve(request_id: int) -> Response:
 @roles_required(*CHAMBER)
 def access_request_decline(request_id: int) -> Response:
     found = _pending_or_404(request_id)
-    form = AppForm()
-    if form.validate_on_submit():
-        try:
-            decline(db.session, service_context(), found, reason=request.form.get("reason", ""))
-        except ServiceError as error:
-            db.session.rollback()
-            flash(message_for(error.code), "error")
-        else:
-            flash(_("Declined: %(email)s is told by mail.", email=found.email), "success")
+    flash_outcome(lambda: decline(db.session, service_context(), found, reason=request.form.get("reason", "")),
+                  lambda _done: _("Declined: %(email)s is told by mail.", email=found.email))
     return redirect(url_for("auth.invitations") + "#requests")
