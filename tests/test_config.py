@@ -63,3 +63,29 @@ def test_the_rubric_is_a_setting_checked_at_start(tmp_path: Path) -> None:
     written = [str(path) for folder in ("app", "assessments") for path in (Path(__file__).parent.parent / folder)
                .rglob("*.py") if '"crbp-vn"' in path.read_text(encoding="utf-8")]
     assert written == []
+
+
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://db/ffw"}
+
+
+def test_mail_settings_use_the_ecosystems_names() -> None:
+    config = load_config({**PRODUCTION, "MAIL_SERVER": "smtp.example.vn", "MAIL_PORT": "587", "MAIL_USE_TLS": "1",
+                          "MAIL_USERNAME": "ffw", "MAIL_PASSWORD": "s3cret",
+                          "MAIL_DEFAULT_SENDER": "FFW <no-reply@ffw.example.vn>",
+                          "APP_BASE_URL": "https://ffw.example.vn/"})
+    assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"], config["MAIL_USE_SSL"]) == (
+        "smtp.example.vn", 587, True, False)
+    assert (config["MAIL_USERNAME"], config["MAIL_PASSWORD"]) == ("ffw", "s3cret")
+    assert config["MAIL_DEFAULT_SENDER"] == "FFW <no-reply@ffw.example.vn>"
+    assert config["APP_BASE_URL"] == "https://ffw.example.vn"  # links are joined to it without a double slash
+
+
+def test_production_with_a_mail_server_needs_the_address_links_point_to() -> None:
+    with pytest.raises(ConfigError, match="APP_BASE_URL"):
+        load_config({**PRODUCTION, "MAIL_SERVER": "smtp.example.vn"})
+    assert load_config(PRODUCTION)["MAIL_SERVER"] == ""  # no server: mails are kept, nothing to point at
+
+
+def test_development_links_point_at_the_port_make_run_serves() -> None:
+    assert load_config({"PORT": "8000"})["APP_BASE_URL"] == "http://127.0.0.1:8000"
+    assert load_config({})["SELF_SIGNUP"] is False
