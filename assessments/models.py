@@ -586,6 +586,16 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
 
 
+class DigestMark(Base):
+    """A digest already written for its period ("actions:2026-W49"): the mail worker, which looks
+    every few seconds, then checks one row instead of scanning every plan and person again."""
+
+    __tablename__ = "digest_marks"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Invitation(Base):
     """An invitation to open an account. No account exists until its owner sets a password
     through the link; the link carries `nonce`, which a resend replaces (the old link dies)."""

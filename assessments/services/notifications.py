@@ -8,15 +8,18 @@ running it twice, or on two machines at once, still writes one digest per person
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from assessments.db import VIET_NAM, DbSession, utcnow
 from assessments.models import (
     Assessment,
     AssessmentStatus,
+    DigestMark,
     Organisation,
     PlanItem,
     PlanItemStatus,
@@ -68,6 +71,8 @@ def assessment_verified(db: DbSession, assessment: Assessment, comment: str) -> 
 
 @dataclass(frozen=True)
 class DigestRun:
+    """How many digests one round wrote."""
+
     actions: int = 0
     submissions: int = 0
     cycle_open: int = 0
@@ -80,15 +85,35 @@ def _digest_day(now: datetime) -> date | None:
 
 
 def queue_digests(db: DbSession, now: datetime | None = None) -> DigestRun:
-    """Write the digests that are due and not yet written, and commit."""
+    """Write the digests that are due and not yet written, and commit. Each digest of a period is
+    marked done when written (a `digest_marks` row): later rounds of the same period check the mark
+    and read nothing else. Two workers at once both write; the mails' keys keep one per person."""
     now = now or utcnow()
     day = _digest_day(now)
     if day is None:
         return DigestRun()
-    run = DigestRun(actions=_actions_digests(db, day), submissions=_submissions_digests(db, day, now),
-                    cycle_open=_cycle_open(db, day))
+    year, week, _ = day.isocalendar()
+    run = DigestRun(
+        actions=_once(db, f"actions:{year}-W{week:02d}", lambda: _actions_digests(db, day)),
+        submissions=_once(db, f"submissions:{day}", lambda: _submissions_digests(db, day, now)),
+        cycle_open=_once(db, f"cycle:{day.year}", lambda: _cycle_open(db, day)) if day.month == 1 else 0,
+    )
     db.commit()
     return run
+
+
+def _once(db: DbSession, key: str, write: Callable[[], int]) -> int:
+    """Write a period's digest unless it is marked done; mark it."""
+    if db.get(DigestMark, key) is not None:
+        return 0
+    written = write()
+    savepoint = db.begin_nested()  # another worker may mark it at the same moment: one mark is enough
+    db.add(DigestMark(key=key))
+    try:
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+    return written
 
 
 def _actions_digests(db: DbSession, day: date) -> int:

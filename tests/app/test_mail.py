@@ -474,3 +474,28 @@ def test_a_link_to_a_page_in_a_mail_is_signed_and_expires(app: Flask, client: Fl
     with app.app_context():
         off_site = sign(app.config["SECRET_KEY"], "page", {"p": "//evil.example/x", "x": 32503680000})
     assert visitor.get(f"/auth/m/{off_site}").status_code == 400
+
+
+def test_a_digest_already_written_for_its_period_is_not_looked_for_again(app: Flask, world: World,
+                                                                          dbs: Session) -> None:
+    """The worker asks every few seconds: after the first round of a period, a round reads the
+    digests' markers, not every plan and every person again."""
+    from sqlalchemy import event
+
+    assert world.plan_item_a is not None
+    world.plan_item_a.due_date = date(2026, 12, 1)
+    dbs.commit()
+    with app.app_context():
+        from app.extensions import db
+
+        assert queue_digests(db.session, MONDAY_8AM).actions == 1
+        statements: list[str] = []
+        engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert queue_digests(db.session, MONDAY_8AM + timedelta(hours=1)).actions == 0
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) <= 3, statements
+    assert not any("plan_items" in s or "FROM users" in s for s in statements)
