@@ -6,12 +6,22 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession
-from assessments.models import Assessment, AssessmentStatus, Organisation, PlanDocument, PlanItem, PlanItemStatus
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    PlanDocument,
+    PlanItem,
+    PlanItemStatus,
+    ReviewDecision,
+    ReviewNote,
+)
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
 from assessments.services.common import ServiceError
@@ -65,15 +75,29 @@ def report_input(db: DbSession, assessment: Assessment, rubric: Rubric, *, every
     adopted = tuple(AdoptedAction(indicator=i.indicator_key, text=i.text, owner=i.owner, due_date=i.due_date,
                                   status=i.status)
                     for i in (plan_items_of(db, assessment) if plan_items is None else plan_items))
+    answers, evidence = _as_submitted(db, assessment) if every_answer else (None, {})
     return ReportInput(
         organisation_name=organisation.name, province_code=organisation.province_code,
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
-        scorecard=result.scorecard, plan=result.plan,
-        answers=answer_values(db, assessment.id) if every_answer else None, adopted=adopted,
-        previous=previous_cycle(db, assessment),
-        sector_median=median, sector_group=group,
-        evidence={key: tuple(f.original_name for f in files)
-                  for key, files in evidence_by_indicator(db, assessment.id).items()} if every_answer else {})
+        scorecard=result.scorecard, plan=result.plan, answers=answers, adopted=adopted,
+        previous=previous_cycle(db, assessment), sector_median=median, sector_group=group, evidence=evidence)
+
+
+def _as_submitted(db: DbSession, assessment: Assessment) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:
+    """The answers, and the names of their evidence files, the recorded result was drawn from.
+    Submitted or verified, they are frozen: those stored. Returned, the company may be changing
+    them: those kept with the return (as they stood when submitted), and the files attached by then."""
+    files = evidence_by_indicator(db, assessment.id)
+    returned = db.execute(select(ReviewNote.answers, ReviewNote.at).where(
+        ReviewNote.assessment_id == assessment.id, ReviewNote.decision == ReviewDecision.RETURNED)
+        .order_by(ReviewNote.at.desc(), ReviewNote.id.desc()).limit(1)).first() \
+        if assessment.status == AssessmentStatus.RETURNED else None
+    if returned is None or returned.answers is None:
+        return answer_values(db, assessment.id), {key: tuple(f.original_name for f in found)
+                                                  for key, found in files.items()}
+    kept = {key: tuple(f.original_name for f in found if f.uploaded_at <= returned.at)
+            for key, found in files.items()}
+    return dict(returned.answers), {key: names for key, names in kept.items() if names}
 
 
 def report_of(db: DbSession, assessment: Assessment, rubric: Rubric, *, every_answer: bool = True,

@@ -541,6 +541,18 @@ def test_a_legal_gap_shows_the_answer_it_was_drawn_from_while_the_company_edits_
     assert answer_text(paternity, "per_law", "vi") not in gaps
 
 
+def test_the_pdf_lists_the_answers_its_verdict_was_drawn_from_while_the_company_edits_a_return(
+        world: World, dbs: Session) -> None:
+    """The PDF's appendix of every answer belongs with the recorded result: while a returned
+    assessment is being edited, it shows the answers as submitted, not the ones being changed."""
+    assessment = complete_and_submit(dbs, world, best_answers(RUBRIC) | {"leave.paternity": "fewer_days"})
+    return_to_company(dbs, Context(world.users["reviewer"]), assessment, "A8: kiểm tra lại")
+    save_answers(dbs, Context(world.users["hr_a"]), assessment, RUBRIC, {"leave.paternity": "per_law"})
+    paternity = RUBRIC.indicator("leave.paternity")
+    rows = {row.code: row.answer["vi"] for area in report_of(dbs, assessment, RUBRIC).appendix for row in area.rows}
+    assert rows[paternity.code] == answer_text(paternity, "fewer_days", "vi")
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_results_page_says_what_the_pdf_plan_says(client: FlaskClient, world: World, dbs: Session,
                                                       lang: str) -> None:
