@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.extensions import db, login_manager
 from app.http import json_error
-from app.same_origin import from_this_site, resume_token_user
+from app.same_origin import keep_typed_form
 from assessments.models import Role
 from assessments.services.api_tokens import user_for_token
 
@@ -98,28 +98,6 @@ def enforce_access() -> Response | None:
     if current_user.role not in rule.roles:
         abort(403)
     return None
-
-
-# Forms whose typing is worth keeping across an expired sign-in (a long questionnaire page).
-RESUMABLE_ENDPOINTS = {"assessment.area"}
-MAX_KEPT_FORM_BYTES = 3000  # the session is a cookie: browsers drop cookies over about 4 KB
-
-
-def keep_typed_form() -> None:
-    """A POST that arrives after the sign-in ended: keep what was typed (not saved) in the
-    session, so the page shows it again after signing in. Sign-in then returns to that page.
-
-    Only from one of our own pages, and only with the resume token the page was drawn with: it
-    names the person it was drawn for, and only that person is shown the kept answers. Anything
-    else posted here would be someone else's typing presented as theirs."""
-    if request.method != "POST" or request.endpoint not in RESUMABLE_ENDPOINTS or not from_this_site():
-        return
-    user_id = resume_token_user(request.form.get("resume"), request.path)
-    if user_id is None:
-        return
-    pairs = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version", "go", "resume")]
-    if len(repr(pairs).encode()) <= MAX_KEPT_FORM_BYTES:
-        session["pending_form"] = {"path": request.path, "user_id": user_id, "data": pairs}
 
 
 def bearer_token() -> str | None:

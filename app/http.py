@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from app.extensions import login_manager
+from app.same_origin import RESUMABLE_ENDPOINTS, keep_typed_form
 
 # No inline scripts or styles anywhere: everything comes from /static.
 CONTENT_SECURITY_POLICY = (
@@ -112,7 +113,6 @@ def drain_request_body() -> None:
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
-    from app.access import RESUMABLE_ENDPOINTS, keep_typed_form  # access imports this module
     if error.code is None or error.code < 400:
         return error
     if error.code == 413:

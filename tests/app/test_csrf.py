@@ -10,8 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
 from app import create_app
-from app.access import RESUMABLE_ENDPOINTS
-from app.same_origin import resume_token
+from app.same_origin import RESUMABLE_ENDPOINTS, resume_token
 from tests.app.authz_matrix import MATRIX
 from tests.conftest import PASSWORD, World, app_config, database_fingerprint, sign_in
 from tests.support.routes import url_for_rule
