@@ -107,7 +107,9 @@ def _with_annex(model: RubricFile, path: Path) -> RubricFile:
         raise RubricError(annex_path, [_describe(raw, e) for e in error.errors()]) from error
     if model.prefill and annex.prefill:
         raise RubricError(annex_path, ["the rubric file declares its pre-fills itself: one place, not two"])
-    return model.model_copy(update={"prefill": annex.prefill or model.prefill})
+    if model.survey is not None and annex.survey is not None:
+        raise RubricError(annex_path, ["the rubric file declares its survey itself: one place, not two"])
+    return model.model_copy(update={"prefill": annex.prefill or model.prefill, "survey": annex.survey or model.survey})
 
 
 def load_rubric(path: Path | str) -> Rubric:
@@ -154,6 +156,7 @@ def check_consistency(model: RubricFile) -> list[str]:
 
     problems += _check_migrations(model)
     problems += _check_prefills(model)
+    problems += _check_survey(model)
     earlier: dict[str, Indicator] = {}
     for area in model.areas:
         area_keys = {indicator.key for indicator in area.indicators}
@@ -161,6 +164,43 @@ def check_consistency(model: RubricFile) -> list[str]:
             for problem in _check_indicator(indicator, model, profile_keys, earlier, area_keys):
                 problems.append(f"indicator {indicator.key}: {problem}")
             earlier[indicator.key] = indicator
+    return problems
+
+
+def _check_survey(model: RubricFile) -> list[str]:
+    """A survey the service could ask and compare: every question checks a real indicator with
+    options, by options that indicator has; the answers say each of present, absent and
+    unknown once; keys are unique; the rule needs at least the responses results are shown from."""
+    survey = model.survey
+    if survey is None:
+        return []
+    problems: list[str] = []
+    if survey.type not in QUESTION_TYPES:
+        problems.append(f"survey: unknown question type {survey.type} (known: {', '.join(sorted(QUESTION_TYPES))})")
+    indicators = {i.key: i for a in model.areas for i in a.indicators}
+    _duplicates("survey question", (q.key for q in survey.questions), problems)
+    _duplicates("survey answer", (a.key for a in survey.answers), problems)
+    _duplicates("survey demographic", (d.key for d in survey.demographics), problems)
+    for meaning in ("present", "absent", "unknown"):
+        if sum(a.means == meaning for a in survey.answers) != 1:
+            problems.append(f"survey answers: exactly one must mean {meaning}")
+    if sum(a.means == "not_concerned" for a in survey.answers) > 1:
+        problems.append("survey answers: at most one may mean not_concerned")
+    for question in survey.questions:
+        indicator = indicators.get(question.checks)
+        if indicator is None:
+            problems.append(f"survey question {question.key}: checks unknown indicator {question.checks}")
+            continue
+        options = {o.key for o in indicator.options}
+        if not options:
+            problems.append(f"survey question {question.key}: {question.checks} has no options to claim a practice")
+        for option in question.claimed_by:
+            if option not in options:
+                problems.append(f"survey question {question.key}: {question.checks} has no option {option}")
+    for demographic in survey.demographics:
+        _duplicates(f"option of demographic {demographic.key}", (o.key for o in demographic.options), problems)
+    if survey.discrepancy.min_knowing < survey.min_responses:
+        problems.append("survey discrepancy: min_knowing is below min_responses (results would show too early)")
     return problems
 
 

@@ -229,11 +229,64 @@ class Prefill(Strict):
         return max(met, key=lambda s: s.min_sessions).option if met else None
 
 
+class SurveyAnswer(Strict):
+    """An answer a worker can give, and what it says about the practice asked about."""
+
+    key: Key
+    label: Text
+    means: Literal["present", "absent", "unknown", "not_concerned"]
+
+
+class SurveyQuestion(Strict):
+    """One question of the workers' survey, and the HR indicator it checks: HR's answer claims the
+    practice when it is one of `claimed_by` (options of that indicator)."""
+
+    key: Key
+    text: Text
+    checks: Key  # an indicator of the HR questionnaire
+    claimed_by: list[Key] = Field(min_length=1)
+
+
+class DemographicOption(Strict):
+    key: Key
+    label: Text
+
+
+class Demographic(Strict):
+    """A coarse, optional question about the worker (never one that could identify a person)."""
+
+    key: Key
+    text: Text
+    options: list[DemographicOption] = Field(min_length=2)
+
+
+class DiscrepancyRule(Strict):
+    """When workers contradict HR: HR claims the practice, at least `min_knowing` workers answered
+    that it is there or not, and at least `absent_share` of those say it is not."""
+
+    min_knowing: int = Field(default=10, ge=1)
+    absent_share: float = Field(default=0.5, gt=0, le=1)
+
+
+class Survey(Strict):
+    """The workers' anonymous survey: a second kind of questionnaire in the rubric file. Every
+    question is answered with the same few `answers` (yes, no, I do not know, it does not concern
+    me), drawn and checked by the question type `type` names in the registry (a choice of one)."""
+
+    type: Key
+    answers: list[SurveyAnswer]
+    questions: list[SurveyQuestion] = Field(min_length=8, max_length=12)
+    demographics: list[Demographic] = Field(default=[], max_length=4)
+    min_responses: int = Field(default=10, ge=10)  # results are shown from this many responses
+    discrepancy: DiscrepancyRule = DiscrepancyRule()
+
+
 class RubricAnnex(Strict):
     """What may be declared beside a published rubric file (`versions/annexes/<file>`): the file
     itself is pinned by its hash and never edited, and nothing here changes a score."""
 
     prefill: dict[Key, Prefill] = {}
+    survey: Survey | None = None
 
 
 class RubricFile(Strict):
@@ -252,6 +305,7 @@ class RubricFile(Strict):
     bands: list[Band]
     areas: list[Area]
     prefill: dict[Key, Prefill] = {}  # indicator key -> where the form finds a suggested answer
+    survey: Survey | None = None  # the workers' survey that checks this questionnaire
 
 
 Condition.model_rebuild()
