@@ -5,6 +5,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AppForm, TextField, WholeNumberField, as_choices, clean_text, optional_id
 from app.labels import province_choices, sector_choices
+from app.versioned import VersionedForm
 from assessments.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from assessments.services.organisations import MAX_WORKFORCE, OrganisationData
 
@@ -95,7 +96,7 @@ class InvitationForm(AppForm):
             workforce_total=self.new_workforce_total.data or 0, workforce_women=self.new_workforce_women.data or 0)
 
 
-class ProfileForm(AppForm):
+class ProfileForm(VersionedForm):
     """Which notifications to receive; the choices are the person's role's (assessments.outbox)."""
 
     notifications = SelectMultipleField(_l("Notifications by e-mail"), widget=ListWidget(prefix_label=False),

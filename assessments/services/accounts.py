@@ -290,13 +290,16 @@ def set_locale(db: DbSession, user: User, locale: str) -> None:
         db.commit()
 
 
-def set_mail_preferences(db: DbSession, ctx: Context, user: User, *, receive: set[str], locale: str) -> None:
+def set_mail_preferences(db: DbSession, ctx: Context, user: User, *, receive: set[str], locale: str,
+                         expected_version: int) -> None:
     """Which notifications of their role a person receives (the others are turned off), and the
-    language their mails are written in. Security mails cannot be turned off."""
+    language their mails are written in, unless the account was saved since `expected_version`.
+    Security mails cannot be turned off."""
     offered = NOTIFICATIONS_BY_ROLE.get(user.role, ())
-    user.mail_opt_outs = sorted(kind.value for kind in offered if kind.value not in receive)
+    values: dict[str, object] = {"mail_opt_outs": sorted(kind.value for kind in offered if kind.value not in receive)}
     if locale in LOCALES:
-        user.locale = locale
+        values["locale"] = locale
+    update_if_current(db, User, user.id, expected_version, values)
     record_event(db, ctx, "mail_preferences", "user", user.id, organisation_id=user.organisation_id,
-                 details={"off": user.mail_opt_outs})
+                 details={"off": values["mail_opt_outs"]})
     db.commit()

@@ -305,12 +305,15 @@ def test_turning_a_notification_off_in_the_profile(client: FlaskClient, world: W
     hr = sign_in(client, world.users["hr_a"])
     page = hr.get("/auth/profile").get_data(as_text=True)
     assert page.count('type="checkbox"') == 4 and page.count("checked") == 4
-    hr.post("/auth/profile", data={"notifications": ["assessment_verified", "cycle_open"], "locale": "en"})
+    version = str(world.users["hr_a"].version)
+    hr.post("/auth/profile", data={"version": version, "notifications": ["assessment_verified", "cycle_open"],
+                                   "locale": "en"})
     user = reload(dbs, world.users["hr_a"])
     assert user.mail_opt_outs == ["actions_digest", "assessment_returned"]  # type: ignore[attr-defined]
     assert user.locale == "en"  # type: ignore[attr-defined]
     # Not a notification of this role: refused, nothing changed.
-    assert hr.post("/auth/profile", data={"notifications": ["submissions_digest"], "locale": "vi"}).status_code == 200
+    assert hr.post("/auth/profile", data={"version": str(user.version),  # type: ignore[attr-defined]
+                                          "notifications": ["submissions_digest"], "locale": "vi"}).status_code == 200
     assert reload(dbs, world.users["hr_a"]).locale == "en"  # type: ignore[attr-defined]
 
 
@@ -499,3 +502,18 @@ def test_a_digest_already_written_for_its_period_is_not_looked_for_again(app: Fl
             event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) <= 3, statements
     assert not any("plan_items" in s or "FROM users" in s for s in statements)
+
+
+def test_two_tabs_on_the_settings_page_the_second_save_is_told(app: Flask, world: World, dbs: Session) -> None:
+    """The settings are an editable record like any other: a save drawn before another one was
+    saved is refused (409) with what is saved and what was typed, not written over it."""
+    first, second = (sign_in(app.test_client(), world.users["hr_a"]) for _ in range(2))
+    version = re.search(r'name="version"[^>]*value="(\d+)"', first.get("/auth/profile").get_data(as_text=True))
+    assert version is not None
+    assert second.get("/auth/profile").status_code == 200
+    assert first.post("/auth/profile", data={"version": version.group(1), "notifications": ["cycle_open"],
+                                             "locale": "en"}).status_code == 302
+    late = second.post("/auth/profile", data={"version": version.group(1), "notifications": [], "locale": "vi"})
+    assert late.status_code == 409
+    user = reload(dbs, world.users["hr_a"])
+    assert user.locale == "en" and "cycle_open" not in user.mail_opt_outs  # type: ignore[attr-defined]
