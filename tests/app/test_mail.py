@@ -515,5 +515,6 @@ def test_two_tabs_on_the_settings_page_the_second_save_is_told(app: Flask, world
                                              "locale": "en"}).status_code == 302
     late = second.post("/auth/profile", data={"version": version.group(1), "notifications": [], "locale": "vi"})
     assert late.status_code == 409
+    assert late.get_data(as_text=True).count('class="yours"') == 2  # what was typed, beside both fields
     user = reload(dbs, world.users["hr_a"])
     assert user.locale == "en" and "cycle_open" not in user.mail_opt_outs  # type: ignore[attr-defined]
