@@ -643,3 +643,61 @@ class AccessRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"))
+
+
+class SurveyRound(Base):
+    """A round of the workers' anonymous survey for one assessment (a company's cycle): open
+    from `opens_on` to `closes_on` (Viet Nam days), or until closed early. Workers answer at
+    /s/<slug>; `started` counts the responses begun, never more than `cap` (the workforce)."""
+
+    __tablename__ = "survey_rounds"
+    __table_args__ = (CheckConstraint("started <= cap", name="survey_round_within_cap"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(16), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    closed_early_on: Mapped[date | None] = mapped_column(Date)
+    uses_codes: Mapped[bool] = mapped_column(Boolean, default=False)
+    cap: Mapped[int] = mapped_column(Integer)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+
+    assessment: Mapped[Assessment] = relationship()
+
+
+class SurveyCode(Base):
+    """A one-time code of a round that uses them, handed out on paper. Which response a code
+    began is never recorded."""
+
+    __tablename__ = "survey_codes"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyResponse(Base):
+    """One worker's answers, anonymous by design: a random id (no order of arrival), the round
+    and the day, and the hash of a secret only the worker's browser holds (so that browser can
+    go on with its own answers). No address, browser, account or time of day."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class SurveyAnswer(Base):
+    """A worker's answer to one question or demographic (`key`, both declared in the rubric)."""
+
+    __tablename__ = "survey_answers"
+
+    response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(String(80))

@@ -181,6 +181,9 @@ def _check_survey(model: RubricFile) -> list[str]:
     _duplicates("survey question", (q.key for q in survey.questions), problems)
     _duplicates("survey answer", (a.key for a in survey.answers), problems)
     _duplicates("survey demographic", (d.key for d in survey.demographics), problems)
+    # A worker's answers are stored by key: a demographic may not share a question's.
+    for key in sorted({q.key for q in survey.questions} & {d.key for d in survey.demographics}):
+        problems.append(f"survey demographic {key}: a question has the same key")
     for meaning in ("present", "absent", "unknown"):
         if sum(a.means == meaning for a in survey.answers) != 1:
             problems.append(f"survey answers: exactly one must mean {meaning}")

@@ -245,6 +245,8 @@ class SurveyQuestion(Strict):
     text: Text
     checks: Key  # an indicator of the HR questionnaire
     claimed_by: list[Key] = Field(min_length=1)
+    # The plan's action when workers contradict HR here (what to do so the practice is real and known).
+    action: Text
 
 
 class DemographicOption(Strict):

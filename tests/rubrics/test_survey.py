@@ -17,29 +17,31 @@ ANSWERS = [{"key": "yes", "label": T, "means": "present"}, {"key": "no", "label"
            {"key": "not_concerned", "label": T, "means": "not_concerned"}]
 
 
+def question(key: str, checks: str = "a.two", claimed_by: str = "some") -> dict[str, Any]:
+    return {"key": key, "text": T, "checks": checks, "claimed_by": [claimed_by], "action": T}
+
+
 def survey(**change: Any) -> dict[str, Any]:
-    questions = [{"key": f"q{n}", "text": T, "checks": "a.two", "claimed_by": ["some"]} for n in range(8)]
+    questions = [question(f"q{n}") for n in range(8)]
     return {"type": "single_choice", "answers": ANSWERS, "questions": questions} | change
 
 
 CASES: dict[str, tuple[dict[str, Any], str]] = {
-    "an unknown indicator": (survey(questions=[*survey()["questions"][:7], {
-        "key": "q7", "text": T, "checks": "a.gone", "claimed_by": ["some"]}]), "checks unknown indicator a.gone"),
-    "an option the indicator lacks": (survey(questions=[*survey()["questions"][:7], {
-        "key": "q7", "text": T, "checks": "a.two", "claimed_by": ["plenty"]}]), "a.two has no option plenty"),
-    "the same question twice": (survey(questions=[*survey()["questions"][:7], {
-        "key": "q0", "text": T, "checks": "a.two", "claimed_by": ["some"]}]), "survey question"),
+    "an unknown indicator": (survey(questions=[*survey()["questions"][:7], question("q7", checks="a.gone")]), "checks unknown indicator a.gone"),
+    "an option the indicator lacks": (survey(questions=[*survey()["questions"][:7], question("q7", claimed_by="plenty")]), "a.two has no option plenty"),
+    "the same question twice": (survey(questions=[*survey()["questions"][:7], question("q0")]), "survey question"),
     "no answer meaning absent": (survey(answers=[a for a in ANSWERS if a["means"] != "absent"]),
                                  "exactly one must mean absent"),
     "two answers meaning present": (survey(answers=[*ANSWERS, {"key": "sure", "label": T, "means": "present"}]),
                                     "exactly one must mean present"),
     "too few questions": (survey(questions=survey()["questions"][:7]), "survey.questions"),
-    "too many questions": (survey(questions=[{"key": f"q{n}", "text": T, "checks": "a.two", "claimed_by": ["some"]}
-                                             for n in range(13)]), "survey.questions"),
+    "too many questions": (survey(questions=[question(f"q{n}") for n in range(13)]), "survey.questions"),
     "results shown before 10": (survey(min_responses=5), "survey.min_responses"),
     "a rule listening to fewer than are shown": (survey(discrepancy={"min_knowing": 5}), "min_knowing is below"),
     "a share above one": (survey(discrepancy={"absent_share": 1.5}), "survey.discrepancy.absent_share"),
     "an unknown question type": (survey(type="slider"), "survey: unknown question type slider"),
+    "a demographic sharing a question's key": (survey(demographics=[{"key": "q3", "text": T, "options": [
+        {"key": "a", "label": T}, {"key": "b", "label": T}]}]), "survey demographic q3: a question has the same key"),
 }
 
 
