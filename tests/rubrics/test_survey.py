@@ -26,10 +26,13 @@ def survey(**change: Any) -> dict[str, Any]:
     return {"type": "single_choice", "answers": ANSWERS, "questions": questions} | change
 
 
+SEVEN = survey()["questions"][:7]
 CASES: dict[str, tuple[dict[str, Any], str]] = {
-    "an unknown indicator": (survey(questions=[*survey()["questions"][:7], question("q7", checks="a.gone")]), "checks unknown indicator a.gone"),
-    "an option the indicator lacks": (survey(questions=[*survey()["questions"][:7], question("q7", claimed_by="plenty")]), "a.two has no option plenty"),
-    "the same question twice": (survey(questions=[*survey()["questions"][:7], question("q0")]), "survey question"),
+    "an unknown indicator": (survey(questions=[*SEVEN, question("q7", checks="a.gone")]),
+                             "checks unknown indicator a.gone"),
+    "an option the indicator lacks": (survey(questions=[*SEVEN, question("q7", claimed_by="plenty")]),
+                                      "a.two has no option plenty"),
+    "the same question twice": (survey(questions=[*SEVEN, question("q0")]), "survey question"),
     "no answer meaning absent": (survey(answers=[a for a in ANSWERS if a["means"] != "absent"]),
                                  "exactly one must mean absent"),
     "two answers meaning present": (survey(answers=[*ANSWERS, {"key": "sure", "label": T, "means": "present"}]),
