@@ -84,6 +84,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Requests for a password reset link, like sign-in: per address asked about, per client address.
         "PASSWORD_RESET_LIMIT_PER_ACCOUNT": env.get("PASSWORD_RESET_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "PASSWORD_RESET_LIMIT_PER_ADDRESS": env.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Survey responses begun from one network address: generous, because a factory's workers
+        # on its Wi-Fi share one address (README: what each limit protects against).
+        "SURVEY_BEGIN_LIMIT_PER_ADDRESS": env.get("SURVEY_BEGIN_LIMIT_PER_ADDRESS", "60 per hour"),
         # JSON API rate limits (Flask-Limiter notation), per token and per client address. A load
         # test or an API fuzzer raises them; the defaults protect a production server.
         "API_RATE_LIMIT_PER_TOKEN": env.get("API_RATE_LIMIT_PER_TOKEN", "300 per minute"),

@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.organisations import bp as organisations_bp
     from app.parenting import bp as parenting_bp
     from app.review import bp as review_bp
+    from app.survey import bp as survey_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(parenting_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(compare_bp)
+    app.register_blueprint(survey_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser cannot be tricked into sending one
 
@@ -129,7 +131,7 @@ def _register_template_helpers(app: Flask) -> None:
         sector_name,
         status_name,
     )
-    from assessments.report.chart import bar_chart_svg
+    from assessments.report.chart import bar_chart_svg, share_bar_svg
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -145,6 +147,7 @@ def _register_template_helpers(app: Flask) -> None:
         status_name=status_name,
         decision_name=decision_name,
         bar_chart=lambda rows, title, unit="", peak=None: bar_chart_svg(rows, title, unit, format_number, peak),
+        share_bar=share_bar_svg,
         site_header=site_header,
         flash_messages=flash_messages,
         static_links=static_links,

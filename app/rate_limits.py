@@ -10,10 +10,12 @@ A deployment that runs Redis can point RATELIMIT_STORAGE_URI at it instead.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import time
 
 from flask import Blueprint, current_app
 from flask_limiter import Limiter
+from limits import parse
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -107,3 +109,16 @@ def api_limits(blueprint: Blueprint) -> None:
                   scope="api-token")(blueprint)
     limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT_PER_ADDRESS"]), key_func=address_key,
                   scope="api-address")(blueprint)
+
+
+def take(limit: str, scope: str, *identity: str) -> bool:
+    """Count one use of a limit checked in code rather than on a whole route (say, only when a
+    request begins something): True while within it. The counters live where the routes' do."""
+    return bool(limiter.limiter.hit(parse(limit), scope, *identity))
+
+
+def hashed_address() -> str:
+    """The client address, keyed-hashed with the app's secret (a plain hash of an IPv4 address
+    is undone by trying all 4 billion): counters kept beside anonymous answers hold no address."""
+    key = str(current_app.secret_key or "").encode()
+    return hmac.new(key, client_address().encode(), hashlib.sha256).hexdigest()[:32]

@@ -112,6 +112,31 @@ MESSAGES = {
     "out_of_range": _l("This number is outside the allowed range."),
     "must_be_text": _l("Invalid input."),
     "too_long": _l("At most 2,000 characters."),
+    # The workers' survey: organisers
+    "no_survey": _l("The rubric version of this assessment has no workers’ survey."),
+    "forbidden": _l("Only the company’s HR officers and the Chamber can run its survey rounds."),
+    "not_current_cycle": _l("A survey round is opened for the current cycle’s assessment."),
+    "opens_in_the_past": _l("The first day cannot be in the past."),
+    "closes_before_it_opens": _l("The last day cannot come before the first day."),
+    "round_too_long": _l("A round lasts at most 62 days."),
+    "workforce_too_small": _l("With fewer than 10 workers, answers could be recognised: the survey needs at "
+                              "least 10."),
+    "codes_out_of_range": _l("Enter how many codes to print: at least 1, at most your workforce (and 5,000)."),
+    "round_already_running": _l("A round is already open or planned: close it before opening another."),
+    "round_closed": _l("This round is closed already."),
+    "round_without_codes": _l("This round uses an open link: it has no codes to print."),
+    # The workers' survey: workers (shown on their phones)
+    "no_such_survey": _l("There is no survey at this address. Check the address on the poster."),
+    "survey_not_open_yet": _l("This survey has not opened yet."),
+    "survey_closed": _l("This survey has closed: answers can no longer be given or changed."),
+    "code_not_valid": _l("This code is not valid or has been used already. Check the code on your slip."),
+    "code_needed": _l("Type the code from your slip first."),
+    "survey_full": _l("This survey has as many answers as the company has workers: no more can begin."),
+    "too_many_responses_here": _l("Too many answers have begun from this network in the last hour. Please try "
+                                  "again later, or on mobile data."),
+    "no_response": _l("Your answers could not be found on this phone. Reload the page and answer again."),
+    "not_a_survey_question": _l("This is not a question of the survey."),
+    "not_a_survey_answer": _l("Choose one of the answers given."),
 }
 
 

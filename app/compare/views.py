@@ -35,6 +35,7 @@ from assessments.services.compare import (
     all_rows,
     answers_of,
     benchmarks,
+    discrepancy_shares,
     export_details,
     gaps_of,
     latest_cycle_with_benchmarks,
@@ -130,6 +131,7 @@ def benchmarks_view() -> str:
     groups = sorted(result.groups, key=lambda group: vietnamese_sort_key(names(group)))
     return render_template("compare/benchmarks.html", result=result, by=by, cycle=cycle, names=names,
                            min_group=MIN_GROUP, rubric=rubric, groups=groups,
+                           surveyed=discrepancy_shares(db.session, by, cycle),
                            gap_indicators=[i for a in rubric.areas for i in a.indicators if i.legal], **_choices())
 
 

@@ -20,7 +20,7 @@ from app.labels import current_language, status_name
 from app.requests import service_context
 from app.review import bp
 from app.service_errors import message_for
-from assessments.db import utcnow
+from assessments.db import today_in_viet_nam, utcnow
 from assessments.models import Assessment, AssessmentStatus, Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import answer_text
@@ -39,6 +39,7 @@ from assessments.services.reviews import (
     verify,
 )
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
+from assessments.services.surveys import workers_input
 from assessments.services.teams import team_info
 
 
@@ -131,7 +132,8 @@ def assessment(assessment_id: int) -> str:
                            showing=groups[shown], reviews=decisions, notes=notes,
                            to_accept=len(to_accept), answer_text=answer_text, lang=current_language(),
                            reviewing=found.status == AssessmentStatus.SUBMITTED,
-                           team=team_info(db.session, found.id, visible, shared_only=True))
+                           team=team_info(db.session, found.id, visible, shared_only=True),
+                           workers=workers_input(db.session, found, rubric, today_in_viet_nam()))
 
 
 def _attempt(assessment_id: int, action: Any, success: str, anchor: str = "") -> Response:

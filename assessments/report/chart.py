@@ -66,3 +66,33 @@ def bar_chart_svg(rows: Sequence[tuple[str, float]], title: str, unit: str = "",
     head = (f'<svg viewBox="0 0 {WIDTH} {y}" width="100%" role="img" aria-label="{escape(title)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
     return Markup(head + "".join(parts) + "</svg>")
+
+
+SHARE_COLOURS = ("#0b6e4f", "#b3261e", "#9aa5ae", "#d5dce3")  # yes, no, do not know, does not concern me
+
+
+def share_bar_svg(parts: Sequence[tuple[str, int]], title: str) -> Markup:
+    """One bar split into the shares of (label, count) parts, with a legend beneath: how the
+    workers who answered one question divided. Colours in the order of SHARE_COLOURS."""
+    total = sum(count for _label, count in parts)
+    pieces: list[str] = []
+    x = 0.0
+    for (label, count), colour in zip(parts, SHARE_COLOURS, strict=False):
+        width = count / total * WIDTH if total else 0.0
+        if width:
+            pieces.append(f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="{BAR + 4}" fill="{colour}">'
+                          f'<title>{escape(label)}: {count}</title></rect>')
+        x += width
+    y = BAR + 10
+    legend_x = 0
+    for (label, count), colour in zip(parts, SHARE_COLOURS, strict=False):
+        text = f"{label} {count}"
+        if legend_x + 18 + len(text) * 7 > WIDTH:
+            legend_x, y = 0, y + LINE + 2
+        pieces.append(f'<rect x="{legend_x}" y="{y + 2}" width="11" height="11" fill="{colour}"></rect>'
+                      f'<text x="{legend_x + 15}" y="{y + 12}" font-size="12" fill="#1d2733">{escape(text)}</text>')
+        legend_x += 18 + len(text) * 7 + 10
+    height = y + LINE + 2
+    head = (f'<svg viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
+    return Markup(head + "".join(pieces) + "</svg>")

@@ -37,8 +37,9 @@ from assessments.result import AssessmentResult, PlanRecord, ScoreRecord
 from assessments.scoring import score
 from assessments.sectors import SECTORS_BY_CODE
 from assessments.simulate import random_answers, random_profile
+from assessments.survey import Voice, present_share
 from rubrics.loader import Rubric
-from rubrics.schema import LegalReference, Text
+from rubrics.schema import LegalReference, Survey, Text
 
 Pair = dict[str, str]  # {"vi": ..., "en": ...}
 PACKAGE = Path(__file__).resolve().parent
@@ -107,6 +108,17 @@ class PreviousCycle:
 
 
 @dataclass(frozen=True)
+class WorkersInput:
+    """The newest round of the workers' survey whose results show (enough workers answered)."""
+
+    survey: Survey
+    voice: Voice
+    hr_answers: dict[str, Any]  # HR's answers to the indicators the survey checks
+    last_day: date
+    still_open: bool
+
+
+@dataclass(frozen=True)
 class ReportInput:
     organisation_name: str
     province_code: str
@@ -122,6 +134,7 @@ class ReportInput:
     sector_median: float | None = None
     sector_group: int = 0
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # indicator -> attached file names
+    workers: WorkersInput | None = None
 
     def fingerprint(self) -> str:
         """A hash of everything the report shows. Two inputs with the same fingerprint give the
@@ -243,6 +256,34 @@ class AppendixArea:
 
 
 @dataclass(frozen=True)
+class WorkerRow:
+    """One survey question beside the HR answer it checks, as shown."""
+
+    code: str  # the indicator's code (B5)
+    question: Pair
+    hr_answer: Pair
+    present: int
+    absent: int
+    unknown: int
+    not_concerned: int
+    present_percent: float | None  # of the workers who know
+    discrepancy: bool
+    action: Pair  # what to do when workers contradict HR
+
+
+@dataclass(frozen=True)
+class WorkersVoice:
+    responses: int
+    last_day: str
+    still_open: bool
+    rows: tuple[WorkerRow, ...]
+
+    @property
+    def discrepancies(self) -> tuple[WorkerRow, ...]:
+        return tuple(row for row in self.rows if row.discrepancy)
+
+
+@dataclass(frozen=True)
 class Report:
     organisation: str
     province: Pair
@@ -260,6 +301,7 @@ class Report:
     comparison: Comparison | None
     benchmark: Benchmark
     legal_basis: Pair  # "judged under the law in force on <date>; fines are an organisation's"
+    workers: WorkersVoice | None  # what workers said in the survey, once enough answered
     source: ReportInput = field(repr=False, compare=False)  # what the appendix is built from, when read
     words: dict[str, Pair] = field(default_factory=lambda: {k: {"vi": v[0], "en": v[1]} for k, v in WORDS.items()})
 
@@ -359,6 +401,25 @@ def _appendix(data: ReportInput) -> tuple[AppendixArea, ...]:
     return tuple(areas)
 
 
+def _workers(data: ReportInput) -> WorkersVoice | None:
+    found = data.workers
+    if found is None or not found.voice.shown:
+        return None
+    questions = {q.key: q for q in found.survey.questions}
+    rows = []
+    for check in found.voice.checks:
+        question, indicator = questions[check.question], data.rubric.indicator(check.indicator)
+        share = present_share(check.tally)
+        rows.append(WorkerRow(
+            code=indicator.code, question=from_text(question.text),
+            hr_answer=_answer(data.rubric, check.indicator, found.hr_answers.get(check.indicator)),
+            present=check.tally.present, absent=check.tally.absent, unknown=check.tally.unknown,
+            not_concerned=check.tally.not_concerned, present_percent=None if share is None else share * 100,
+            discrepancy=check.discrepancy, action=from_text(question.action)))
+    return WorkersVoice(responses=found.voice.responses, last_day=found.last_day.strftime("%d/%m/%Y"),
+                        still_open=found.still_open, rows=tuple(rows))
+
+
 def _percent(card: ScoreRecord, area_key: str) -> float | None:
     area = card.area(area_key)
     return None if area is None else area.percent
@@ -391,6 +452,7 @@ def build_report(data: ReportInput) -> Report:
         comparison=_comparison(data),
         benchmark=Benchmark(shown=shown, group=data.sector_group, median=data.sector_median if shown else None,
                             ours=card.percent),
+        workers=_workers(data),
         source=data,
     )
 

@@ -205,6 +205,21 @@ def _one_young_collection() -> Iterator[None]:
             gc.collect(0)
 
 
+def template(name: str) -> Any:
+    """A template of this package (templates/), for documents other than the plan."""
+    return _environment().get_template(name)
+
+
+def render_document(html: str) -> RenderedPdf:
+    """A small standalone document (its own <style>) with the bundled fonts and the fenced
+    fetcher, but not the plan's stylesheet."""
+    renderer = _renderer()
+    base = ASSETS.as_uri() + "/"
+    document = renderer.html_class(string=html, base_url=base, url_fetcher=assets_only_fetcher()).render(
+        stylesheets=renderer.stylesheets[:1], font_config=renderer.font_config)
+    return RenderedPdf(content=document.write_pdf(), pages=len(document.pages))
+
+
 def render_pdf(report: Report, edition: str) -> RenderedPdf:
     renderer = _renderer()
     base = ASSETS.as_uri() + "/"

@@ -99,6 +99,24 @@ WORDS: dict[str, tuple[str, str]] = {
                    "để không doanh nghiệp nào bị nhận diện.",
                    "Shown only when at least %(min)d organisations of the sector have submitted (now %(count)d), "
                    "so that no single one can be identified."),
+    "workers": ("Ý kiến của người lao động", "What workers say"),
+    "workers_intro": ("Khảo sát ẩn danh %(count)d người lao động (đến ngày %(day)s). Mỗi câu hỏi kiểm tra một câu "
+                      "trả lời của phòng nhân sự. Chỉ những người biết việc này có hay không mới được tính vào tỷ lệ.",
+                      "An anonymous survey of %(count)d workers (up to %(day)s). Each question checks one of HR’s "
+                      "answers. Only workers who know whether the practice is there count in the share."),
+    "workers_open": ("Đợt khảo sát vẫn đang mở: số liệu có thể thay đổi.",
+                     "The survey round is still open: the figures may change."),
+    "hr_answer": ("Câu trả lời của phòng nhân sự", "HR’s answer"),
+    "workers_yes": ("Có", "Yes"),
+    "workers_no": ("Không", "No"),
+    "workers_unsure": ("Không biết / không liên quan", "Don’t know / not concerned"),
+    "workers_share": ("Tỷ lệ nói “có”", "Share saying yes"),
+    "discrepancy": ("Chưa khớp", "Discrepancy"),
+    "discrepancy_note": ("Chưa khớp: phòng nhân sự trả lời là có, nhưng từ một nửa số người lao động biết việc này "
+                         "trở lên nói là không.",
+                         "Discrepancy: HR’s answer says the practice is there, but half or more of the workers who "
+                         "know say it is not."),
+    "workers_actions": ("Việc cần làm theo ý kiến người lao động", "Actions from what workers say"),
     "appendix": ("Phụ lục: toàn bộ câu trả lời", "Appendix: every answer"),
     "question": ("Câu hỏi", "Question"),
     "not_answered": ("Chưa trả lời", "Not answered"),

@@ -29,9 +29,12 @@ from assessments.models import (
     ReviewDecision,
     ReviewNote,
     ScoresVersion,
+    SurveyRound,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.result import AssessmentResult
+from assessments.services.surveys import discrepancy_flags
+from rubrics.loader import default_registry
 
 T = TypeVar("T")
 
@@ -380,6 +383,45 @@ def _benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters) -> 
         if sizes.get(grp, 0) >= MIN_GROUP:
             shares[(grp, indicator)] = count / sizes[grp]
     return Benchmarks(by=by, cycle=cycle, groups=sizes, areas=areas, gap_shares=shares)
+
+
+@dataclass(frozen=True)
+class SurveyShare:
+    """In one group: organisations whose workers' survey has results (a round with enough
+    answers), and how many of them have a discrepancy (workers contradicting HR)."""
+
+    surveyed: int
+    contradicted: int
+
+    @property
+    def shown(self) -> bool:
+        return self.surveyed >= MIN_GROUP
+
+    @property
+    def share(self) -> float:
+        return self.contradicted / self.surveyed if self.surveyed else 0.0
+
+
+def discrepancy_shares(db: DbSession, by: str, cycle: int | None,
+                       filters: Filters = Filters()) -> dict[str, SurveyShare]:
+    """Per sector or province, of the organisations the benchmarks count: the share with a
+    discrepancy in their latest showing survey round. Not kept with the benchmarks: workers
+    answer between submissions. Only groups of MIN_GROUP surveyed organisations are shown."""
+    group = GROUPINGS[by]
+    chosen = Filters(province=filters.province, sector=filters.sector, size=filters.size, cycle=cycle)
+    rows = db.execute(_scored(chosen, group.label("grp"), Assessment.id, Assessment.rubric_key,
+                              Assessment.rubric_version, Assessment.rubric_hash)
+                      .where(exists().where(SurveyRound.assessment_id == Assessment.id))).all()
+    registry = default_registry()
+    surveys = {row.id: registry.get(row.rubric_key, row.rubric_version, row.rubric_hash).data.survey for row in rows}
+    flags = discrepancy_flags(db, surveys)
+    counted: dict[str, list[int]] = {}
+    for row in rows:
+        if row.id in flags:
+            tally = counted.setdefault(row.grp, [0, 0])
+            tally[0] += 1
+            tally[1] += flags[row.id]
+    return {grp: SurveyShare(surveyed, contradicted) for grp, (surveyed, contradicted) in counted.items()}
 
 
 def trends(db: DbSession, by: str, value: str) -> dict[int, Distribution]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from assessments.db import DbSession
+from assessments.db import DbSession, today_in_viet_nam
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -26,6 +26,7 @@ from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, Previous
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
 from assessments.services.common import ServiceError
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
+from assessments.services.surveys import workers_input
 from rubrics.loader import Rubric
 
 SCORED_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.VERIFIED)
@@ -80,7 +81,8 @@ def report_input(db: DbSession, assessment: Assessment, rubric: Rubric, *, every
         organisation_name=organisation.name, province_code=organisation.province_code,
         sector_code=organisation.sector_code, cycle=assessment.cycle, status=assessment.status, rubric=rubric,
         scorecard=result.scorecard, plan=result.plan, answers=answers, adopted=adopted,
-        previous=previous_cycle(db, assessment), sector_median=median, sector_group=group, evidence=evidence)
+        previous=previous_cycle(db, assessment), sector_median=median, sector_group=group, evidence=evidence,
+        workers=workers_input(db, assessment, rubric, today_in_viet_nam()))
 
 
 def _as_submitted(db: DbSession, assessment: Assessment) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession, table_of
 from assessments.models import (
+    Answer,
     Assessment,
     Role,
     SurveyAnswer,
@@ -31,6 +32,7 @@ from assessments.models import (
     SurveyRound,
     User,
 )
+from assessments.report.data import WorkersInput
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.self_assessment import answer_values
 from assessments.services.versions import update_if_current
@@ -54,10 +56,15 @@ class RoundState(StrEnum):
     CLOSED = "closed"
 
 
+def last_day(survey_round: SurveyRound) -> date:
+    """The last day workers can answer (a round closed early ends the day before)."""
+    if survey_round.closed_early_on is None:
+        return survey_round.closes_on
+    return min(survey_round.closes_on, survey_round.closed_early_on - timedelta(days=1))
+
+
 def round_state(survey_round: SurveyRound, today: date) -> RoundState:
-    last_day = survey_round.closes_on if survey_round.closed_early_on is None else min(
-        survey_round.closes_on, survey_round.closed_early_on - timedelta(days=1))
-    if today > last_day:
+    if today > last_day(survey_round):
         return RoundState.CLOSED
     return RoundState.OPEN if today >= survey_round.opens_on else RoundState.UPCOMING
 
@@ -336,6 +343,20 @@ def latest_voice(db: DbSession, survey: Survey, assessment: Assessment) -> tuple
     return None
 
 
+def workers_input(db: DbSession, assessment: Assessment, rubric: Rubric, today: date) -> WorkersInput | None:
+    """What the report shows of the workers' survey: the newest round whose results show."""
+    survey = rubric.data.survey
+    found = None if survey is None else latest_voice(db, survey, assessment)
+    if survey is None or found is None:
+        return None
+    survey_round, voice = found
+    hr = answer_values(db, assessment.id)
+    checked = {q.checks: hr[q.checks] for q in survey.questions if q.checks in hr}
+    still_open = round_state(survey_round, today) == RoundState.OPEN
+    return WorkersInput(survey=survey, voice=voice, hr_answers=checked,
+                        last_day=today if still_open else last_day(survey_round), still_open=still_open)
+
+
 def previous_voice(db: DbSession, survey: Survey, assessment: Assessment) -> Voice | None:
     """What workers said in the company's last cycle before this one, for the change since."""
     earlier = db.scalar(select(Assessment).where(
@@ -345,23 +366,26 @@ def previous_voice(db: DbSession, survey: Survey, assessment: Assessment) -> Voi
     return None if found is None else found[1]
 
 
-def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey | None],
-                      assessments: Sequence[Assessment]) -> dict[int, bool]:
-    """For each assessment whose latest showing round exists: whether workers contradict HR on at
-    least one question (the comparison's share of companies with a discrepancy)."""
-    ids = [a.id for a in assessments if survey_of_assessment.get(a.id) is not None]
+def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, bool]:
+    """For each assessment (id -> its rubric's survey) with a round whose results show: whether
+    workers contradict HR on at least one question in the newest such round."""
+    ids = [key for key, survey in survey_of_assessment.items() if survey is not None]
     if not ids:
         return {}
     rounds = list(db.scalars(select(SurveyRound).where(SurveyRound.assessment_id.in_(ids))
                              .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())))
     answered, counts = _counts(db, [r.id for r in rounds])
+    hr_answers: dict[int, dict[str, Any]] = defaultdict(dict)
+    for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
+                                                .where(Answer.assessment_id.in_(ids))):
+        hr_answers[assessment_id][key] = value
     flags: dict[int, bool] = {}
     for survey_round in rounds:
         survey = survey_of_assessment[survey_round.assessment_id]
         if survey_round.assessment_id in flags or survey is None:
             continue
-        voice = workers_voice(survey, answer_values(db, survey_round.assessment_id),
-                              counts.get(survey_round.id, {}), answered.get(survey_round.id, 0))
+        voice = workers_voice(survey, hr_answers[survey_round.assessment_id], counts.get(survey_round.id, {}),
+                              answered.get(survey_round.id, 0))
         if voice.shown:
             flags[survey_round.assessment_id] = bool(voice.discrepancies)
     return flags

@@ -102,6 +102,18 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
     ("assessment.assign_team", "POST"): signed_in("hr", hr_b=404),
+    # The workers' survey: everyone who sees the assessment sees its rounds; HR and the Chamber
+    # run them (an empty post is a form with errors, 422); the world has no round (404).
+    ("survey.rounds", "GET"): signed_in(*ALL_ROLES, hr_b=404),
+    ("survey.rounds", "POST"): signed_in(*INVITERS, hr_b=404, hr_a=422, reviewer=422, admin=422),
+    ("survey.close", "POST"): signed_in(*INVITERS, hr_b=404, hr_a=404, reviewer=404, admin=404),
+    ("survey.poster", "GET"): signed_in(*INVITERS, hr_b=404, hr_a=404, reviewer=404, admin=404),
+    ("survey.codes", "GET"): signed_in(*INVITERS, hr_b=404, hr_a=404, reviewer=404, admin=404),
+    # Workers answer without an account: the world's short code is made up (404 for everyone).
+    ("survey.answer", "GET"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
+    ("survey.send", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
+    ("survey.start", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
+    ("survey.save_one", "POST"): dict.fromkeys(("anonymous", "hr_inactive", *ROLES), 404),
     ("assessment.reply", "POST"): signed_in("hr", hr_b=404),
     ("assessment.results", "GET"): signed_in(*ALL_ROLES, hr_b=404),
     ("assessment.evidence_download", "GET"): signed_in(*ALL_ROLES, hr_b=404),
