@@ -34,7 +34,6 @@ from assessments.models import (
 )
 from assessments.report.data import WorkersInput
 from assessments.services.common import Context, ServiceError, record_event
-from assessments.services.self_assessment import answer_values
 from assessments.services.versions import update_if_current
 from assessments.survey import Counts, Group, Voice, change_since, split_by, workers_voice
 from rubrics.loader import Rubric
@@ -271,6 +270,20 @@ def save_answers(db: DbSession, survey: Survey, survey_round: SurveyRound, secre
 
 # What a round shows.
 
+def _hr_answers(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """HR's answers, per assessment: what the workers' answers are checked against. (Read here
+    rather than with self_assessment.answer_values, which would import this module's importers.)"""
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
+                                                .where(Answer.assessment_id.in_(assessment_ids))):
+        found[assessment_id][key] = value
+    return found
+
+
+def _hr_answers_of(db: DbSession, assessment_id: int) -> dict[str, Any]:
+    return _hr_answers(db, [assessment_id])[assessment_id]
+
+
 def _counts(db: DbSession, round_ids: Sequence[int]) -> tuple[dict[int, int], Mapping[int, Counts]]:
     """Per round: how many workers answered at least one question, and answer counts per key."""
     answered = dict(db.execute(
@@ -301,7 +314,7 @@ class RoundView:
 def voice_of_round(db: DbSession, survey: Survey, survey_round: SurveyRound,
                    hr_answers: Mapping[str, Any] | None = None) -> Voice:
     answered, counts = _counts(db, [survey_round.id])
-    hr = answer_values(db, survey_round.assessment_id) if hr_answers is None else hr_answers
+    hr = _hr_answers_of(db, survey_round.assessment_id) if hr_answers is None else hr_answers
     return workers_voice(survey, hr, counts.get(survey_round.id, {}), answered.get(survey_round.id, 0))
 
 
@@ -326,7 +339,7 @@ def _split(db: DbSession, survey: Survey, survey_round: SurveyRound, hr_answers:
 def round_view(db: DbSession, rubric: Rubric, survey_round: SurveyRound, today: date,
                split: str | None = None) -> RoundView:
     survey = survey_of(rubric)
-    hr = answer_values(db, survey_round.assessment_id)
+    hr = _hr_answers_of(db, survey_round.assessment_id)
     voice = voice_of_round(db, survey, survey_round, hr)
     groups = _split(db, survey, survey_round, hr, split) if split and voice.shown else ()
     before = previous_voice(db, survey, survey_round.assessment)
@@ -350,7 +363,7 @@ def workers_input(db: DbSession, assessment: Assessment, rubric: Rubric, today: 
     if survey is None or found is None:
         return None
     survey_round, voice = found
-    hr = answer_values(db, assessment.id)
+    hr = _hr_answers_of(db, assessment.id)
     checked = {q.checks: hr[q.checks] for q in survey.questions if q.checks in hr}
     still_open = round_state(survey_round, today) == RoundState.OPEN
     return WorkersInput(survey=survey, voice=voice, hr_answers=checked,
@@ -375,10 +388,7 @@ def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey |
     rounds = list(db.scalars(select(SurveyRound).where(SurveyRound.assessment_id.in_(ids))
                              .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())))
     answered, counts = _counts(db, [r.id for r in rounds])
-    hr_answers: dict[int, dict[str, Any]] = defaultdict(dict)
-    for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
-                                                .where(Answer.assessment_id.in_(ids))):
-        hr_answers[assessment_id][key] = value
+    hr_answers = _hr_answers(db, ids)
     flags: dict[int, bool] = {}
     for survey_round in rounds:
         survey = survey_of_assessment[survey_round.assessment_id]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -18,10 +18,13 @@ from sqlalchemy.orm import Session
 from assessments.db import today_in_viet_nam
 from assessments.models import Answer, AuditEvent, SurveyAnswer, SurveyResponse, SurveyRound
 from assessments.services import Context
+from assessments.services.compare import discrepancy_shares
 from assessments.services.surveys import codes_of, open_round
+from assessments.simulate import best_answers
 from rubrics.loader import default_registry
+from tests.app.test_assessment import complete_and_submit
 from tests.assessments.test_report import pdf_text
-from tests.conftest import World, sign_in
+from tests.conftest import World, add_assessment, add_organisation, mark_submitted, sign_in
 
 RUBRIC = default_registry().get("crbp-vn", "2026.2")
 
@@ -191,3 +194,55 @@ def test_results_show_from_ten_answers_with_the_discrepancy_for_hr_and_the_revie
     assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in shown
     sign_in(client, world.users["reviewer"])
     assert "Chưa khớp" in client.get(page_url).get_data(as_text=True)
+
+
+def test_the_discrepancy_shows_on_the_results_the_review_and_in_the_pdf_plan(
+        client: FlaskClient, world: World, workers: list[FlaskClient], dbs: Session) -> None:
+    answers = best_answers(RUBRIC)
+    assert answers["breastfeeding.lactation_room"] in ("one_room", "every_site", "matched_to_demand")
+    submitted = complete_and_submit(dbs, world, answers)
+    today = today_in_viet_nam()
+    survey_round = open_round(dbs, Context(world.users["hr_a"]), submitted, RUBRIC, opens_on=today,
+                              closes_on=today, codes=None, today=today)
+    for phone in workers[:10]:
+        answer(phone, survey_round.slug, lactation_room="no", nursing_break="yes")
+    sign_in(client, world.users["hr_a"])
+    results = client.get(f"/assessments/{submitted.id}/results").get_data(as_text=True)
+    assert "Những điểm người lao động trả lời khác doanh nghiệp" in results
+    assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in results
+    assert "10 trên 10 người lao động biết việc này nói là không." in results
+    pdf = pdf_text(client.get(f"/assessments/{submitted.id}/plan.pdf?edition=vi").data)
+    assert "Ý kiến của người lao động" in pdf and "Việc cần làm theo ý kiến người lao động" in pdf
+    assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in pdf and "Chưa khớp" in pdf
+    sign_in(client, world.users["reviewer"])
+    review = client.get(f"/review/{submitted.id}").get_data(as_text=True)
+    assert "đây là lý do để đề nghị làm rõ" in review
+    assert review.count("10 trên 10 người lao động biết việc này nói là không.") == 1
+
+
+def test_benchmarks_give_the_share_of_surveyed_organisations_with_a_discrepancy_from_five(
+        dbs: Session, world: World) -> None:
+    def surveyed(number: int, contradicted: bool) -> None:
+        organisation = add_organisation(dbs, f"Công ty {number}", f"03000000{number:02d}", sector="footwear-leather")
+        assessment = add_assessment(dbs, organisation, 2026)
+        mark_submitted(assessment, 60.0)
+        dbs.add(Answer(assessment_id=assessment.id, indicator_key="breastfeeding.lactation_room", value="one_room"))
+        survey_round = SurveyRound(assessment_id=assessment.id, slug=f"r{number}", opens_on=date(2026, 10, 1),
+                                   closes_on=date(2026, 10, 14), cap=500)
+        dbs.add(survey_round)
+        dbs.flush()
+        for n in range(10):
+            response_id = f"{number:02d}{n:030d}"
+            dbs.add(SurveyResponse(id=response_id, round_id=survey_round.id, day=date(2026, 10, 2),
+                                   resume_hash=response_id * 2))
+            dbs.flush()
+            dbs.add(SurveyAnswer(response_id=response_id, key="lactation_room",
+                                 value="no" if contradicted else "yes"))
+        dbs.commit()
+
+    for number in range(4):
+        surveyed(number, contradicted=number < 2)
+    assert not discrepancy_shares(dbs, "sector", 2026)["footwear-leather"].shown  # 4 organisations
+    surveyed(4, contradicted=False)
+    share = discrepancy_shares(dbs, "sector", 2026)["footwear-leather"]
+    assert share.shown and (share.surveyed, share.contradicted, share.share) == (5, 2, 0.4)
