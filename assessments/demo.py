@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from assessments.db import DbSession
-from assessments.models import Assessment, Organisation, Programme, ReviewDecision, Role, User
+from assessments.models import Answer, Assessment, Organisation, Programme, ReviewDecision, Role, User
 from assessments.parenting import SessionData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
@@ -30,6 +30,8 @@ from assessments.services.self_assessment import (
     submit,
     update_plan_item,
 )
+from assessments.services.surveys import begin_response, open_round
+from assessments.services.surveys import save_answers as save_survey_answers
 from assessments.services.teams import assign_areas
 from assessments.simulate import random_answers, random_profile
 from rubrics.loader import Rubric
@@ -90,6 +92,7 @@ def load_demo_data(db: DbSession, today: date, rubric: Rubric) -> bool:
     _load_demo_sessions(db, ctx, organisations, today)
     _load_demo_assessments(db, organisations, today, rubric)
     _load_demo_reviews(db, organisations, rubric)
+    _load_demo_survey(db, organisations[0], today, rubric)
     return True
 
 
@@ -146,6 +149,43 @@ def _load_demo_assessments(db: DbSession, organisations: list[Organisation], tod
     if colleague is not None:  # Lan answers leave and breastfeeding, Hùng childcare and the workplace
         assign_areas(db, ctx, draft, rubric, {"leave": hr.id if hr else None, "breastfeeding": hr.id if hr else None,
                                               "childcare": colleague.id, "workplace": colleague.id})
+
+
+def _load_demo_survey(db: DbSession, organisation: Organisation, today: date, rubric: Rubric) -> None:
+    """The demo HR company asked its workers twice. Last year's round is closed with 120
+    answers, and on one question they contradict HR's answer (a discrepancy). This year's round
+    opened three days ago and has 14 answers so far, so the change since last cycle shows."""
+    survey = rubric.data.survey
+    hr = db.scalar(select(User).where(User.email == "hr@demo.vn"))
+    if survey is None or hr is None:
+        return
+    ctx = Context(actor=hr)
+    rng = random.Random(17)
+    by_cycle = {a.cycle: a for a in db.scalars(select(Assessment).where(Assessment.organisation_id == organisation.id))}
+    answers = {a.indicator_key: a.value for a in db.scalars(select(Answer).where(
+        Answer.assessment_id == by_cycle[today.year - 1].id))}
+    claimed = [q.key for q in survey.questions if answers.get(q.checks) in q.claimed_by]
+    contradicted = claimed[:1]  # exactly one discrepancy: workers say the first practice HR claims is not there
+    for cycle, opened, responses, improved in ((today.year - 1, date(today.year - 1, 10, 6), 120, False),
+                                               (today.year, today - timedelta(days=3), 14, True)):
+        survey_round = open_round(db, ctx, by_cycle[cycle], rubric, opens_on=opened, closes_on=opened + timedelta(
+            days=13), codes=None, today=opened)
+        for number in range(responses):
+            day = opened + timedelta(days=number % 3)
+            given = {q.key: _demo_worker_answer(rng, q.key in contradicted and not improved) for q in survey.questions}
+            given |= {"sex": "woman" if rng.random() < 0.78 else "man",
+                      "young_child": "yes" if rng.random() < 0.45 else "no",
+                      "department": rng.choice(("production", "production", "production", "office", "other"))}
+            if rng.random() < 0.2:  # the demographic questions are optional
+                given.pop("department")
+            save_survey_answers(db, survey, survey_round, begin_response(db, survey_round, None, day), given, day)
+
+
+def _demo_worker_answer(rng: random.Random, contradicted: bool) -> str:
+    roll = rng.random()
+    if contradicted:  # about two in three of those who know say no
+        return "no" if roll < 0.55 else "yes" if roll < 0.82 else "dont_know"
+    return "yes" if roll < 0.7 else "no" if roll < 0.8 else "dont_know" if roll < 0.92 else "not_concerned"
 
 
 def _answer_everything(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric,

@@ -8,9 +8,12 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assessments.db import today_in_viet_nam
 from assessments.demo import DEMO_ACCOUNTS
-from assessments.models import Organisation, User
+from assessments.models import Assessment, Organisation, SurveyRound, User
 from assessments.passwords import verify_password
+from assessments.services.surveys import voice_of_round
+from rubrics.loader import default_registry
 from tests.conftest import World
 
 
@@ -50,6 +53,17 @@ def test_demo_load_seeds_once(app: Flask, dbs: Session, clean_db: None) -> None:
     provinces = set(dbs.scalars(select(Organisation.province_code)))
     sectors = set(dbs.scalars(select(Organisation.sector_code)))
     assert len(provinces) >= 4 and len(sectors) >= 4
+    # The README's tour: last year's closed survey round, 120 answers, one discrepancy.
+    hr_company = dbs.scalar(select(Organisation).where(Organisation.tax_code == "0100112233"))
+    assert hr_company is not None
+    closed = dbs.scalar(select(SurveyRound).join(Assessment).where(
+        Assessment.organisation_id == hr_company.id, Assessment.cycle == today_in_viet_nam().year - 1))
+    assert closed is not None
+    rubric = default_registry().get(closed.assessment.rubric_key, closed.assessment.rubric_version)
+    survey = rubric.data.survey
+    assert survey is not None
+    voice = voice_of_round(dbs, survey, closed)
+    assert voice.responses == 120 and len(voice.discrepancies) == 1
 
 
 def test_users_token_prints_a_working_token_once(app: Flask, world: World, dbs: Session) -> None:
