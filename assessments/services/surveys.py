@@ -18,13 +18,14 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession, table_of
 from assessments.models import (
     Answer,
     Assessment,
+    Organisation,
     Role,
     SurveyAnswer,
     SurveyCode,
@@ -165,11 +166,31 @@ def codes_used(db: DbSession, survey_round: SurveyRound) -> int:
 
 # Workers' steps: no account, no audit row (it would carry a time and an address).
 
-def round_by_slug(db: DbSession, slug: str) -> SurveyRound:
-    found = db.scalar(select(SurveyRound).where(SurveyRound.slug == slug.strip().lower()[:16]))
-    if found is None:
+@dataclass(frozen=True)
+class PublicRound:
+    """A round as the answering page needs it, read in one statement: the round, the company's
+    name and the rubric the assessment is pinned to."""
+
+    survey_round: SurveyRound
+    organisation: str
+    rubric_key: str
+    rubric_version: str
+    rubric_hash: str
+
+
+# Built once: on the busiest page workers open, building the statement cost as much as running it.
+_ROUND_BY_SLUG = (select(SurveyRound, Organisation.name, Assessment.rubric_key, Assessment.rubric_version,
+                         Assessment.rubric_hash)
+                  .join(Assessment, Assessment.id == SurveyRound.assessment_id)
+                  .join(Organisation, Organisation.id == Assessment.organisation_id)
+                  .where(SurveyRound.slug == bindparam("slug")))
+
+
+def round_by_slug(db: DbSession, slug: str) -> PublicRound:
+    row = db.execute(_ROUND_BY_SLUG, {"slug": slug.strip().lower()[:16]}).first()
+    if row is None:
         raise ServiceError("no_such_survey")
-    return found
+    return PublicRound(*row)
 
 
 def _answering(survey_round: SurveyRound, today: date) -> None:
