@@ -214,6 +214,9 @@ def test_the_discrepancy_shows_on_the_results_the_review_and_in_the_pdf_plan(
     pdf = pdf_text(client.get(f"/assessments/{submitted.id}/plan.pdf?edition=vi").data)
     assert "Ý kiến của người lao động" in pdf and "Việc cần làm theo ý kiến người lao động" in pdf
     assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in pdf and "Chưa khớp" in pdf
+    # Once each: the actions in the plan chapter, the chapter itself (and its line in the contents).
+    assert pdf.count("Việc cần làm theo ý kiến người lao động") == 1
+    assert pdf.count("Ý kiến của người lao động") == 2 and pdf.count("Khảo sát ẩn danh 10 người lao động") == 1
     sign_in(client, world.users["reviewer"])
     review = client.get(f"/review/{submitted.id}").get_data(as_text=True)
     assert "đây là lý do để đề nghị làm rõ" in review
