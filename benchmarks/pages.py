@@ -130,6 +130,24 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: 
             "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0.0}
 
 
+def stop(processes: tuple[subprocess.Popen[bytes], ...], workdir: Path) -> None:
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def print_table(title: str, results: dict[str, dict[str, float]], goal: str) -> None:
+    """One row per measurement, with its ratio to the first row (hello-world)."""
+    ceiling = next(iter(results.values()))["rps"]
+    print(title)
+    print(f"{'':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<18}{r['rps']:>10,.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['rps'] / ceiling:>8.2f}"
+              f"{r['errors']:>8.0f}")
+    print(goal)
+
+
 def seed_save_targets(env: dict[str, str]) -> list[int]:
     """The demo HR company's submitted assessment and its draft, then drafts of its own, one per
     saved area in flight."""
@@ -194,18 +212,9 @@ def main() -> None:
         results["results page GET"] = wrk(f"http://127.0.0.1:{app_port}/assessments/{submitted}/results",
                                           args.seconds, args.connections, env, headers={"Cookie": cookie})
     finally:
-        for process in (hello, service):
-            process.terminate()
-            process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    ceiling = results["hello-world"]["rps"]
-    print(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1")
-    print(f"{'':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
-    for name, r in results.items():
-        print(f"{name:<18}{r['rps']:>10,.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['rps'] / ceiling:>8.2f}"
-              f"{r['errors']:>8.0f}")
-    print("targets: area page >= 0.20, save >= 0.10 of hello-world; errors should be 0")
+        stop((hello, service), workdir)
+    print_table(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1", results,
+                "targets: area page >= 0.20, save >= 0.10 of hello-world; errors should be 0")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import PYTHON, free_port, run, start_gunicorn, wrk  # noqa: E402
+from benchmarks.pages import PYTHON, free_port, print_table, run, start_gunicorn, stop, wrk  # noqa: E402
 
 ANSWER_LUA = """
 wrk.method = "POST"
@@ -103,21 +103,12 @@ def main() -> None:
             runs["one answer POST"].append(wrk(f"http://127.0.0.1:{app_port}/s/{slug}/answer", args.seconds,
                                                args.connections, post_env, script=str(script)))
     finally:
-        for process in (hello, service):
-            process.terminate()
-            process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
-
+        stop((hello, service), workdir)
     median = {name: {key: statistics.median(r[key] for r in results) for key in results[0]}
               for name, results in runs.items()}
-    ceiling = median["hello-world"]["rps"]
-    print(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1, "
-          f"median of {args.runs} runs")
-    print(f"{'':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
-    for name, r in median.items():
-        print(f"{name:<18}{r['rps']:>10,.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['rps'] / ceiling:>8.2f}"
-              f"{r['errors']:>8.0f}")
-    print("goal: answer page GET >= 0.30 of hello-world; errors should be 0")
+    print_table(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, 127.0.0.1, "
+                f"median of {args.runs} runs", median,
+                "goal: answer page GET >= 0.30 of hello-world; errors should be 0")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ answers are ticked in that text; the round comes in one SQL statement.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -183,9 +184,10 @@ def _status(error: ServiceError) -> int:
     return {"survey_closed": 410, "survey_full": 409, "too_many_responses_here": 429}.get(error.code, 422)
 
 
-def _save(found: PublicRound, survey: Survey) -> str | None:
+def _save(found: PublicRound) -> str | None:
     """Save what was posted, beginning this browser's response first when it has none (a round
     without codes). Returns the new secret when one was made."""
+    survey = _survey(found)
     secret = _secret(found)
     made = None
     if response_for(db.session, found.survey_round, secret) is None:
@@ -201,13 +203,9 @@ def _save(found: PublicRound, survey: Survey) -> str | None:
 def save_one(slug: str) -> Response:
     """One answer as it is given (the page's script): JSON, so the page can say it is saved."""
     found = _round(slug)
-    try:
-        made = _save(found, _survey(found))
-    except ServiceError as error:
-        db.session.rollback()
-        return make_response(jsonify(saved=False, code=error.code, message=message_for(error.code)), _status(error))
-    out = make_response(jsonify(saved=True))
-    return _keep_secret(out, found, made) if made else out
+    return _saved(found, lambda: make_response(jsonify(saved=True)),
+                  lambda error: make_response(jsonify(saved=False, code=error.code, message=message_for(error.code)),
+                                              _status(error)))
 
 
 @bp.route("/s/<slug>", methods=["POST"])
@@ -215,10 +213,17 @@ def save_one(slug: str) -> Response:
 def send(slug: str) -> Response:
     """The whole page at once: the button at the end, and the way without the script."""
     found = _round(slug)
+    return _saved(found, lambda: redirect(url_for("survey.answer", slug=found.survey_round.slug, done=1)),
+                  lambda error: _page(found, error=message_for(error.code), status=_status(error)))
+
+
+def _saved(found: PublicRound, answer: Callable[[], Response],
+           refused: Callable[[ServiceError], Response]) -> Response:
+    """Save what was posted and answer; a new response's secret goes with the answer."""
     try:
-        made = _save(found, _survey(found))
+        made = _save(found)
     except ServiceError as error:
         db.session.rollback()
-        return _page(found, error=message_for(error.code), status=_status(error))
-    out = redirect(url_for("survey.answer", slug=found.survey_round.slug, done=1))
+        return refused(error)
+    out = answer()
     return _keep_secret(out, found, made) if made else out

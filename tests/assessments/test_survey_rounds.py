@@ -57,6 +57,17 @@ def worker(dbs: Session, survey_round: SurveyRound, answers: dict[str, str], cod
     return secret
 
 
+def begin_at_once(engine: Engine, round_id: int, code: str | None, phones: int) -> list[object]:
+    """`phones` workers begin a response at the same instant, each in its own session."""
+    def one() -> str:
+        with Session(engine, expire_on_commit=False) as session:
+            found = session.get(SurveyRound, round_id)
+            assert found is not None
+            return begin_response(session, found, code, TODAY)
+
+    return run_together(*[one] * phones)
+
+
 def refusal(action: object) -> str:
     with pytest.raises(ServiceError) as refused:
         action()  # type: ignore[operator]
@@ -139,15 +150,7 @@ def test_no_more_responses_begin_than_the_company_has_workers(dbs: Session, worl
 def test_twenty_workers_at_once_never_pass_a_cap_of_twelve(engine: Engine, dbs: Session, world: World) -> None:
     world.org_a.workforce_total, world.org_a.workforce_women = 12, 6
     dbs.commit()
-    round_id = opened(dbs, world).id
-
-    def one() -> str:
-        with Session(engine, expire_on_commit=False) as session:
-            found = session.get(SurveyRound, round_id)
-            assert found is not None
-            return begin_response(session, found, None, TODAY)
-
-    results = run_together(*[one] * 20)
+    results = begin_at_once(engine, opened(dbs, world).id, None, 20)
     begun = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, ServiceError)]
     assert len(begun) == 12 and len(refused) == 8 and {r.code for r in refused} == {"survey_full"}, results
@@ -170,15 +173,8 @@ def test_a_round_with_codes_begins_a_response_only_with_an_unused_code(dbs: Sess
 def test_one_code_typed_on_two_phones_at_once_begins_one_response(engine: Engine, dbs: Session,
                                                                    world: World) -> None:
     survey_round = opened(dbs, world, codes=5)
-    code, round_id = codes_of(dbs, survey_round)[0], survey_round.id
-
-    def one() -> str:
-        with Session(engine, expire_on_commit=False) as session:
-            found = session.get(SurveyRound, round_id)
-            assert found is not None
-            return begin_response(session, found, code, TODAY)
-
-    results = run_together(*[one] * 6)
+    round_id = survey_round.id
+    results = begin_at_once(engine, round_id, codes_of(dbs, survey_round)[0], 6)
     assert sum(isinstance(r, str) for r in results) == 1, results
     dbs.expire_all()
     assert dbs.scalar(select(func.count(SurveyResponse.id))) == 1
