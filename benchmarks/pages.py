@@ -130,6 +130,20 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: 
             "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0.0}
 
 
+def demo_database() -> tuple[Path, dict[str, str]]:
+    """A throwaway folder with a migrated SQLite database holding the demo data, and the
+    environment that points the app at it (wrk must be installed)."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="ffw-bench-"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir),
+           "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT), "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
+           "SECRET_KEY": "benchmark-" + "x" * 40}  # both gunicorn workers must sign cookies alike
+    run([PYTHON, "-m", "flask", "db", "upgrade"], env)
+    run([PYTHON, "-m", "flask", "demo", "load"], env)
+    return workdir, env
+
+
 def stop(processes: tuple[subprocess.Popen[bytes], ...], workdir: Path) -> None:
     for process in processes:
         process.terminate()
@@ -185,15 +199,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install wrk")
-
-    workdir = Path(tempfile.mkdtemp(prefix="ffw-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir),
-           "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT), "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000"}
-    env["SECRET_KEY"] = "benchmark-" + "x" * 40  # both gunicorn workers must sign cookies alike
-    run([PYTHON, "-m", "flask", "db", "upgrade"], env)
-    run([PYTHON, "-m", "flask", "demo", "load"], env)
+    workdir, env = demo_database()
     submitted, draft, *save_ids = seed_save_targets(env)
 
     hello_port, app_port = free_port(), free_port()

@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pages import PYTHON, free_port, print_table, run, start_gunicorn, stop, wrk  # noqa: E402
+from benchmarks.pages import (  # noqa: E402
+    PYTHON,
+    demo_database,
+    free_port,
+    print_table,
+    run,
+    start_gunicorn,
+    stop,
+    wrk,
+)
 
 ANSWER_LUA = """
 wrk.method = "POST"
@@ -76,14 +82,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install wrk")
-
-    workdir = Path(tempfile.mkdtemp(prefix="ffw-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir),
-           "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT), "SECRET_KEY": "benchmark-" + "x" * 40}
-    run([PYTHON, "-m", "flask", "db", "upgrade"], env)
-    run([PYTHON, "-m", "flask", "demo", "load"], env)
+    workdir, env = demo_database()
     slug = open_round_slug(env)
 
     hello_port, app_port = free_port(), free_port()

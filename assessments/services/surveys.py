@@ -368,41 +368,19 @@ def round_view(db: DbSession, rubric: Rubric, survey_round: SurveyRound, today: 
                      change_since(before, voice) if before is not None else {})
 
 
-def latest_voice(db: DbSession, survey: Survey, assessment: Assessment) -> tuple[SurveyRound, Voice] | None:
-    """The assessment's newest round whose results show (enough workers answered), if any."""
-    for survey_round in rounds_of(db, assessment.id):
-        voice = voice_of_round(db, survey, survey_round)
-        if voice.shown:
-            return survey_round, voice
-    return None
+@dataclass(frozen=True)
+class Heard:
+    """An assessment's newest round whose results show, what workers said in it, and the HR
+    answers it was checked against."""
+
+    survey_round: SurveyRound
+    voice: Voice
+    hr_answers: dict[str, Any]
 
 
-def workers_input(db: DbSession, assessment: Assessment, rubric: Rubric, today: date) -> WorkersInput | None:
-    """What the report shows of the workers' survey: the newest round whose results show."""
-    survey = rubric.data.survey
-    found = None if survey is None else latest_voice(db, survey, assessment)
-    if survey is None or found is None:
-        return None
-    survey_round, voice = found
-    hr = _hr_answers_of(db, assessment.id)
-    checked = {q.checks: hr[q.checks] for q in survey.questions if q.checks in hr}
-    still_open = round_state(survey_round, today) == RoundState.OPEN
-    return WorkersInput(survey=survey, voice=voice, hr_answers=checked,
-                        last_day=today if still_open else last_day(survey_round), still_open=still_open)
-
-
-def previous_voice(db: DbSession, survey: Survey, assessment: Assessment) -> Voice | None:
-    """What workers said in the company's last cycle before this one, for the change since."""
-    earlier = db.scalar(select(Assessment).where(
-        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle)
-        .order_by(Assessment.cycle.desc()).limit(1))
-    found = None if earlier is None else latest_voice(db, survey, earlier)
-    return None if found is None else found[1]
-
-
-def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, bool]:
-    """For each assessment (id -> its rubric's survey) with a round whose results show: whether
-    workers contradict HR on at least one question in the newest such round."""
+def latest_voices(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, Heard]:
+    """For each assessment (id -> its rubric's survey): its newest round whose results show
+    (enough workers answered), and what workers said in it. Four statements, however many."""
     ids = [key for key, survey in survey_of_assessment.items() if survey is not None]
     if not ids:
         return {}
@@ -410,14 +388,44 @@ def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey |
                              .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())))
     answered, counts = _counts(db, [r.id for r in rounds])
     hr_answers = _hr_answers(db, ids)
-    flags: dict[int, bool] = {}
+    found: dict[int, Heard] = {}
     for survey_round in rounds:
         survey = survey_of_assessment[survey_round.assessment_id]
-        if survey_round.assessment_id in flags or survey is None:
+        if survey_round.assessment_id in found or survey is None:
             continue
         voice = workers_voice(survey, hr_answers[survey_round.assessment_id], counts.get(survey_round.id, {}),
                               answered.get(survey_round.id, 0))
         if voice.shown:
-            flags[survey_round.assessment_id] = bool(voice.discrepancies)
-    return flags
+            found[survey_round.assessment_id] = Heard(survey_round, voice, hr_answers[survey_round.assessment_id])
+    return found
 
+
+def latest_voice(db: DbSession, survey: Survey, assessment_id: int) -> Heard | None:
+    return latest_voices(db, {assessment_id: survey}).get(assessment_id)
+
+
+def workers_input(db: DbSession, assessment: Assessment, rubric: Rubric, today: date) -> WorkersInput | None:
+    """What the report shows of the workers' survey: the newest round whose results show."""
+    survey = rubric.data.survey
+    found = None if survey is None else latest_voice(db, survey, assessment.id)
+    if survey is None or found is None:
+        return None
+    checked = {q.checks: found.hr_answers[q.checks] for q in survey.questions if q.checks in found.hr_answers}
+    still_open = round_state(found.survey_round, today) == RoundState.OPEN
+    return WorkersInput(survey=survey, voice=found.voice, hr_answers=checked,
+                        last_day=today if still_open else last_day(found.survey_round), still_open=still_open)
+
+
+def previous_voice(db: DbSession, survey: Survey, assessment: Assessment) -> Voice | None:
+    """What workers said in the company's last cycle before this one, for the change since."""
+    earlier = db.scalar(select(Assessment.id).where(
+        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle)
+        .order_by(Assessment.cycle.desc()).limit(1))
+    found = None if earlier is None else latest_voice(db, survey, earlier)
+    return None if found is None else found.voice
+
+
+def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, bool]:
+    """For each assessment (id -> its rubric's survey) with a round whose results show: whether
+    workers contradict HR on at least one question in the newest such round."""
+    return {key: bool(heard.voice.discrepancies) for key, heard in latest_voices(db, survey_of_assessment).items()}
