@@ -192,6 +192,9 @@ def test_results_show_from_ten_answers_with_the_discrepancy_for_hr_and_the_revie
     shown = client.get(page_url).get_data(as_text=True)
     assert "10 người lao động đã trả lời." in shown and "Chưa khớp" in shown
     assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in shown
+    # Nobody answered the optional questions about themselves: every group is hidden.
+    split = client.get(f"{page_url}?split=sex").get_data(as_text=True)
+    assert "chia theo câu “Anh/chị là”" in split and "dưới 10 người trong nhóm" in split
     sign_in(client, world.users["reviewer"])
     assert "Chưa khớp" in client.get(page_url).get_data(as_text=True)
 
