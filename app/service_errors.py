@@ -112,6 +112,11 @@ MESSAGES = {
     "out_of_range": _l("This number is outside the allowed range."),
     "must_be_text": _l("Invalid input."),
     "too_long": _l("At most 2,000 characters."),
+    # Parenting targets
+    "year_out_of_range": _l("Targets are set for this year, or up to 5 years before or after it."),
+    "programme_unknown": _l("Choose a programme from the list."),
+    "count_out_of_range": _l("Enter a whole number from 0 to 10,000,000."),
+    "percent_out_of_range": _l("Enter a whole number from 0 to 100."),
     # The workers' survey: organisers
     "no_survey": _l("The rubric version of this assessment has no workers’ survey."),
     "forbidden": _l("Only the company’s HR officers and the Chamber can run its survey rounds."),

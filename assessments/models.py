@@ -701,3 +701,31 @@ class SurveyAnswer(Base):
     response_id: Mapped[str] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(String(80))
+
+
+class ParentingTarget(Base):
+    """What UNICEF plans to reach with one programme in one province in one year. A figure left
+    empty is not a target (fathers' share and workplaces do not apply to every programme)."""
+
+    __tablename__ = "parenting_targets"
+    __table_args__ = (
+        UniqueConstraint("year", "province_code", "programme_id"),
+        CheckConstraint("sessions >= 0 AND participants >= 0", name="target_counts_non_negative"),
+        CheckConstraint("fathers_percent IS NULL OR (fathers_percent >= 0 AND fathers_percent <= 100)",
+                        name="target_fathers_percent_in_range"),
+        CheckConstraint("workplaces IS NULL OR workplaces >= 0", name="target_workplaces_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    province_code: Mapped[str] = mapped_column(String(40))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
+    sessions: Mapped[int] = mapped_column(Integer)
+    participants: Mapped[int] = mapped_column(Integer)
+    fathers_percent: Mapped[int | None] = mapped_column(Integer)
+    workplaces: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[Programme] = relationship()

@@ -14,6 +14,7 @@ from app.access import can_see_organisation
 from app.extensions import db
 from app.labels import current_language
 from assessments.models import ParentingSession, Programme, Role
+from assessments.parenting import VENUES
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.services.parenting import SessionFilters
 
@@ -47,6 +48,7 @@ def current_filters() -> SessionFilters:
         organisation_id=organisation_id,
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),
+        venue_type=venue if (venue := request.args.get("venue", "")) in VENUES else None,
     )
 
 

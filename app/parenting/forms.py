@@ -11,6 +11,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
 from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
+from assessments.targets import MAX_COUNT as MAX_TARGET
+from assessments.targets import TargetData
 
 REQUIRED = _l("This field is required.")
 VENUE_LABELS = {
@@ -91,3 +93,23 @@ class Dhis2Form(VersionedForm):
 class DeleteForm(AppForm):
     """Only the CSRF token."""
 
+
+
+class TargetForm(VersionedForm):
+    """A year's target for one programme in one province (assessments.targets)."""
+
+    year = WholeNumberField(_l("Year"), maximum=9999)
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
+    sessions = WholeNumberField(_l("Sessions"), maximum=MAX_TARGET)
+    participants = WholeNumberField(_l("Participants"), maximum=MAX_TARGET)
+    fathers_percent = WholeNumberField(_l("Share of fathers (%)"), maximum=100, required=False,
+                                       description=_l("Leave empty when the programme has no target for it."))
+    workplaces = WholeNumberField(_l("Workplaces reached"), maximum=MAX_TARGET, required=False,
+                                  description=_l("Leave empty for a programme held outside workplaces."))
+
+    def to_data(self) -> TargetData:
+        return TargetData(year=validated(self.year.data), province_code=self.province_code.data or "",
+                          programme_id=validated(self.programme_id.data), sessions=validated(self.sessions.data),
+                          participants=validated(self.participants.data), fathers_percent=self.fathers_percent.data,
+                          workplaces=self.workplaces.data)

@@ -35,6 +35,7 @@ from assessments.services.parenting import (
     reach,
     update_session,
 )
+from assessments.services.targets import year_progress
 from assessments.text import vietnamese_sort_key
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -53,8 +54,12 @@ def dashboard() -> str:
                        for row in by_programme(db.session, filters)],
         "topics": [(names["topics"].get(int(row.key), row.key), row.sessions) for row in by_topic(db.session, filters)],
     }
+    today = today_in_viet_nam()
+    year = filters.date_to.year if filters.date_to else today.year
     return render_template("parenting/dashboard.html", filters=filters, reach=reach(db.session, filters),
-                           charts=charts, provinces=provinces, names=names, all_programmes=programme_list())
+                           progress=year_progress(db.session, filters, year, today),
+                           charts=charts, provinces=provinces, names=names, all_programmes=programme_list(),
+                           venues=VENUE_LABELS)
 
 
 @bp.route("/sessions")

@@ -32,14 +32,18 @@ class ServiceError(Exception):
         self.field = field
 
 
-class InvalidAnswers(ServiceError):
-    """Answers the rubric refuses: every one of them (`errors`: indicator key to reason code), so
-    a page shows them all at once; `code` and `field` are the first, for callers that show one."""
+class InvalidRecord(ServiceError):
+    """A record breaks one or more rules: `errors` maps each field to a reason code, so a page
+    shows them all at once; `code` and `field` are the first, for callers that show one."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         field, code = next(iter(errors.items()))
         super().__init__(code, field)
         self.errors = errors
+
+
+class InvalidAnswers(InvalidRecord):
+    """Answers the rubric refuses: every one of them (`errors`: indicator key to reason code)."""
 
 
 def record_event(

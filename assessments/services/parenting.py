@@ -19,17 +19,12 @@ from assessments.dhis2 import MonthlyCount, is_uid
 from assessments.models import Organisation, ParentingSession, Programme, Topic, session_topics
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
-from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
 from assessments.services.versions import update_if_current
 
 
-class SessionInvalid(ServiceError):
-    """The record breaks one or more rules: `errors` maps each field to a reason code."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first = next(iter(errors.items()))
-        super().__init__(first[1], first[0])
-        self.errors = errors
+class SessionInvalid(InvalidRecord):
+    """The session breaks one or more rules: `errors` maps each field to a reason code."""
 
 
 # --- Recording ---------------------------------------------------------------------------------
@@ -223,6 +218,7 @@ class SessionFilters:
     organisation_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    venue_type: str | None = None  # a kind of venue (assessments.parenting.VENUES)
 
 
 def filtered(filters: SessionFilters) -> Select[ParentingSession]:
@@ -237,6 +233,8 @@ def filtered(filters: SessionFilters) -> Select[ParentingSession]:
         conditions.append(ParentingSession.session_date >= filters.date_from)
     if filters.date_to:
         conditions.append(ParentingSession.session_date <= filters.date_to)
+    if filters.venue_type:
+        conditions.append(ParentingSession.venue_type == filters.venue_type)
     return select(ParentingSession).where(and_(True, *conditions))
 
 

@@ -102,6 +102,9 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
     ("assessment.assign_team", "POST"): signed_in("hr", hr_b=404),
+    # Yearly targets: UNICEF officers and admins; an empty post is a form with errors.
+    ("parenting.targets", "GET"): signed_in(*RECORDERS),
+    ("parenting.targets", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
     # The workers' survey: everyone who sees the assessment sees its rounds; HR and the Chamber
     # run them (an empty post is a form with errors, 422); the world has no round (404).
     ("survey.rounds", "GET"): signed_in(*ALL_ROLES, hr_b=404),

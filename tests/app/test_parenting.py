@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
-from assessments.models import AuditEvent, ParentingSession, Programme, Topic
+from assessments.models import AuditEvent, ParentingSession, ParentingTarget, Programme, Topic
 from assessments.tabular import read_table, write_xlsx
 from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
 
@@ -333,3 +333,47 @@ def test_dhis2_export_never_silently_leaves_out_a_programme(client: FlaskClient,
     document = client.get("/parenting/export/dhis2.json").get_json()
     assert sum(int(v["value"]) for v in document["dataValues"]) == 45
     assert "Qa1b2c3d4e5" in {v["dataElement"] for v in document["dataValues"]}
+
+
+def test_the_kind_of_venue_filters_the_page_and_both_exports_alike(client: FlaskClient, world: World,
+                                                                   dbs: Session) -> None:
+    # The world has a workplace session (20 women, 5 men, 2026-10-01); add one at a health station.
+    add_session(dbs, world.programme, None, day=date(2026, 9, 3), women=12, men=3, province="lam-dong",
+                commune="Phú Thủy", venue="commune_health_station")
+    dbs.commit()
+    sign_in(client, world.users["unicef"])
+    query = "?venue=commune_health_station"
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/{query}").get_data(as_text=True)))
+    assert "Số buổi 1 " in page and "Người tham gia 15 " in page
+    rows = read_table("x.xlsx", client.get(f"/parenting/export.xlsx{query}").data)
+    assert [(r["venue_type"], r["participants_total"]) for r in rows] == [("commune_health_station", 15)]
+    document = client.get(f"/parenting/export/dhis2.json{query}").get_json()
+    assert sorted(int(v["value"]) for v in document["dataValues"]) == [3, 12]
+    # An unknown kind is no filter at all, never an error.
+    assert "Số buổi 2 " in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(
+        "/parenting/?venue=palace").get_data(as_text=True)))
+
+
+def test_unicef_sets_a_target_and_the_dashboard_shows_progress_against_it(client: FlaskClient, world: World,
+                                                                          dbs: Session) -> None:
+    assert world.programme is not None
+    sign_in(client, world.users["unicef"])
+    year = today_in_viet_nam().year
+    form = {"year": str(year), "province_code": "hung-yen", "programme_id": str(world.programme.id),
+            "sessions": "10", "participants": "1.000", "fathers_percent": "30", "workplaces": ""}
+    refused = client.post("/parenting/targets", data=form | {"fathers_percent": "130"})
+    assert refused.status_code == 422 and "Nhập một số nguyên từ 0 đến 100." in refused.get_data(as_text=True)
+    assert client.post("/parenting/targets", data=form).status_code == 302
+    listed = client.get(f"/parenting/targets?year={year}").get_data(as_text=True)
+    assert "1.000" in listed and "Hưng Yên" in listed
+    # A second officer's "new target" form for the same province and programme: shown, not written over.
+    conflict = client.post("/parenting/targets", data=form | {"participants": "5000"})
+    page = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409 and 'value="1000"' in page and "5000" in page
+    stored = dbs.scalar(select(ParentingTarget))
+    assert stored is not None and stored.participants == 1000
+    sign_in(client, world.users["reviewer"])  # reviewers see progress, not the targets page
+    dashboard = re.sub(r"\s+", " ", client.get("/parenting/").get_data(as_text=True))
+    in_year = 25 if year == 2026 else 0  # the world's session: 1 October 2026, 25 participants
+    assert f"So với chỉ tiêu năm {year}" in dashboard and "<progress" in dashboard
+    assert f"Người tham gia</strong>: {in_year} / 1.000" in dashboard
