@@ -32,8 +32,10 @@ from assessments.services.self_assessment import (
 )
 from assessments.services.surveys import begin_response, open_round
 from assessments.services.surveys import save_answers as save_survey_answers
+from assessments.services.targets import save_target
 from assessments.services.teams import assign_areas
 from assessments.simulate import random_answers, random_profile
+from assessments.targets import TargetData
 from rubrics.loader import Rubric
 
 DEMO_ORGANISATIONS = (
@@ -90,6 +92,7 @@ def load_demo_data(db: DbSession, today: date, rubric: Rubric) -> bool:
         create_user(db, ctx, email=account.email, password=account.password, role=account.role,
                     organisation_id=org_id, full_name=account.full_name)
     _load_demo_sessions(db, ctx, organisations, today)
+    _load_demo_targets(db, ctx, today)
     _load_demo_assessments(db, organisations, today, rubric)
     _load_demo_reviews(db, organisations, rubric)
     _load_demo_survey(db, organisations[0], today, rubric)
@@ -209,6 +212,23 @@ DEMO_SESSIONS = (
     ("nice", 150, None, "community", "dien-bien", "Mường Phăng", 27, 5, 2),
     ("pdep", 60, None, "online", "ha-noi", "Cầu Giấy", 44, 21, 2),
 )
+
+
+# (programme key, province, sessions, participants, fathers' share %, workplaces or None)
+DEMO_TARGETS = (
+    ("nice", "hung-yen", 12, 400, 25, 2), ("nice", "ho-chi-minh", 10, 450, 25, 3), ("nice", "can-tho", 6, 200, 20, 2),
+    ("pdep", "ho-chi-minh", 8, 300, 35, 2), ("pdep", "bac-ninh", 6, 150, 30, 2),
+    ("em-thrive", "lam-dong", 24, 600, 15, None),
+)
+
+
+def _load_demo_targets(db: DbSession, ctx: Context, today: date) -> None:
+    """This year's targets where the demo sessions are: some provinces on track, some behind."""
+    programmes = {p.key: p.id for p in db.scalars(select(Programme))}
+    for key, province, sessions, participants, fathers, workplaces in DEMO_TARGETS:
+        if key in programmes:
+            save_target(db, ctx, TargetData(today.year, province, programmes[key], sessions, participants, fathers,
+                                             workplaces), 0, today)
 
 
 def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organisation], today: date) -> None:

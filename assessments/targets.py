@@ -113,3 +113,18 @@ def progress(targets: list[TargetData], actual: Actual, year: int, today: date) 
         fathers_percent=Measure(fathers_target, fathers_actual, None),
         workplaces=Measure(_total(targets, "workplaces"), actual.workplaces, None),
     )
+
+
+BEHIND_BELOW = 50.0  # percent of the target: "behind" under it
+ON_TRACK_FROM = 90.0  # "on track" from it; "short" between
+
+
+def band_for(measure: Measure | None) -> str:
+    """The map's class of a province: on its way to the target by the year's end (projected,
+    while the year runs; reached, once it is over), short of it, far behind, or no target."""
+    if measure is None or not measure.target:
+        return "none"
+    share = measure.percent_projected if measure.percent_projected is not None else measure.percent_reached
+    if share is None or share < BEHIND_BELOW:
+        return "behind"
+    return "on_track" if share >= ON_TRACK_FROM else "short"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,9 +27,12 @@ from app.service_errors import attempt
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Organisation, ParentingSession
+from assessments.report.chart import stacked_bar_chart_svg
+from assessments.report.tile_map import Band, tile_map_svg
 from assessments.services.parenting import (
     SessionFilters,
     by_month,
+    by_month_and_programme,
     by_programme,
     by_province,
     by_topic,
@@ -36,6 +43,7 @@ from assessments.services.parenting import (
     update_session,
 )
 from assessments.services.targets import year_progress
+from assessments.targets import BEHIND_BELOW, ON_TRACK_FROM, band_for
 from assessments.text import vietnamese_sort_key
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -47,8 +55,16 @@ def dashboard() -> str:
     filters = current_filters()
     names = names_by_id()
     provinces = by_province(db.session, filters)
+    months = by_month(db.session, filters)
+    per_programme = by_month_and_programme(db.session, filters)
+    shown = [p for p in programme_list() if any(p.id in row for row in per_programme.values())]
     charts = {
-        "months": [(row.key, row.participants) for row in by_month(db.session, filters)],
+        "months_by_sex": stacked_bar_chart_svg(
+            [(row.key, (row.participants - row.male, row.male)) for row in months], (_("Women"), _("Men")),
+            _("Participants by month, women and men"), format_number),
+        "months_by_programme": stacked_bar_chart_svg(
+            [(month, tuple(counts.get(p.id, 0) for p in shown)) for month, counts in per_programme.items()],
+            [names["programmes"][p.id] for p in shown], _("Participants by month and programme"), format_number),
         "provinces": [(province_name(row.key), row.participants) for row in provinces],
         "programmes": [(names["programmes"].get(int(row.key), row.key), row.sessions)
                        for row in by_programme(db.session, filters)],
@@ -58,8 +74,41 @@ def dashboard() -> str:
     year = filters.date_to.year if filters.date_to else today.year
     return render_template("parenting/dashboard.html", filters=filters, reach=reach(db.session, filters),
                            progress=year_progress(db.session, filters, year, today),
+                           reach_map=_reach_map(filters, year, today),
                            charts=charts, provinces=provinces, names=names, all_programmes=programme_list(),
                            venues=VENUE_LABELS)
+
+
+MAP_BANDS = {"on_track": ("#0b6e4f", "#ffffff"), "short": ("#f2a900", "#1d2733"), "behind": ("#b3261e", "#ffffff"),
+             "none": ("#e6ece9", "#1d2733")}
+
+
+def _reach_map(filters: SessionFilters, year: int, today: date) -> Markup:
+    """Every province coloured by its participants against the year's target (the chosen
+    programme's, or all programmes'), each tile a link to the dashboard for that province."""
+    every_province = replace(filters, province_code=None)
+    found = {p.province_code: p.progress.participants for p in year_progress(
+        db.session, every_province, year, today).provinces}
+    reached = {row.key: row.participants for row in by_province(db.session, replace(
+        every_province, date_from=date(year, 1, 1), date_to=date(year, 12, 31), venue_type=None))}
+    labels = {"on_track": _("%(percent)s %% or more", percent=f"{ON_TRACK_FROM:.0f}"),
+              "short": f"{BEHIND_BELOW:.0f}–{ON_TRACK_FROM - 1:.0f} %",
+              "behind": _("under %(percent)s %%", percent=f"{BEHIND_BELOW:.0f}"), "none": _("no target")}
+    bands = {key: Band(key, labels[key], fill, ink) for key, (fill, ink) in MAP_BANDS.items()}
+
+    def describe(code: str) -> str:
+        measure = found.get(code)
+        if measure is None or not measure.target:
+            return _("%(count)s participants, no target", count=format_number(reached.get(code, 0)))
+        return _("%(actual)s of %(target)s participants, %(percent)s %% projected by the year’s end",
+                 actual=format_number(round(measure.actual)), target=format_number(round(measure.target)),
+                 percent=f"{measure.percent_projected or measure.percent_reached or 0:.0f}")
+
+    return tile_map_svg(bands, {code: band_for(measure) for code, measure in found.items()},
+                        _("Participants against the target of %(year)s, by province", year=year),
+                        lambda code: url_for("parenting.dashboard", province=code,
+                                             programme=filters.programme_id or None) + "#progress",
+                        describe, current_language())
 
 
 @bp.route("/sessions")

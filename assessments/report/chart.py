@@ -96,3 +96,41 @@ def share_bar_svg(parts: Sequence[tuple[str, int]], title: str) -> Markup:
     head = (f'<svg viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="{escape(title)}" '
             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
     return Markup(head + "".join(pieces) + "</svg>")
+
+
+SERIES_COLOURS = ("#0b6e4f", "#f2a900", "#3a6ea5", "#b3261e", "#7a5a9e", "#5b6670")
+
+
+def stacked_bar_chart_svg(rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[str], title: str,
+                          shown: Callable[[float], str] = lambda v: f"{v:g}") -> Markup:
+    """One bar per row, split into its series (colours in the order of SERIES_COLOURS), the
+    row's total at its end, and a legend of the series above the bars."""
+    top = max((sum(values) for _label, values in rows), default=0)
+    space = WIDTH - VALUE_SPACE
+    parts: list[str] = []
+    x = 0.0
+    y = 4
+    for name, colour in zip(series, SERIES_COLOURS, strict=False):
+        if x + 18 + len(name) * 7 > WIDTH:
+            x, y = 0.0, y + LINE
+        parts.append(f'<rect x="{x:.0f}" y="{y + 2}" width="11" height="11" fill="{colour}"></rect>'
+                     f'<text x="{x + 15:.0f}" y="{y + 12}" font-size="12" fill="#1d2733">{escape(name)}</text>')
+        x += 18 + len(name) * 7 + 10
+    y += LINE + 6
+    for label, values in rows:
+        for line in _lines(label):
+            parts.append(f'<text x="0" y="{y + 13}" font-size="14" fill="#1d2733">{escape(line)}</text>')
+            y += LINE
+        x = 0.0
+        for name, value, colour in zip(series, values, SERIES_COLOURS, strict=False):
+            width = max(value, 0) / top * space if top else 0.0
+            if width:
+                parts.append(f'<rect x="{x:.1f}" y="{y + 2}" width="{width:.1f}" height="{BAR}" fill="{colour}">'
+                             f'<title>{escape(label)} · {escape(name)}: {escape(shown(value))}</title></rect>')
+            x += width
+        parts.append(f'<text x="{space + 6}" y="{y + 15}" font-size="14" fill="#1d2733">'
+                     f'{escape(shown(sum(values)))}</text>')
+        y += BAR + GAP
+    head = (f'<svg viewBox="0 0 {WIDTH} {y}" width="100%" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
+    return Markup(head + "".join(parts) + "</svg>")

@@ -290,6 +290,19 @@ def by_month(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(f"{int(y):04d}-{int(m):02d}", n, int(p), int(male)) for y, m, n, p, male in rows]
 
 
+def by_month_and_programme(db: DbSession, filters: SessionFilters) -> dict[str, dict[int, int]]:
+    """Participants per month ("2026-09") and programme id."""
+    base = filtered(filters).subquery()
+    year = func.extract("year", base.c.session_date)
+    month = func.extract("month", base.c.session_date)
+    found: dict[str, dict[int, int]] = {}
+    for y, m, programme_id, participants in db.execute(
+            select(year, month, base.c.programme_id, func.sum(base.c.participants_total))
+            .group_by(year, month, base.c.programme_id).order_by(year, month)):
+        found.setdefault(f"{int(y):04d}-{int(m):02d}", {})[programme_id] = int(participants)
+    return found
+
+
 def by_province(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
     return [GroupRow(code, n, int(p), int(m)) for code, n, p, m in _grouped(db, filters, "province_code")]
 

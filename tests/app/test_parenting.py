@@ -377,3 +377,12 @@ def test_unicef_sets_a_target_and_the_dashboard_shows_progress_against_it(client
     in_year = 25 if year == 2026 else 0  # the world's session: 1 October 2026, 25 participants
     assert f"So với chỉ tiêu năm {year}" in dashboard and "<progress" in dashboard
     assert f"Người tham gia</strong>: {in_year} / 1.000" in dashboard
+    # The map: Hưng Yên is far behind its target (red), a link to its own figures; the others have none.
+    tile = re.search(r'<a href="/parenting/\?province=hung-yen#progress" aria-label="Hưng Yên: ([^"]+)">'
+                     r'<rect [^>]*fill="([^"]+)"', dashboard)
+    assert tile is not None and tile.group(2) == "#b3261e" and f"{in_year} trên 1.000 người tham gia" in tile.group(1)
+    tile_map = dashboard[dashboard.index('class="tile-map"'):]
+    assert tile_map[:tile_map.index("</svg>")].count('fill="#e6ece9"') == 33 + 1  # no target: 33 and the legend
+    # The trends: participants by month, women and men, and by programme.
+    assert "Người tham gia theo tháng, nữ và nam" in dashboard
+    assert "Người tham gia theo tháng và chương trình" in dashboard

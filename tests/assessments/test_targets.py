@@ -4,6 +4,7 @@ several targets weighted by their participants), and setting targets on both dat
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -11,10 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessments.models import AuditEvent, ParentingTarget
+from assessments.provinces import PROVINCES_BY_CODE
+from assessments.report.tile_map import Band, tile_map_svg
 from assessments.services import Context, ServiceError
 from assessments.services.parenting import SessionFilters
 from assessments.services.targets import save_target, year_progress
-from assessments.targets import Actual, TargetData, check_target, progress, year_elapsed
+from assessments.targets import Actual, TargetData, band_for, check_target, progress, year_elapsed
 from tests.conftest import World, add_session
 
 TODAY = date(2026, 7, 1)  # the 182nd day of 365
@@ -105,3 +108,33 @@ def test_progress_counts_the_year_in_the_province_whatever_the_kind_of_venue(dbs
     only = year_progress(dbs, SessionFilters(province_code="hung-yen"), 2026, today)
     assert only.overall is not None and only.overall.participants.percent_reached == pytest.approx(35.0)
     assert year_progress(dbs, SessionFilters(), 2027, today).overall is None
+
+
+@pytest.mark.parametrize(("actual", "year", "band"), [
+    (500, 2026, "on_track"),  # 500 by 1 July projects to 1,003 of 1,000
+    (300, 2026, "short"),  # projects to 602: 60 %
+    (200, 2026, "behind"),  # projects to 401: 40 %
+    (950, 2025, "on_track"),  # a past year: what was reached, 95 %
+    (890, 2025, "short"),  # 89 %: not yet "on track"
+])
+def test_the_maps_band_follows_the_projection_while_the_year_runs(actual: int, year: int, band: str) -> None:
+    measure = progress([target(year=year)], Actual(0, actual, 0, 0), year, TODAY).participants
+    assert band_for(measure) == band
+
+
+def test_a_province_without_a_target_is_in_the_band_of_its_own() -> None:
+    assert band_for(None) == "none"
+    assert band_for(progress([target(participants=0)], Actual(0, 40, 0, 0), 2026, TODAY).participants) == "none"
+
+
+def test_the_tile_map_has_each_of_the_34_units_once_coloured_by_its_band() -> None:
+    bands = {key: Band(key, key, fill, "#000000") for key, fill in (
+        ("on_track", "#0b6e4f"), ("short", "#f2a900"), ("behind", "#b3261e"), ("none", "#e6ece9"))}
+    svg = str(tile_map_svg(bands, {"hung-yen": "behind", "ha-noi": "on_track"}, "Map", lambda code: f"/p/{code}",
+                           lambda code: "figures", "vi"))
+    links = re.findall(r'<a href="/p/([a-z-]+)" aria-label="([^"]+)">', svg)
+    assert sorted(code for code, _label in links) == sorted(PROVINCES_BY_CODE)
+    assert ("hung-yen", "Hưng Yên: figures") in links
+    tile = re.search(r'href="/p/hung-yen".*?<rect [^>]*fill="([^"]+)"', svg)
+    assert tile is not None and tile.group(1) == "#b3261e"
+    assert svg.count('fill="#e6ece9"') == 32 + 1  # 32 tiles and the legend's swatch
