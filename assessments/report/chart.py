@@ -108,15 +108,13 @@ def stacked_bar_chart_svg(rows: Sequence[tuple[str, Sequence[float]]], series: S
     top = max((sum(values) for _label, values in rows), default=0)
     space = WIDTH - VALUE_SPACE
     parts: list[str] = []
-    x = 0.0
     y = 4
-    for name, colour in zip(series, SERIES_COLOURS, strict=False):
-        if x + 18 + len(name) * 7 > WIDTH:
-            x, y = 0.0, y + LINE
-        parts.append(f'<rect x="{x:.0f}" y="{y + 2}" width="11" height="11" fill="{colour}"></rect>'
-                     f'<text x="{x + 15:.0f}" y="{y + 12}" font-size="12" fill="#1d2733">{escape(name)}</text>')
-        x += 18 + len(name) * 7 + 10
-    y += LINE + 6
+    for name, colour in zip(series, SERIES_COLOURS, strict=False):  # the legend: a series a line, whole
+        parts.append(f'<rect x="0" y="{y + 2}" width="11" height="11" fill="{colour}"></rect>')
+        for line in _lines(name):
+            parts.append(f'<text x="16" y="{y + 12}" font-size="12" fill="#1d2733">{escape(line)}</text>')
+            y += LINE - 2
+    y += 6
     for label, values in rows:
         for line in _lines(label):
             parts.append(f'<text x="0" y="{y + 13}" font-size="14" fill="#1d2733">{escape(line)}</text>')

@@ -386,3 +386,11 @@ def test_unicef_sets_a_target_and_the_dashboard_shows_progress_against_it(client
     # The trends: participants by month, women and men, and by programme.
     assert "Người tham gia theo tháng, nữ và nam" in dashboard
     assert "Người tham gia theo tháng và chương trình" in dashboard
+
+
+def test_the_date_filter_says_to_which_day_not_to_whom(client: FlaskClient, world: World) -> None:
+    # "To" was translated once for the mail pages ("Người nhận", the recipient) and the filter
+    # borrowed it: "From the day ... Recipient".
+    sign_in(client, world.users["unicef"])
+    page = client.get("/parenting/").get_data(as_text=True)
+    assert '<label for="from">Từ ngày</label>' in page and '<label for="to">Đến ngày</label>' in page
