@@ -112,6 +112,9 @@ MESSAGES = {
     "out_of_range": _l("This number is outside the allowed range."),
     "must_be_text": _l("Invalid input."),
     "too_long": _l("At most 2,000 characters."),
+    # Facilitators
+    "training_in_future": _l("The training date cannot be in the future."),
+    "facilitator_not_in_programme": _l("A facilitator chosen does not belong to this session’s programme."),
     # Parenting targets
     "year_out_of_range": _l("Targets are set for this year, or up to 5 years before or after it."),
     "programme_unknown": _l("Choose a programme from the list."),

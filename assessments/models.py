@@ -239,6 +239,34 @@ session_topics = Table(
 )
 
 
+session_facilitators = Table(
+    "session_facilitators",
+    Base.metadata,
+    Column("session_id", ForeignKey("parenting_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("facilitator_id", ForeignKey("facilitators.id"), primary_key=True, index=True),
+)
+
+
+class Facilitator(Base):
+    """A person trained by a programme to deliver its sessions (a health worker, an HR officer, a
+    union member): who trained them and when. Sessions name the facilitators who held them."""
+
+    __tablename__ = "facilitators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    works_at: Mapped[str] = mapped_column(String(200), default="")  # "Trạm y tế xã Phú Thủy", a company
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    province_code: Mapped[str] = mapped_column(String(40))
+    trained_on: Mapped[date | None] = mapped_column(Date)
+    trained_by: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+
+
 class ParentingSession(Base):
     """One parenting session held somewhere on one day."""
 
@@ -280,6 +308,8 @@ class ParentingSession(Base):
     programme: Mapped[Programme] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=session_topics, order_by="Topic.id")
+    facilitators: Mapped[list[Facilitator]] = relationship(secondary=session_facilitators,
+                                                           order_by="Facilitator.full_name")
 
 
 class AssessmentStatus(StrEnum):

@@ -38,6 +38,35 @@ class SessionData:
     topic_ids: tuple[int, ...] = ()
     notes: str = ""
     shift: str = ""  # "Ca 1", "Ca chiều", "07:30": two shifts of one day are two sessions
+    # Registered facilitators who held it (then `facilitator` may be empty: their names are kept
+    # there too, for the exports); `facilitator` alone names someone not registered.
+    facilitator_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacilitatorData:
+    full_name: str
+    works_at: str
+    programme_id: int
+    province_code: str
+    trained_on: date | None
+    trained_by: str
+
+
+def check_facilitator(data: FacilitatorData, today: date, programme_ids: set[int]) -> dict[str, str]:
+    """Every rule a facilitator record must meet: {field: reason code} for those it breaks."""
+    errors: dict[str, str] = {}
+    if not data.full_name.strip():
+        errors["full_name"] = "required"
+    if data.programme_id not in programme_ids:
+        errors["programme_id"] = "programme_unknown"
+    if data.province_code not in PROVINCES_BY_CODE:
+        errors["province_code"] = "unknown_province"
+    if data.trained_on is not None and data.trained_on > today:
+        errors["trained_on"] = "training_in_future"
+    elif data.trained_on is not None and data.trained_on < EARLIEST_DATE:
+        errors["trained_on"] = "date_too_old"
+    return errors
 
 
 def place_key(data: SessionData) -> str:
@@ -53,7 +82,7 @@ def place_key(data: SessionData) -> str:
 
 
 def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int],
-                  organisation_province: str | None) -> dict[str, str]:
+                  organisation_province: str | None, allowed_facilitator_ids: set[int] | None = None) -> dict[str, str]:
     """Every rule a session record must meet: {field: reason code} for those it breaks."""
     errors: dict[str, str] = {}
     if data.session_date > today:
@@ -72,8 +101,10 @@ def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int]
         errors["province_code"] = "province_differs_from_workplace"
     if not data.commune.strip():
         errors["commune"] = "required"
-    if not data.facilitator.strip():
+    if not data.facilitator.strip() and not data.facilitator_ids:
         errors["facilitator"] = "required"
+    if not set(data.facilitator_ids) <= (allowed_facilitator_ids or set()):
+        errors["facilitator_ids"] = "facilitator_not_in_programme"
     counts = ("participants_total", "participants_female", "participants_male", "ethnic_minority",
               "internal_migrants")
     for name in counts:
@@ -120,6 +151,8 @@ class ImportLookups:
     programmes: dict[str, int]  # folded key or name -> programme id
     topics: dict[int, dict[str, int]]  # programme id -> folded topic key or name -> topic id
     organisations: dict[str, tuple[int, str]]  # tax code digits -> (organisation id, province code)
+    # programme id -> folded full name -> registered facilitator id
+    facilitators: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,22 +271,29 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
             errors["topics"] = f"unknown_topic:{unknown[:80]}"
     if errors or programme_id is None or session_date is None or province is None:
         return row
+    registered = lookups.facilitators.get(programme_id, {})
+    named = [name.strip() for name in _text(raw.get("facilitator")).split(";") if name.strip()]
+    facilitator_ids = tuple(dict.fromkeys(registered[fold_name(n)] for n in named if fold_name(n) in registered))
     data = SessionData(
         programme_id=programme_id,
         session_date=session_date,
         venue_type=venue,
         province_code=province.code,
         commune=_text(raw.get("commune"))[:120],
-        facilitator=_text(raw.get("facilitator"))[:120],
+        # Names of registered facilitators become links; anyone else is kept as typed.
+        facilitator="; ".join(n for n in named if fold_name(n) not in registered)[:120],
+        facilitator_ids=facilitator_ids,
         organisation_id=organisation_id,
         topic_ids=tuple(dict.fromkeys(topic_ids)),
         notes=_text(raw.get("notes"))[:2000],
         shift=_text(raw.get("shift"))[:40],
-        **counts,
+        duration_minutes=counts["duration_minutes"], participants_total=counts["participants_total"],
+        participants_female=counts["participants_female"], participants_male=counts["participants_male"],
+        ethnic_minority=counts["ethnic_minority"], internal_migrants=counts["internal_migrants"],
     )
     allowed = set(lookups.topics.get(data.programme_id, {}).values())
-    problems = check_session(data, today, allowed_topic_ids=allowed,
-                             organisation_province=organisation_province)
+    problems = check_session(data, today, allowed_topic_ids=allowed, organisation_province=organisation_province,
+                             allowed_facilitator_ids=set(registered.values()))
     rename = {"province_code": "province", "organisation_id": "workplace_tax_code", "session_date": "date",
               "topic_ids": "topics"}
     errors.update({rename.get(k, k): v for k, v in problems.items()})

@@ -204,7 +204,8 @@ def add_session(dbs: Session, programme: Programme, organisation: Organisation |
                        participants_male=men, ethnic_minority=1, internal_migrants=2,
                        organisation_id=organisation.id if organisation else None,
                        topic_ids=(programme.topics[0].id,))
-    record = ParentingSession(**{k: v for k, v in data.__dict__.items() if k != "topic_ids"}, place_key=place_key(data))
+    record = ParentingSession(**{k: v for k, v in data.__dict__.items() if k not in ("topic_ids", "facilitator_ids")},
+                              place_key=place_key(data))
     record.topics = [programme.topics[0]]
     dbs.add(record)
     dbs.flush()

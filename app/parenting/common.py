@@ -49,6 +49,7 @@ def current_filters() -> SessionFilters:
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),
         venue_type=venue if (venue := request.args.get("venue", "")) in VENUES else None,
+        facilitator_id=_int_arg("facilitator"),
     )
 
 

@@ -4,13 +4,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
-from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, SessionData
+from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, FacilitatorData, SessionData
 from assessments.targets import MAX_COUNT as MAX_TARGET
 from assessments.targets import TargetData
 
@@ -36,7 +36,9 @@ class SessionForm(VersionedForm):
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
     commune = TextField(_l("Commune or ward"), max_length=120)
     shift = TextField(_l("Shift or time (if several sessions that day)"), max_length=40, required=False)
-    facilitator = TextField(_l("Facilitator"), max_length=120)
+    facilitator_ids = SelectMultipleField(_l("Facilitators"), coerce=int, widget=ListWidget(prefix_label=False),
+                                          option_widget=CheckboxInput())
+    facilitator = TextField(_l("Another facilitator (not registered)"), max_length=120, required=False)
     participants_total = WholeNumberField(_l("Participants in total"), maximum=MAX_PARTICIPANTS)
     participants_female = WholeNumberField(_l("Women"), maximum=MAX_PARTICIPANTS)
     participants_male = WholeNumberField(_l("Men"), maximum=MAX_PARTICIPANTS)
@@ -56,6 +58,7 @@ class SessionForm(VersionedForm):
             ethnic_minority=validated(self.ethnic_minority.data),
             internal_migrants=validated(self.internal_migrants.data), organisation_id=self.organisation_id.data,
             topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "", shift=self.shift.data or "",
+            facilitator_ids=tuple(self.facilitator_ids.data or ()),
         )
 
 
@@ -113,3 +116,20 @@ class TargetForm(VersionedForm):
                           programme_id=validated(self.programme_id.data), sessions=validated(self.sessions.data),
                           participants=validated(self.participants.data), fathers_percent=self.fathers_percent.data,
                           workplaces=self.workplaces.data)
+
+
+class FacilitatorForm(VersionedForm):
+    full_name = TextField(_l("Full name"), max_length=120)
+    works_at = TextField(_l("Works at"), max_length=200, required=False,
+                         description=_l("A commune health station, a company, a union…"))
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    trained_on = DateField(_l("Trained on"), validators=[Optional()], format="%Y-%m-%d")
+    trained_by = TextField(_l("Trained by"), max_length=120, required=False)
+    active = BooleanField(_l("Still delivers sessions"), default=True)
+
+    def to_data(self) -> FacilitatorData:
+        return FacilitatorData(full_name=self.full_name.data or "", works_at=self.works_at.data or "",
+                               programme_id=validated(self.programme_id.data),
+                               province_code=self.province_code.data or "", trained_on=self.trained_on.data,
+                               trained_by=self.trained_by.data or "")

@@ -26,7 +26,7 @@ from app.requests import service_context
 from app.service_errors import attempt
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, Organisation, ParentingSession
+from assessments.models import Assessment, Facilitator, Organisation, ParentingSession
 from assessments.report.chart import stacked_bar_chart_svg
 from assessments.report.tile_map import Band, tile_map_svg
 from assessments.services.parenting import (
@@ -147,8 +147,18 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
                                                *((o.id, o.name) for o in organisations)])
     form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
     form.venue_type.choices = as_choices(VENUE_LABELS.items())
+    chosen = {f.id for f in record.facilitators} if record is not None else set()
+    facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
+                    if f.active or f.id in chosen]
+    form.facilitator_ids.choices = as_choices(
+        (f.id, f"{f.full_name} · {province_name(f.province_code)}") for f in facilitators)
+    form.facilitator_programme = {f.id: f.programme_id for f in facilitators}  # app.js shows the programme's own
     if record is not None and request.method == "GET":
         form.topic_ids.data = [t.id for t in record.topics]
+        form.facilitator_ids.data = sorted(chosen)
+        # The text keeps the registered facilitators' names for the exports: show only the others.
+        registered = {f.full_name for f in record.facilitators}
+        form.facilitator.data = "; ".join(n for n in record.facilitator.split("; ") if n and n not in registered)
         form.version.data = str(record.version)
     return form
 

@@ -10,13 +10,21 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from assessments.db import DbSession
 from assessments.dhis2 import MonthlyCount, is_uid
-from assessments.models import Organisation, ParentingSession, Programme, Topic, session_topics
+from assessments.models import (
+    Facilitator,
+    Organisation,
+    ParentingSession,
+    Programme,
+    Topic,
+    session_facilitators,
+    session_topics,
+)
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
@@ -41,7 +49,9 @@ def _validate(db: DbSession, data: SessionData, today: date, existing_id: int | 
     if programme is None:
         raise SessionInvalid({"programme_id": "unknown_programme"})
     allowed = {t.id for t in programme.topics}
-    errors = check_session(data, today, allowed_topic_ids=allowed, organisation_province=organisation_province)
+    facilitators = set(db.scalars(select(Facilitator.id).where(Facilitator.programme_id == programme.id)))
+    errors = check_session(data, today, allowed_topic_ids=allowed, organisation_province=organisation_province,
+                           allowed_facilitator_ids=facilitators)
     if not errors and _duplicate_exists(db, data, existing_id):
         errors["session_date"] = "duplicate_session"
     if errors:
@@ -58,11 +68,20 @@ def _duplicate_exists(db: DbSession, data: SessionData, existing_id: int | None)
     return found is not None and found != existing_id
 
 
-def _columns(data: SessionData) -> dict[str, Any]:
+def _facilitators(db: DbSession, ids: Sequence[int]) -> list[Facilitator]:
+    return list(db.scalars(select(Facilitator).where(Facilitator.id.in_(ids)).order_by(Facilitator.full_name))
+                ) if ids else []
+
+
+def _columns(data: SessionData, facilitators: Sequence[Facilitator]) -> dict[str, Any]:
     values = asdict(data)
     values.pop("topic_ids")
+    values.pop("facilitator_ids")
     values["commune"] = values["commune"].strip()
-    values["facilitator"] = values["facilitator"].strip()
+    # The names of the registered facilitators, then anyone named by hand: what exports show.
+    named = [f.full_name for f in facilitators]
+    typed = values["facilitator"].strip()
+    values["facilitator"] = "; ".join([*named, *([typed] if typed and typed not in named else [])])[:120]
     values["shift"] = values["shift"].strip()
     values["place_key"] = place_key(data)
     return values
@@ -74,8 +93,10 @@ def _topics(db: DbSession, ids: Sequence[int]) -> list[Topic]:
 
 def create_session(db: DbSession, ctx: Context, data: SessionData, today: date) -> ParentingSession:
     _validate(db, data, today, None)
-    record = ParentingSession(**_columns(data), created_by_id=ctx.actor.id if ctx.actor else None)
+    facilitators = _facilitators(db, data.facilitator_ids)
+    record = ParentingSession(**_columns(data, facilitators), created_by_id=ctx.actor.id if ctx.actor else None)
     record.topics = _topics(db, data.topic_ids)
+    record.facilitators = facilitators
     db.add(record)
     try:
         db.flush()
@@ -94,10 +115,12 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
     """Save changes unless someone else saved since `expected_version` was read (then
     `ServiceError("edited_by_someone_else")`, and nothing is written)."""
     _validate(db, data, today, record.id)
-    values = _columns(data)
+    facilitators = _facilitators(db, data.facilitator_ids)
+    values = _columns(data, facilitators)
     changes = {k: [str(getattr(record, k)), str(v)] for k, v in values.items() if getattr(record, k) != v}
     update_if_current(db, ParentingSession, record.id, expected_version, values)
     record.topics = _topics(db, data.topic_ids)
+    record.facilitators = facilitators
     record_event(db, ctx, "edit", "parenting_session", record.id, organisation_id=data.organisation_id,
                  details=changes)
     try:
@@ -127,7 +150,11 @@ def import_lookups(db: DbSession) -> ImportLookups:
                                 for n in (t.key, t.name_vi, t.name_en)}
     organisations = {code: (oid, province) for oid, code, province in
                      db.execute(select(Organisation.id, Organisation.tax_code, Organisation.province_code))}
-    return ImportLookups(programmes, topics, organisations)
+    facilitators: dict[int, dict[str, int]] = {}
+    for fid, programme_id, name in db.execute(select(Facilitator.id, Facilitator.programme_id, Facilitator.full_name)
+                                              .where(Facilitator.active)):
+        facilitators.setdefault(programme_id, {})[fold_name(name)] = fid
+    return ImportLookups(programmes, topics, organisations, facilitators)
 
 
 def mark_stored_duplicates(db: DbSession, rows: list[ImportRow]) -> None:
@@ -145,8 +172,10 @@ def import_sessions(db: DbSession, ctx: Context, rows: list[ImportRow], filename
         for row in rows:
             data = row.data
             assert data is not None
-            record = ParentingSession(**_columns(data), created_by_id=ctx.actor.id if ctx.actor else None)
+            facilitators = _facilitators(db, data.facilitator_ids)
+            record = ParentingSession(**_columns(data, facilitators), created_by_id=ctx.actor.id if ctx.actor else None)
             record.topics = _topics(db, data.topic_ids)
+            record.facilitators = facilitators
             db.add(record)
         db.flush()
     except IntegrityError as error:
@@ -219,6 +248,7 @@ class SessionFilters:
     date_from: date | None = None
     date_to: date | None = None
     venue_type: str | None = None  # a kind of venue (assessments.parenting.VENUES)
+    facilitator_id: int | None = None  # sessions this registered facilitator held
 
 
 def filtered(filters: SessionFilters) -> Select[ParentingSession]:
@@ -235,6 +265,9 @@ def filtered(filters: SessionFilters) -> Select[ParentingSession]:
         conditions.append(ParentingSession.session_date <= filters.date_to)
     if filters.venue_type:
         conditions.append(ParentingSession.venue_type == filters.venue_type)
+    if filters.facilitator_id:
+        conditions.append(exists().where(session_facilitators.c.session_id == ParentingSession.id,
+                                         session_facilitators.c.facilitator_id == filters.facilitator_id))
     return select(ParentingSession).where(and_(True, *conditions))
 
 

@@ -102,6 +102,11 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("assessment.submit_assessment", "POST"): signed_in("hr", hr_b=404),
     ("assessment.move_rubric", "POST"): signed_in("hr", hr_b=404),
     ("assessment.assign_team", "POST"): signed_in("hr", hr_b=404),
+    # The facilitators' register: UNICEF officers and admins; an empty post is a form with errors.
+    ("parenting.facilitators", "GET"): signed_in(*RECORDERS),
+    ("parenting.facilitators", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
+    ("parenting.facilitator_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
+    ("parenting.facilitator_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
     # Yearly targets: UNICEF officers and admins; an empty post is a form with errors.
     ("parenting.targets", "GET"): signed_in(*RECORDERS),
     ("parenting.targets", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),

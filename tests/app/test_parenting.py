@@ -394,3 +394,67 @@ def test_the_date_filter_says_to_which_day_not_to_whom(client: FlaskClient, worl
     sign_in(client, world.users["unicef"])
     page = client.get("/parenting/").get_data(as_text=True)
     assert '<label for="from">Từ ngày</label>' in page and '<label for="to">Đến ngày</label>' in page
+
+
+def add_facilitator(client: FlaskClient, world: World, name: str = "Đỗ Thị Hồng", **changes: str) -> int:
+    data = {"full_name": name, "works_at": "Trạm y tế xã Phú Thủy", "programme_id": str(world.programme.id),
+            "province_code": "hung-yen", "trained_on": "2026-03-10", "trained_by": "UNICEF"} | changes
+    response = client.post("/parenting/facilitators", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_session_names_registered_facilitators_and_each_ones_page_shows_their_reach(
+        client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    refused = client.post("/parenting/facilitators", data={"full_name": "An", "programme_id": str(world.programme.id),
+                                                          "province_code": "hung-yen", "trained_on": "2099-01-01"})
+    assert refused.status_code == 422 and "Ngày tập huấn không thể ở tương lai." in refused.get_data(as_text=True)
+    hong = add_facilitator(client, world)
+    other_programme = dbs.scalar(select(Programme).where(Programme.id != world.programme.id))
+    assert other_programme is not None
+    elsewhere = add_facilitator(client, world, "Lý Văn Tú", programme_id=str(other_programme.id))
+    # A facilitator of another programme cannot hold this programme's session.
+    wrong = client.post("/parenting/sessions/new", data=form(world, facilitator="", facilitator_ids=[str(elsewhere)]))
+    assert wrong.status_code == 200 and "không thuộc chương trình của buổi này" in wrong.get_data(as_text=True)
+    assert client.post("/parenting/sessions/new", data=form(world, facilitator="Trần Văn Bảo",
+                                                            facilitator_ids=[str(hong)])).status_code == 302
+    record = dbs.scalar(select(ParentingSession).where(ParentingSession.session_date == date(2026, 11, 2)))
+    assert record is not None and [f.id for f in record.facilitators] == [hong]
+    assert record.facilitator == "Đỗ Thị Hồng; Trần Văn Bảo"  # what the exports show
+    # Editing shows only the unregistered name in the text field, and saving does not repeat Hồng.
+    edit = client.get(f"/parenting/sessions/{record.id}/edit").get_data(as_text=True)
+    assert 'value="Trần Văn Bảo"' in edit
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit)
+    assert version is not None
+    assert client.post(f"/parenting/sessions/{record.id}/edit", data=form(
+        world, facilitator="Trần Văn Bảo", facilitator_ids=[str(hong)], version=version.group(1))).status_code == 302
+    dbs.expire_all()
+    assert dbs.get(ParentingSession, record.id).facilitator == "Đỗ Thị Hồng; Trần Văn Bảo"  # type: ignore[union-attr]
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/facilitators/{hong}").get_data(
+        as_text=True)))
+    assert "Số buổi 1 " in page and "Người tham gia 30 " in page and "Trạm y tế xã Phú Thủy" in page
+    listed = client.get("/parenting/facilitators").get_data(as_text=True)
+    assert "Đỗ Thị Hồng" in listed and "Lý Văn Tú" in listed
+    # The dashboard and the exports filter by facilitator alike.
+    only = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/?facilitator={hong}").get_data(
+        as_text=True)))
+    assert "Số buổi 1 " in only
+    rows = read_table("x.xlsx", client.get(f"/parenting/export.xlsx?facilitator={hong}").data)
+    assert [r["facilitator"] for r in rows] == ["Đỗ Thị Hồng; Trần Văn Bảo"]
+
+
+def test_an_imported_session_links_the_facilitators_it_names(client: FlaskClient, world: World,
+                                                             dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    hong = add_facilitator(client, world, programme_id=str(world.programme.id))
+    key = world.programme.key
+    topic = world.programme.topics[0].key
+    row = (f"16/10/2026,{key},{topic},90,community,,Hưng Yên,Phố Nối,đỗ thị hồng; Bà Năm,12,6,6,0,3,")
+    page = upload(client, "sessions.csv", csv_file(row)).get_data(as_text=True)
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page)
+    assert token is not None, page
+    assert client.post("/parenting/import/confirm", data={"upload": token.group(1)}).status_code == 302
+    imported = dbs.scalar(select(ParentingSession).where(ParentingSession.session_date == date(2026, 10, 16)))
+    assert imported is not None and [f.id for f in imported.facilitators] == [hong]
+    assert imported.facilitator == "Đỗ Thị Hồng; Bà Năm"
