@@ -115,6 +115,11 @@ MESSAGES = {
     # Facilitators
     "training_in_future": _l("The training date cannot be in the future."),
     "facilitator_not_in_programme": _l("A facilitator chosen does not belong to this session’s programme."),
+    # Supervision visits
+    "visit_in_future": _l("The visit date is in the future: record visits that have taken place."),
+    "not_on_checklist": _l("This item is not on the programme’s checklist."),
+    "score_out_of_range": _l("Score each item from 1 to 4."),
+    "nothing_scored": _l("Score at least one item of the checklist."),
     # Parenting targets
     "year_out_of_range": _l("Targets are set for this year, or up to 5 years before or after it."),
     "programme_unknown": _l("Choose a programme from the list."),

@@ -8,16 +8,17 @@ The passwords are fixed and printed because this data is for trying the service 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from assessments.db import DbSession
 from assessments.models import Answer, Assessment, Organisation, Programme, ReviewDecision, Role, User
-from assessments.parenting import SessionData
+from assessments.parenting import FacilitatorData, SessionData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
+from assessments.services.facilitators import create_facilitator
 from assessments.services.organisations import OrganisationData, create_organisation
 from assessments.services.parenting import create_session
 from assessments.services.reviews import decide_indicator, return_to_company, verify
@@ -30,11 +31,13 @@ from assessments.services.self_assessment import (
     submit,
     update_plan_item,
 )
+from assessments.services.supervision import record_visit
 from assessments.services.surveys import begin_response, open_round
 from assessments.services.surveys import save_answers as save_survey_answers
 from assessments.services.targets import save_target
 from assessments.services.teams import assign_areas
 from assessments.simulate import random_answers, random_profile
+from assessments.supervision import VisitData
 from assessments.targets import TargetData
 from rubrics.loader import Rubric
 
@@ -233,10 +236,23 @@ def _load_demo_targets(db: DbSession, ctx: Context, today: date) -> None:
                                              workplaces), 0, today)
 
 
+# The health worker who runs EM-THRIVE's practice sessions in Lâm Đồng, and her two supervision visits.
+DEMO_FACILITATOR = FacilitatorData(full_name="Đỗ Thị Hồng", works_at="Trạm y tế xã Phú Thủy", programme_id=0,
+                                   province_code="lam-dong", trained_on=None, trained_by="UNICEF và Sở Y tế Lâm Đồng")
+DEMO_VISITS = ((45, {"caregivers_engaged": 2, "key_messages": 3, "hands_on_practice": 2, "facilitator_confident": 2,
+                     "fits_immunisation_day": 3}, "Cha mẹ chờ tiêm nên ít thực hành.",
+                "Tổ chức phần thực hành trước giờ tiêm; chuẩn bị thêm đồ chơi tự làm."),
+               (9, {"caregivers_engaged": 4, "key_messages": 3, "hands_on_practice": 3, "facilitator_confident": 4,
+                    "fits_immunisation_day": 4}, "Các nhóm cha mẹ thực hành cùng con, sôi nổi.",
+                "Chia sẻ cách làm với trạm y tế Hàm Tiến."))
+
+
 def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organisation], today: date) -> None:
     programmes = {p.key: p for p in db.scalars(select(Programme))}
     if not programmes:  # a database built without the migrations' reference data
         return
+    hong = create_facilitator(db, ctx, replace(DEMO_FACILITATOR, programme_id=programmes["em-thrive"].id,
+                                               trained_on=today - timedelta(days=200)))
     for key, days_ago, org_index, venue, province, commune, women, men, topic_count in DEMO_SESSIONS:
         programme = programmes[key]
         create_session(db, ctx, SessionData(
@@ -247,4 +263,10 @@ def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organis
             internal_migrants=(women + men) // 2 if org_index is not None else 0,
             organisation_id=organisations[org_index].id if org_index is not None else None,
             topic_ids=tuple(t.id for t in programme.topics[:topic_count]),
+            facilitator_ids=(hong.id,) if key == "em-thrive" else (),
         ), today)
+    for days_ago, scores, note, follow_up in DEMO_VISITS:
+        record_visit(db, ctx, VisitData(programme_id=hong.programme_id, visit_date=today - timedelta(days=days_ago),
+                                        venue_type="commune_health_station", province_code="lam-dong",
+                                        commune="Phú Thủy", supervisor="Lê Thu Hà", scores=scores,
+                                        facilitator_id=hong.id, note=note, follow_up=follow_up), today)

@@ -759,3 +759,30 @@ class ParentingTarget(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme] = relationship()
+
+
+class SupervisionVisit(Base):
+    """A supportive supervision visit to a session: where and when, which facilitator, the
+    programme's checklist scored 1-4 (assessments/supervision.py), a note and follow-up actions."""
+
+    __tablename__ = "supervision_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    venue_type: Mapped[str] = mapped_column(String(30))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    province_code: Mapped[str] = mapped_column(String(40), index=True)
+    commune: Mapped[str] = mapped_column(String(120))
+    supervisor: Mapped[str] = mapped_column(String(120))
+    scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    follow_up: Mapped[str] = mapped_column(String(2000), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+    facilitator: Mapped[Facilitator | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

@@ -29,6 +29,7 @@ from assessments.services.facilitators import (
     update_facilitator,
 )
 from assessments.services.parenting import by_month, reach
+from assessments.services.supervision import checklist_of, trend, visits
 
 
 def _form(record: Facilitator | None = None) -> FacilitatorForm:
@@ -82,6 +83,8 @@ def facilitator_detail(facilitator_id: int) -> Any:
     months = by_month(db.session, filters)
     chart = stacked_bar_chart_svg([(row.key, (row.participants - row.male, row.male)) for row in months],
                                   (_("Women"), _("Men")), _("Participants by month, women and men"), format_number)
+    visited = visits(db.session, facilitator_id=record.id)
     return render_template("parenting/facilitator.html", record=record, form=form, reach=reach(db.session, filters),
                            chart=chart, sessions=sessions_of(db.session, record.id), names=names_by_id(),
-                           venues=VENUE_LABELS), status or 200
+                           venues=VENUE_LABELS, visit_list=visited, lang=current_language(),
+                           trend=trend(checklist_of(db.session, record.programme_id), visited)), status or 200

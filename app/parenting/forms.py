@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
 from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, FacilitatorData, SessionData
+from assessments.supervision import VisitData
 from assessments.targets import MAX_COUNT as MAX_TARGET
 from assessments.targets import TargetData
 
@@ -133,3 +134,28 @@ class FacilitatorForm(VersionedForm):
                                programme_id=validated(self.programme_id.data),
                                province_code=self.province_code.data or "", trained_on=self.trained_on.data,
                                trained_by=self.trained_by.data or "")
+
+
+class VisitForm(VersionedForm):
+    """A supervision visit; the checklist's scores are read from `score-<item>` radios, which the
+    page draws per programme (app/parenting/visits.py)."""
+
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
+    visit_date = DateField(_l("Date of the visit"), validators=[InputRequired(message=REQUIRED)], format="%Y-%m-%d")
+    facilitator_id = SelectField(_l("Facilitator supervised"), coerce=optional_id, validate_choice=True)
+    venue_type = SelectField(_l("Venue"), validators=[InputRequired(message=REQUIRED)])
+    organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    commune = TextField(_l("Commune or ward"), max_length=120)
+    supervisor = TextField(_l("Supervisor"), max_length=120)
+    note = TextAreaField(_l("What was seen"), validators=[Optional(), Length(max=2000, message=_l(
+        "At most %(max)d characters.", max=2000))], filters=[clean_text])
+    follow_up = TextAreaField(_l("Follow-up actions"), validators=[Optional(), Length(max=2000, message=_l(
+        "At most %(max)d characters.", max=2000))], filters=[clean_text])
+
+    def to_data(self, scores: dict[str, int]) -> VisitData:
+        return VisitData(programme_id=validated(self.programme_id.data), visit_date=validated(self.visit_date.data),
+                         venue_type=self.venue_type.data or "", province_code=self.province_code.data or "",
+                         commune=self.commune.data or "", supervisor=self.supervisor.data or "", scores=scores,
+                         facilitator_id=self.facilitator_id.data, organisation_id=self.organisation_id.data,
+                         note=self.note.data or "", follow_up=self.follow_up.data or "")

@@ -107,6 +107,12 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("parenting.facilitators", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
     ("parenting.facilitator_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
     ("parenting.facilitator_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
+    # Supervision visits: UNICEF officers and admins.
+    ("parenting.visit_list", "GET"): signed_in(*RECORDERS),
+    ("parenting.visit_new", "GET"): signed_in(*RECORDERS),
+    ("parenting.visit_new", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
+    ("parenting.visit_edit", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
+    ("parenting.visit_edit", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
     # Yearly targets: UNICEF officers and admins; an empty post is a form with errors.
     ("parenting.targets", "GET"): signed_in(*RECORDERS),
     ("parenting.targets", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assessments.db import today_in_viet_nam
-from assessments.models import AuditEvent, ParentingSession, ParentingTarget, Programme, Topic
+from assessments.models import AuditEvent, ParentingSession, ParentingTarget, Programme, SupervisionVisit, Topic
 from assessments.tabular import read_table, write_xlsx
 from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
 
@@ -458,3 +458,36 @@ def test_an_imported_session_links_the_facilitators_it_names(client: FlaskClient
     imported = dbs.scalar(select(ParentingSession).where(ParentingSession.session_date == date(2026, 10, 16)))
     assert imported is not None and [f.id for f in imported.facilitators] == [hong]
     assert imported.facilitator == "Đỗ Thị Hồng; Bà Năm"
+
+
+def test_a_supervision_visit_is_recorded_and_the_facilitators_page_shows_the_trend(
+        client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    hong = add_facilitator(client, world)
+    visit = {"programme_id": str(world.programme.id), "visit_date": "2026-09-10", "facilitator_id": str(hong),
+             "venue_type": "community", "organisation_id": "", "province_code": "hung-yen", "commune": "Phố Nối",
+             "supervisor": "Lê Thu Hà", "score-caregivers_engaged": "2", "score-key_messages": "3",
+             "note": "Nhiều cha mẹ đến muộn.", "follow_up": "Nhắc lịch qua Zalo trước một ngày."}
+    refused = client.post("/parenting/visits/new", data=visit | {"score-key_messages": "7"})
+    assert refused.status_code == 422 and "Chấm mỗi mục từ 1 đến 4." in refused.get_data(as_text=True)
+    assert client.post("/parenting/visits/new", data=visit).status_code == 302
+    later = visit | {"visit_date": "2026-11-12", "score-caregivers_engaged": "4", "score-key_messages": "3"}
+    assert client.post("/parenting/visits/new", data=later).status_code == 302
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/facilitators/{hong}").get_data(
+        as_text=True)))
+    # Earlier visit: engaged 2, messages 3; later: 4 and 3.
+    assert "Cha mẹ, người chăm sóc tham gia tích cực 2,0 4,0 ↑" in page  # Vietnamese decimal comma
+    assert "Nhắc lịch qua Zalo trước một ngày." in page
+    stored = dbs.scalar(select(SupervisionVisit).where(SupervisionVisit.visit_date == date(2026, 9, 10)))
+    assert stored is not None and stored.scores == {"caregivers_engaged": 2, "key_messages": 3}
+    # A stale form is refused with what is saved; nothing is overwritten.
+    edit = client.get(f"/parenting/visits/{stored.id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit)
+    assert version is not None and 'name="score-caregivers_engaged" value="2" checked' in edit
+    assert client.post(f"/parenting/visits/{stored.id}", data=visit | {"version": version.group(1),
+                                                                       "supervisor": "Mai"}).status_code == 302
+    stale = client.post(f"/parenting/visits/{stored.id}", data=visit | {"version": version.group(1),
+                                                                        "supervisor": "Lan"})
+    assert stale.status_code == 409
+    dbs.expire_all()
+    assert dbs.get(SupervisionVisit, stored.id).supervisor == "Mai"  # type: ignore[union-attr]

@@ -16,10 +16,10 @@
     var select = document.getElementById(list.getAttribute("data-follows"));
     if (!select) { return; }
     function sync() {
-      list.querySelectorAll("li[data-programme]").forEach(function (item) {
+      list.querySelectorAll("[data-programme]").forEach(function (item) {
         var match = item.getAttribute("data-programme") === select.value;
         item.hidden = !match;
-        if (!match) { item.querySelector("input").checked = false; }
+        if (!match) { item.querySelectorAll("input").forEach(function (input) { input.checked = false; }); }
       });
     }
     select.addEventListener("change", sync);
