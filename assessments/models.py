@@ -786,3 +786,22 @@ class SupervisionVisit(Base):
     programme: Mapped[Programme] = relationship()
     facilitator: Mapped[Facilitator | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class SessionMonthTotal(Base):
+    """Parenting sessions added up per month, province, programme and kind of venue, kept in step
+    with every write of a session (assessments/services/session_totals.py): the dashboard, the
+    targets and the DHIS2 export read a few thousand of these rather than every session."""
+
+    __tablename__ = "session_month_totals"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the month
+    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    female: Mapped[int] = mapped_column(Integer, default=0)
+    male: Mapped[int] = mapped_column(Integer, default=0)
+    ethnic_minority: Mapped[int] = mapped_column(Integer, default=0)
+    internal_migrants: Mapped[int] = mapped_column(Integer, default=0)

@@ -44,6 +44,7 @@ from assessments.passwords import hash_password
 from assessments.plan import build_plan
 from assessments.result import AssessmentResult, ScoreRecord
 from assessments.scoring import score
+from assessments.services.session_totals import count_sessions, values_of
 from assessments.simulate import random_answers
 from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
@@ -209,6 +210,7 @@ def add_session(dbs: Session, programme: Programme, organisation: Organisation |
     record.topics = [programme.topics[0]]
     dbs.add(record)
     dbs.flush()
+    count_sessions(dbs, [values_of(record)], 1)  # as every write through the services does
     return record
 
 

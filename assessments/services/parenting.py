@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,7 @@ from assessments.models import (
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
+from assessments.services.session_totals import answers_whole_months, count_sessions, totals_where, values_of
 from assessments.services.versions import update_if_current
 
 
@@ -103,6 +104,7 @@ def create_session(db: DbSession, ctx: Context, data: SessionData, today: date) 
     except IntegrityError as error:  # the same session saved twice at once (double click)
         db.rollback()
         raise SessionInvalid({"session_date": "duplicate_session"}) from error
+    count_sessions(db, [values_of(record)], 1)
     record_event(db, ctx, "create", "parenting_session", record.id, organisation_id=data.organisation_id,
                  details={"programme_id": data.programme_id, "date": data.session_date.isoformat(),
                           "participants": data.participants_total})
@@ -118,7 +120,10 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
     facilitators = _facilitators(db, data.facilitator_ids)
     values = _columns(data, facilitators)
     changes = {k: [str(getattr(record, k)), str(v)] for k, v in values.items() if getattr(record, k) != v}
+    before = values_of(record)
     update_if_current(db, ParentingSession, record.id, expected_version, values)
+    count_sessions(db, [before], -1)
+    count_sessions(db, [values_of(record)], 1)
     record.topics = _topics(db, data.topic_ids)
     record.facilitators = facilitators
     record_event(db, ctx, "edit", "parenting_session", record.id, organisation_id=data.organisation_id,
@@ -133,6 +138,7 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
 def delete_session(db: DbSession, ctx: Context, record: ParentingSession) -> None:
     record_event(db, ctx, "delete", "parenting_session", record.id, organisation_id=record.organisation_id,
                  details={"programme_id": record.programme_id, "date": record.session_date.isoformat()})
+    count_sessions(db, [values_of(record)], -1)
     db.delete(record)
     db.commit()
 
@@ -178,6 +184,7 @@ def import_sessions(db: DbSession, ctx: Context, rows: list[ImportRow], filename
             record.facilitators = facilitators
             db.add(record)
         db.flush()
+        count_sessions(db, [_columns(row.data, ()) for row in rows if row.data is not None], 1)
     except IntegrityError as error:
         db.rollback()
         raise ServiceError("import_has_refused_rows") from error
@@ -286,15 +293,40 @@ class Reach:
         return 100.0 * self.male / self.participants if self.participants else None
 
 
-def reach(db: DbSession, filters: SessionFilters) -> Reach:
+def _source(filters: SessionFilters) -> Any:
+    """What the figures are added up from, as a subquery with one shape: the month totals when
+    they can answer the filters (session_totals.py), else the sessions themselves (one each)."""
+    if answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id):
+        totals = totals_where(filters.date_from, filters.date_to, filters.province_code, filters.programme_id,
+                              filters.venue_type).subquery()
+        return select(func.extract("year", totals.c.month).label("yr"), func.extract("month", totals.c.month)
+                      .label("mo"), totals.c.province_code, totals.c.programme_id, totals.c.venue_type,
+                      totals.c.sessions, totals.c.participants, totals.c.female, totals.c.male,
+                      totals.c.ethnic_minority, totals.c.internal_migrants).subquery()
     base = filtered(filters).subquery()
-    row = db.execute(select(
-        func.count(base.c.id), func.coalesce(func.sum(base.c.participants_total), 0),
-        func.coalesce(func.sum(base.c.participants_female), 0), func.coalesce(func.sum(base.c.participants_male), 0),
-        func.coalesce(func.sum(base.c.ethnic_minority), 0), func.coalesce(func.sum(base.c.internal_migrants), 0),
-        func.count(func.distinct(base.c.organisation_id)),
-    )).one()
-    return Reach(*(int(v) for v in row))
+    return select(func.extract("year", base.c.session_date).label("yr"),
+                  func.extract("month", base.c.session_date).label("mo"), base.c.province_code, base.c.programme_id,
+                  base.c.venue_type, literal(1).label("sessions"), base.c.participants_total.label("participants"),
+                  base.c.participants_female.label("female"), base.c.participants_male.label("male"),
+                  base.c.ethnic_minority, base.c.internal_migrants).subquery()
+
+
+def workplaces_by_province(db: DbSession, filters: SessionFilters) -> dict[str, int]:
+    """Workplaces that held at least one session, per province (only sessions at a workplace
+    name one, so this reads those alone)."""
+    base = filtered(filters).where(ParentingSession.organisation_id.is_not(None)).subquery()
+    return dict(db.execute(select(base.c.province_code, func.count(func.distinct(base.c.organisation_id)))
+                           .group_by(base.c.province_code)).all())
+
+
+def reach(db: DbSession, filters: SessionFilters) -> Reach:
+    source = _source(filters)
+    row = db.execute(select(*(func.coalesce(func.sum(source.c[name]), 0) for name in (
+        "sessions", "participants", "female", "male", "ethnic_minority", "internal_migrants")))).one()
+    base = filtered(filters).where(ParentingSession.organisation_id.is_not(None)).subquery()
+    workplaces = db.scalar(select(func.count(func.distinct(base.c.organisation_id)))) or 0
+    sessions, participants, female, male, ethnic, migrants = (int(v) for v in row)
+    return Reach(sessions, participants, female, male, ethnic, migrants, int(workplaces))
 
 
 @dataclass(frozen=True)
@@ -306,42 +338,38 @@ class GroupRow:
 
 
 def _grouped(db: DbSession, filters: SessionFilters, column_name: str) -> list[tuple[Any, ...]]:
-    base = filtered(filters).subquery()
-    column = base.c[column_name]
-    query = (select(column, func.count(base.c.id), func.sum(base.c.participants_total),
-                    func.sum(base.c.participants_male))
+    source = _source(filters)
+    column = source.c[column_name]
+    query = (select(column, func.sum(source.c.sessions), func.sum(source.c.participants), func.sum(source.c.male))
              .group_by(column).order_by(column))
     return list(db.execute(query))
 
 
 def by_month(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
-    base = filtered(filters).subquery()
-    year = func.extract("year", base.c.session_date)
-    month = func.extract("month", base.c.session_date)
-    rows = db.execute(select(year, month, func.count(base.c.id), func.sum(base.c.participants_total),
-                             func.sum(base.c.participants_male)).group_by(year, month).order_by(year, month))
-    return [GroupRow(f"{int(y):04d}-{int(m):02d}", n, int(p), int(male)) for y, m, n, p, male in rows]
+    source = _source(filters)
+    rows = db.execute(select(source.c.yr, source.c.mo, func.sum(source.c.sessions), func.sum(source.c.participants),
+                             func.sum(source.c.male)).group_by(source.c.yr, source.c.mo)
+                      .order_by(source.c.yr, source.c.mo))
+    return [GroupRow(f"{int(y):04d}-{int(m):02d}", int(n), int(p), int(male)) for y, m, n, p, male in rows]
 
 
 def by_month_and_programme(db: DbSession, filters: SessionFilters) -> dict[str, dict[int, int]]:
     """Participants per month ("2026-09") and programme id."""
-    base = filtered(filters).subquery()
-    year = func.extract("year", base.c.session_date)
-    month = func.extract("month", base.c.session_date)
+    source = _source(filters)
     found: dict[str, dict[int, int]] = {}
     for y, m, programme_id, participants in db.execute(
-            select(year, month, base.c.programme_id, func.sum(base.c.participants_total))
-            .group_by(year, month, base.c.programme_id).order_by(year, month)):
+            select(source.c.yr, source.c.mo, source.c.programme_id, func.sum(source.c.participants))
+            .group_by(source.c.yr, source.c.mo, source.c.programme_id).order_by(source.c.yr, source.c.mo)):
         found.setdefault(f"{int(y):04d}-{int(m):02d}", {})[programme_id] = int(participants)
     return found
 
 
 def by_province(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
-    return [GroupRow(code, n, int(p), int(m)) for code, n, p, m in _grouped(db, filters, "province_code")]
+    return [GroupRow(code, int(n), int(p), int(m)) for code, n, p, m in _grouped(db, filters, "province_code")]
 
 
 def by_programme(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
-    return [GroupRow(str(pid), n, int(p), int(m)) for pid, n, p, m in _grouped(db, filters, "programme_id")]
+    return [GroupRow(str(pid), int(n), int(p), int(m)) for pid, n, p, m in _grouped(db, filters, "programme_id")]
 
 
 def by_topic(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
@@ -355,17 +383,14 @@ def by_topic(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
 
 def monthly_counts(db: DbSession, filters: SessionFilters) -> list[MonthlyCount]:
     """Participants by programme, province and month, for DHIS2."""
-    base = filtered(filters).subquery()
-    year = func.extract("year", base.c.session_date)
-    month = func.extract("month", base.c.session_date)
-    query = (select(Programme.key, Programme.dhis2_data_element, base.c.province_code, year, month,
-                    func.sum(base.c.participants_female), func.sum(base.c.participants_male))
-             .join(Programme, Programme.id == base.c.programme_id)
-             .group_by(Programme.key, Programme.dhis2_data_element, base.c.province_code, year, month)
-             .order_by(Programme.key, base.c.province_code, year, month))
+    source = _source(filters)
+    query = (select(Programme.key, Programme.dhis2_data_element, source.c.province_code, source.c.yr, source.c.mo,
+                    func.sum(source.c.female), func.sum(source.c.male))
+             .join(Programme, Programme.id == source.c.programme_id)
+             .group_by(Programme.key, Programme.dhis2_data_element, source.c.province_code, source.c.yr, source.c.mo)
+             .order_by(Programme.key, source.c.province_code, source.c.yr, source.c.mo))
     return [MonthlyCount(key, element, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
             for key, element, province, y, m, f, male in db.execute(query)]
-
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession
 from assessments.models import ParentingTarget, Programme
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
-from assessments.services.parenting import SessionFilters, filtered, reach
+from assessments.services.parenting import SessionFilters, reach, workplaces_by_province
+from assessments.services.parenting import by_province as grouped_by_province
 from assessments.services.versions import update_if_current
 from assessments.targets import Actual, Progress, TargetData, check_target, progress
 
@@ -88,11 +89,9 @@ def year_progress(db: DbSession, filters: SessionFilters, year: int, today: date
     total = reach(db, in_year)
     overall = progress([_data(t) for t in targets], Actual(total.sessions, total.participants, total.male,
                                                            total.workplaces), year, today)
-    base = filtered(in_year).subquery()
-    by_province = {code: Actual(n, int(p or 0), int(m or 0), w) for code, n, p, m, w in db.execute(
-        select(base.c.province_code, func.count(base.c.id), func.sum(base.c.participants_total),
-               func.sum(base.c.participants_male), func.count(func.distinct(base.c.organisation_id)))
-        .group_by(base.c.province_code))}
+    workplaces = workplaces_by_province(db, in_year)
+    by_province = {row.key: Actual(row.sessions, row.participants, row.male, workplaces.get(row.key, 0))
+                   for row in grouped_by_province(db, in_year)}
     provinces = []
     for code in sorted({t.province_code for t in targets}):
         mine = [_data(t) for t in targets if t.province_code == code]
