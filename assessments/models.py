@@ -805,3 +805,33 @@ class SessionMonthTotal(Base):
     male: Mapped[int] = mapped_column(Integer, default=0)
     ethnic_minority: Mapped[int] = mapped_column(Integer, default=0)
     internal_migrants: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SessionTopicMonthTotal(Base):
+    """Sessions per month, province, programme, kind of venue and topic (a session with two
+    topics counts for each): the dashboard's topics, without joining every session."""
+
+    __tablename__ = "session_topic_month_totals"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    male: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SessionWorkplaceMonthTotal(Base):
+    """Sessions per month, province, programme, kind of venue and workplace: which workplaces
+    were reached, without reading every session."""
+
+    __tablename__ = "session_workplace_month_totals"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)

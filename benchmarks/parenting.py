@@ -45,6 +45,7 @@ EXPORTS = {"CSV export, one province": "/parenting/export.csv?province=lam-dong"
 def seed(database_url: str, count: int) -> None:
     """N sessions written in bulk (not through the services: the point is the reading side)."""
     from sqlalchemy import create_engine, delete, insert, select
+    from sqlalchemy.orm import Session
 
     from assessments.models import (
         Facilitator,
@@ -55,6 +56,7 @@ def seed(database_url: str, count: int) -> None:
         session_facilitators,
         session_topics,
     )
+    from assessments.services.session_totals import recount
 
     engine = create_engine(database_url)
     rng = random.Random(200_000)
@@ -97,6 +99,9 @@ def seed(database_url: str, count: int) -> None:
             connection.execute(insert(ParentingSession), rows)
             connection.execute(insert(session_topics), links)
             connection.execute(insert(session_facilitators), led)
+    with Session(engine) as session:  # written around the services: add them up as the migration does
+        recount(session)
+        session.commit()
 
 
 def measure(database_url: str, count: int, runs: int) -> dict[str, tuple[float, float]]:

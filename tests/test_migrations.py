@@ -33,3 +33,45 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_removes_everything(emp
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         db.engine.dispose()
+
+
+def test_the_session_totals_are_added_up_from_the_sessions_already_recorded(empty_database_url: str) -> None:
+    from datetime import date
+
+    from sqlalchemy import select, text
+
+    from assessments.services.session_totals import TABLE, TOPICS, WORKPLACES, recount
+
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="167d092760de")  # before the totals: sessions recorded the old way
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, name, tax_code, province_code, sector_code, "
+                              "workforce_total, workforce_women, address, former_province, created_at, updated_at, "
+                              "version) "
+                              "VALUES (1, 'A', '0100000001', 'hung-yen', 'garment-textile', 10, 5, '', '', "
+                              ":now, :now, 1)"), {"now": date(2026, 1, 1)})
+            for number, (day, venue, org, women, men) in enumerate([
+                    (date(2026, 3, 2), "community", None, 10, 2), (date(2026, 3, 30), "community", None, 5, 5),
+                    (date(2026, 4, 1), "workplace", 1, 7, 1)], start=1):
+                conn.execute(text(
+                    "INSERT INTO parenting_sessions (id, programme_id, session_date, duration_minutes, venue_type, "
+                    "organisation_id, province_code, commune, shift, place_key, facilitator, participants_total, "
+                    "participants_female, participants_male, ethnic_minority, internal_migrants, notes, version, "
+                    "created_at, updated_at) VALUES (:id, 1, :day, 90, :venue, :org, 'hung-yen', 'Phố Nối', '', "
+                    ":key, 'Mai', :total, :women, :men, 0, 0, '', 1, :day, :day)"),
+                    {"id": number, "day": day, "venue": venue, "org": org, "key": f"k{number}",
+                     "total": women + men, "women": women, "men": men})
+                conn.execute(text("INSERT INTO session_topics (session_id, topic_id) VALUES (:id, 1)"),
+                             {"id": number})
+        upgrade()
+
+        def rows() -> set[tuple[object, ...]]:
+            return {tuple(r) for t in (TABLE, TOPICS, WORKPLACES) for r in db.session.execute(select(t))}
+
+        migrated = rows()
+        assert (date(2026, 3, 1), "hung-yen", 1, "community", 2, 22, 15, 7, 0, 0) in migrated
+        recount(db.session)
+        assert rows() == migrated
+        db.session.rollback()
+        db.engine.dispose()

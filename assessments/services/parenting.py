@@ -28,7 +28,14 @@ from assessments.models import (
 from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
 from assessments.provinces import fold_name
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
-from assessments.services.session_totals import answers_whole_months, count_sessions, totals_where, values_of
+from assessments.services.session_totals import (
+    TOPICS,
+    WORKPLACES,
+    answers_whole_months,
+    count_sessions,
+    totals_where,
+    values_of,
+)
 from assessments.services.versions import update_if_current
 
 
@@ -122,10 +129,10 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
     changes = {k: [str(getattr(record, k)), str(v)] for k, v in values.items() if getattr(record, k) != v}
     before = values_of(record)
     update_if_current(db, ParentingSession, record.id, expected_version, values)
-    count_sessions(db, [before], -1)
-    count_sessions(db, [values_of(record)], 1)
     record.topics = _topics(db, data.topic_ids)
     record.facilitators = facilitators
+    count_sessions(db, [before], -1)
+    count_sessions(db, [values_of(record)], 1)
     record_event(db, ctx, "edit", "parenting_session", record.id, organisation_id=data.organisation_id,
                  details=changes)
     try:
@@ -184,7 +191,8 @@ def import_sessions(db: DbSession, ctx: Context, rows: list[ImportRow], filename
             record.facilitators = facilitators
             db.add(record)
         db.flush()
-        count_sessions(db, [_columns(row.data, ()) for row in rows if row.data is not None], 1)
+        count_sessions(db, [_columns(row.data, ()) | {"topic_ids": row.data.topic_ids}
+                            for row in rows if row.data is not None], 1)
     except IntegrityError as error:
         db.rollback()
         raise ServiceError("import_has_refused_rows") from error
@@ -296,7 +304,7 @@ class Reach:
 def _source(filters: SessionFilters) -> Any:
     """What the figures are added up from, as a subquery with one shape: the month totals when
     they can answer the filters (session_totals.py), else the sessions themselves (one each)."""
-    if answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id):
+    if _whole_months(filters):
         totals = totals_where(filters.date_from, filters.date_to, filters.province_code, filters.programme_id,
                               filters.venue_type).subquery()
         return select(func.extract("year", totals.c.month).label("yr"), func.extract("month", totals.c.month)
@@ -311,20 +319,33 @@ def _source(filters: SessionFilters) -> Any:
                   base.c.ethnic_minority, base.c.internal_migrants).subquery()
 
 
+def _whole_months(filters: SessionFilters) -> bool:
+    return answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id)
+
+
+def _workplaces(filters: SessionFilters) -> Any:
+    """(province_code, organisation_id) of the workplaces that held sessions, as a subquery."""
+    if _whole_months(filters):
+        found = totals_where(filters.date_from, filters.date_to, filters.province_code, filters.programme_id,
+                             filters.venue_type, WORKPLACES).subquery()
+    else:
+        found = filtered(filters).where(ParentingSession.organisation_id.is_not(None)).subquery()
+    return select(found.c.province_code, found.c.organisation_id).subquery()
+
+
 def workplaces_by_province(db: DbSession, filters: SessionFilters) -> dict[str, int]:
-    """Workplaces that held at least one session, per province (only sessions at a workplace
-    name one, so this reads those alone)."""
-    base = filtered(filters).where(ParentingSession.organisation_id.is_not(None)).subquery()
-    return dict(db.execute(select(base.c.province_code, func.count(func.distinct(base.c.organisation_id)))
-                           .group_by(base.c.province_code)).all())
+    """Workplaces that held at least one session, per province."""
+    found = _workplaces(filters)
+    return dict(db.execute(select(found.c.province_code, func.count(func.distinct(found.c.organisation_id)))
+                           .group_by(found.c.province_code)).all())
 
 
 def reach(db: DbSession, filters: SessionFilters) -> Reach:
     source = _source(filters)
     row = db.execute(select(*(func.coalesce(func.sum(source.c[name]), 0) for name in (
         "sessions", "participants", "female", "male", "ethnic_minority", "internal_migrants")))).one()
-    base = filtered(filters).where(ParentingSession.organisation_id.is_not(None)).subquery()
-    workplaces = db.scalar(select(func.count(func.distinct(base.c.organisation_id)))) or 0
+    found = _workplaces(filters)
+    workplaces = db.scalar(select(func.count(func.distinct(found.c.organisation_id)))) or 0
     sessions, participants, female, male, ethnic, migrants = (int(v) for v in row)
     return Reach(sessions, participants, female, male, ethnic, migrants, int(workplaces))
 
@@ -373,6 +394,12 @@ def by_programme(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
 
 
 def by_topic(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
+    if _whole_months(filters):
+        topics = totals_where(filters.date_from, filters.date_to, filters.province_code, filters.programme_id,
+                              filters.venue_type, TOPICS).subquery()
+        return [GroupRow(str(tid), int(n), int(p), int(m)) for tid, n, p, m in db.execute(
+            select(topics.c.topic_id, func.sum(topics.c.sessions), func.sum(topics.c.participants),
+                   func.sum(topics.c.male)).group_by(topics.c.topic_id).order_by(topics.c.topic_id))]
     base = filtered(filters).subquery()
     query = (select(session_topics.c.topic_id, func.count(base.c.id), func.sum(base.c.participants_total),
                     func.sum(base.c.participants_male))

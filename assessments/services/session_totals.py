@@ -14,14 +14,22 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assessments.db import DbSession, table_of
-from assessments.models import ParentingSession, SessionMonthTotal
+from assessments.models import (
+    ParentingSession,
+    SessionMonthTotal,
+    SessionTopicMonthTotal,
+    SessionWorkplaceMonthTotal,
+    session_topics,
+)
 
 TABLE = table_of(SessionMonthTotal)
+TOPICS = table_of(SessionTopicMonthTotal)
+WORKPLACES = table_of(SessionWorkplaceMonthTotal)
 FIGURES = ("sessions", "participants", "female", "male", "ethnic_minority", "internal_migrants")
 KEY = ("month", "province_code", "programme_id", "venue_type")
 
@@ -36,28 +44,49 @@ def _figures(session: Mapping[str, Any]) -> dict[str, int]:
             "internal_migrants": session["internal_migrants"]}
 
 
-def count_sessions(db: DbSession, sessions: Iterable[Mapping[str, Any]], sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) the sessions' figures, given as column values."""
-    deltas: dict[tuple[Any, ...], dict[str, int]] = {}
-    for session in sessions:
-        key = (month_of(session["session_date"]), session["province_code"], session["programme_id"],
-               session["venue_type"])
-        bucket = deltas.setdefault(key, dict.fromkeys(FIGURES, 0))
-        for name, value in _figures(session).items():
-            bucket[name] += sign * value
+def _upsert(db: DbSession, table: Any, key: tuple[str, ...], deltas: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    """Add each delta to its row, creating the row when it is the first: one statement that
+    increments, so two writers counting into the same row at once both count."""
     if not deltas:
         return
     insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(TABLE)
-    statement = statement.on_conflict_do_update(index_elements=[TABLE.c[k] for k in KEY], set_={
-        name: TABLE.c[name] + statement.excluded[name] for name in FIGURES})
-    db.execute(statement, [dict(zip(KEY, key, strict=True)) | figures for key, figures in deltas.items()])
+    statement = insert(table)
+    figures = next(iter(deltas.values())).keys()
+    statement = statement.on_conflict_do_update(index_elements=[table.c[k] for k in key], set_={
+        name: table.c[name] + statement.excluded[name] for name in figures})
+    db.execute(statement, [dict(zip(key, k, strict=True)) | values for k, values in deltas.items()])
+
+
+def count_sessions(db: DbSession, sessions: Iterable[Mapping[str, Any]], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) the sessions' figures, given as column values with
+    `topic_ids` (values_of)."""
+    months: dict[tuple[Any, ...], dict[str, int]] = {}
+    topics: dict[tuple[Any, ...], dict[str, int]] = {}
+    workplaces: dict[tuple[Any, ...], dict[str, int]] = {}
+    for session in sessions:
+        key = (month_of(session["session_date"]), session["province_code"], session["programme_id"],
+               session["venue_type"])
+        bucket = months.setdefault(key, dict.fromkeys(FIGURES, 0))
+        for name, value in _figures(session).items():
+            bucket[name] += sign * value
+        for topic_id in session.get("topic_ids", ()):
+            counted = topics.setdefault((*key, topic_id), {"sessions": 0, "participants": 0, "male": 0})
+            counted["sessions"] += sign
+            counted["participants"] += sign * session["participants_total"]
+            counted["male"] += sign * session["participants_male"]
+        if session.get("organisation_id") is not None:
+            workplaces.setdefault((*key, session["organisation_id"]), {"sessions": 0})["sessions"] += sign
+    _upsert(db, TABLE, KEY, months)
+    _upsert(db, TOPICS, (*KEY, "topic_id"), topics)
+    _upsert(db, WORKPLACES, (*KEY, "organisation_id"), workplaces)
 
 
 def values_of(record: ParentingSession) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in (
+    """What the totals count of a session, as it is now (its topics included)."""
+    values = {name: getattr(record, name) for name in (
         "session_date", "province_code", "programme_id", "venue_type", "participants_total", "participants_female",
-        "participants_male", "ethnic_minority", "internal_migrants")}
+        "participants_male", "ethnic_minority", "internal_migrants", "organisation_id")}
+    return values | {"topic_ids": [t.id for t in record.topics]}
 
 
 def answers_whole_months(date_from: date | None, date_to: date | None, *others: object) -> bool:
@@ -69,34 +98,33 @@ def answers_whole_months(date_from: date | None, date_to: date | None, *others: 
 
 
 def totals_where(date_from: date | None, date_to: date | None, province_code: str | None,
-                 programme_id: int | None, venue_type: str | None) -> Select[Any]:
-    """Month totals for the filters, as a subquery-ready select of every column."""
-    conditions = []
+                 programme_id: int | None, venue_type: str | None, table: Any = TABLE) -> Select[Any]:
+    """Rows of a totals table (the month totals unless `table` says which) for the filters; rows
+    whose sessions were all deleted or moved away count nothing and are left out."""
+    conditions = [table.c.sessions > 0]
     if date_from is not None:
-        conditions.append(TABLE.c.month >= month_of(date_from))
+        conditions.append(table.c.month >= month_of(date_from))
     if date_to is not None:
-        conditions.append(TABLE.c.month <= month_of(date_to))
+        conditions.append(table.c.month <= month_of(date_to))
     if province_code:
-        conditions.append(TABLE.c.province_code == province_code)
+        conditions.append(table.c.province_code == province_code)
     if programme_id:
-        conditions.append(TABLE.c.programme_id == programme_id)
+        conditions.append(table.c.programme_id == programme_id)
     if venue_type:
-        conditions.append(TABLE.c.venue_type == venue_type)
-    return select(TABLE).where(and_(True, *conditions))
+        conditions.append(table.c.venue_type == venue_type)
+    return select(table).where(and_(True, *conditions))
 
 
 def recount(db: DbSession) -> None:
-    """Rebuild every total from the sessions (the migration that creates the table, and tests)."""
-    db.execute(TABLE.delete())
-    month = func.date(ParentingSession.session_date, "start of month") if db.get_bind().dialect.name == "sqlite" \
-        else func.date_trunc("month", ParentingSession.session_date).cast(TABLE.c.month.type)
-    rows = db.execute(select(month, ParentingSession.province_code, ParentingSession.programme_id,
-                             ParentingSession.venue_type, func.count(), func.sum(ParentingSession.participants_total),
-                             func.sum(ParentingSession.participants_female),
-                             func.sum(ParentingSession.participants_male), func.sum(ParentingSession.ethnic_minority),
-                             func.sum(ParentingSession.internal_migrants))
-                      .group_by(month, ParentingSession.province_code, ParentingSession.programme_id,
-                                ParentingSession.venue_type)).all()
-    if rows:
-        db.execute(TABLE.insert(), [dict(zip((*KEY, *FIGURES), (
-            date.fromisoformat(str(row[0])[:10]), *row[1:]), strict=True)) for row in rows])
+    """Rebuild every total from the sessions (tests, and a bulk load written around the services)."""
+    for table in (TABLE, TOPICS, WORKPLACES):
+        db.execute(table.delete())
+    topics: dict[int, list[int]] = {}
+    for session_id, topic_id in db.execute(select(session_topics.c.session_id, session_topics.c.topic_id)):
+        topics.setdefault(session_id, []).append(topic_id)
+    columns = [ParentingSession.id, ParentingSession.session_date, ParentingSession.province_code,
+               ParentingSession.programme_id, ParentingSession.venue_type, ParentingSession.participants_total,
+               ParentingSession.participants_female, ParentingSession.participants_male,
+               ParentingSession.ethnic_minority, ParentingSession.internal_migrants, ParentingSession.organisation_id]
+    sessions = [{c.key: value for c, value in zip(columns, row, strict=True)} for row in db.execute(select(*columns))]
+    count_sessions(db, (s | {"topic_ids": topics.get(int(s["id"]), [])} for s in sessions), 1)

@@ -22,14 +22,16 @@ from assessments.services.parenting import (
     by_month_and_programme,
     by_programme,
     by_province,
+    by_topic,
     create_session,
     delete_session,
     import_sessions,
     monthly_counts,
     reach,
     update_session,
+    workplaces_by_province,
 )
-from assessments.services.session_totals import recount
+from assessments.services.session_totals import TABLE, TOPICS, WORKPLACES, recount
 from tests.assessments.test_races import run_together
 from tests.conftest import World
 
@@ -39,19 +41,23 @@ PROVINCES = ("hung-yen", "lam-dong", "ha-noi", "dien-bien")
 
 def random_session(rng: random.Random, world: World, number: int) -> SessionData:
     assert world.programme is not None
-    venue = rng.choice([v for v in VENUES if v != "workplace"])
+    venue = rng.choice(VENUES)
     women, men = rng.randint(1, 30), rng.randint(0, 12)
+    at_work = venue == "workplace"
+    topics = [t.id for t in world.programme.topics]
     return SessionData(programme_id=world.programme.id, session_date=TODAY - timedelta(days=rng.randrange(500)),
-                       duration_minutes=90, venue_type=venue, province_code=rng.choice(PROVINCES),
+                       duration_minutes=90, venue_type=venue,
+                       province_code=world.org_a.province_code if at_work else rng.choice(PROVINCES),
                        commune=f"Xã {number}", facilitator="Mai", participants_total=women + men,
                        participants_female=women, participants_male=men, ethnic_minority=rng.randint(0, women),
-                       internal_migrants=0, topic_ids=(world.programme.topics[0].id,))
+                       internal_migrants=0, organisation_id=world.org_a.id if at_work else None,
+                       topic_ids=tuple(rng.sample(topics, rng.randint(1, len(topics)))))
 
 
 def stored_totals(dbs: Session) -> set[tuple[object, ...]]:
-    return {(t.month, t.province_code, t.programme_id, t.venue_type, t.sessions, t.participants, t.female, t.male,
-             t.ethnic_minority, t.internal_migrants)
-            for t in dbs.scalars(select(SessionMonthTotal)) if t.sessions}
+    """Every non-empty row of the three totals tables."""
+    return {tuple(row) for table in (TABLE, TOPICS, WORKPLACES) for row in dbs.execute(
+        select(table).where(table.c.sessions != 0))}
 
 
 def test_the_totals_follow_every_write_and_every_figure_agrees_with_the_sessions(dbs: Session, world: World) -> None:
@@ -75,7 +81,8 @@ def test_the_totals_follow_every_write_and_every_figure_agrees_with_the_sessions
     for province in (None, "lam-dong"):
         whole = SessionFilters(province_code=province, date_to=date(2026, 12, 31))
         by_day = SessionFilters(province_code=province, date_to=date(2026, 12, 30))  # nothing is after today
-        for read in (reach, by_month, by_province, by_programme, by_month_and_programme, monthly_counts):
+        for read in (reach, by_month, by_province, by_programme, by_topic, by_month_and_programme, monthly_counts,
+                     workplaces_by_province):
             assert read(dbs, whole) == read(dbs, by_day), read.__name__
     # The DHIS2 figures add up to the dashboard's.
     counts = monthly_counts(dbs, SessionFilters())
@@ -88,7 +95,7 @@ def test_two_writers_counting_into_the_same_month_both_count(engine: Engine, dbs
     rng = random.Random(7)
     sessions = [replace(random_session(rng, world, n), session_date=date(2026, 11, 3 + n), province_code="ha-noi",
                         venue_type="community", participants_total=10, participants_female=6, participants_male=4,
-                        ethnic_minority=0)
+                        ethnic_minority=0, organisation_id=None)
                 for n in range(8)]
     user_id = world.users["unicef"].id
 
