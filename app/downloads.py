@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Response
+from flask import Response, stream_with_context
 
-from assessments.tabular import write_csv, write_xlsx
+from assessments.tabular import csv_chunks, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -16,10 +16,9 @@ def table_download(fmt: str, stem: str, header: Sequence[str], rows: Iterable[Se
                    sheet: str = "Data", documentation: Sequence[tuple[str, str]] = (),
                    documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds")) -> Response:
     """A table as CSV or XLSX; with `documentation`, the XLSX has a sheet saying what each column holds."""
-    if fmt == "csv":
-        body, mimetype = write_csv(header, rows), "text/csv; charset=utf-8"
+    if fmt == "csv":  # streamed: rows are read from the database as the file goes out
+        response = Response(stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8")
     else:
-        body, mimetype = write_xlsx(header, rows, sheet, documentation, documentation_titles), XLSX
-    response = Response(body, mimetype=mimetype)
+        response = Response(write_xlsx(header, rows, sheet, documentation, documentation_titles), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, render_template
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from app.access import ANALYSTS, roles_required
 from app.downloads import table_download
@@ -37,14 +38,18 @@ def export(fmt: str) -> Response:
     query = filtered(current_filters()).options(
         selectinload(ParentingSession.programme), selectinload(ParentingSession.organisation),
         selectinload(ParentingSession.topics)).order_by(ParentingSession.session_date, ParentingSession.id)
-    rows = (
-        (s.id, s.session_date.isoformat(), s.programme.key, "; ".join(t.key for t in s.topics), s.duration_minutes,
-         s.venue_type, s.organisation.name if s.organisation else "", s.organisation.tax_code if s.organisation else "",
-         PROVINCES_BY_CODE[s.province_code].name_vi, s.commune, s.shift, s.facilitator, s.participants_total,
-         s.participants_female, s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
-        for s in db.session.scalars(query)
-    )
-    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows)
+    def rows() -> Iterator[tuple[Any, ...]]:
+        # Its own session, a thousand sessions at a time: a CSV download streams after the view
+        # has returned, when the request's session is already gone.
+        with Session(db.engine) as session:
+            for s in session.scalars(query.execution_options(yield_per=1000)):
+                yield (s.id, s.session_date.isoformat(), s.programme.key, "; ".join(t.key for t in s.topics),
+                       s.duration_minutes, s.venue_type, s.organisation.name if s.organisation else "",
+                       s.organisation.tax_code if s.organisation else "", PROVINCES_BY_CODE[s.province_code].name_vi,
+                       s.commune, s.shift, s.facilitator, s.participants_total, s.participants_female,
+                       s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
+
+    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows())
 
 
 @bp.route("/export/dhis2.json")
