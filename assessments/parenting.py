@@ -81,6 +81,21 @@ def place_key(data: SessionData) -> str:
     return (f"{place}|{shift}" if shift else place)[:200]
 
 
+def check_place(venue_type: str, organisation_id: int | None, province_code: str, commune: str) -> dict[str, str]:
+    """Where something happened (a session, a supervision visit): a known kind of venue, the
+    workplace when it was at one, a province of today's 34 and a commune."""
+    errors: dict[str, str] = {}
+    if venue_type not in VENUES:
+        errors["venue_type"] = "unknown_venue"
+    if venue_type == "workplace" and organisation_id is None:
+        errors["organisation_id"] = "workplace_needs_organisation"
+    if province_code not in PROVINCES_BY_CODE:
+        errors["province_code"] = "unknown_province"
+    if not commune.strip():
+        errors["commune"] = "required"
+    return errors
+
+
 def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int],
                   organisation_province: str | None, allowed_facilitator_ids: set[int] | None = None) -> dict[str, str]:
     """Every rule a session record must meet: {field: reason code} for those it breaks."""
@@ -91,16 +106,9 @@ def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int]
         errors["session_date"] = "date_too_old"
     if not 1 <= data.duration_minutes <= MAX_DURATION_MINUTES:
         errors["duration_minutes"] = "duration_out_of_range"
-    if data.venue_type not in VENUES:
-        errors["venue_type"] = "unknown_venue"
-    if data.venue_type == "workplace" and data.organisation_id is None:
-        errors["organisation_id"] = "workplace_needs_organisation"
-    if data.province_code not in PROVINCES_BY_CODE:
-        errors["province_code"] = "unknown_province"
-    elif organisation_province is not None and organisation_province != data.province_code:
+    errors |= check_place(data.venue_type, data.organisation_id, data.province_code, data.commune)
+    if "province_code" not in errors and organisation_province not in (None, data.province_code):
         errors["province_code"] = "province_differs_from_workplace"
-    if not data.commune.strip():
-        errors["commune"] = "required"
     if not data.facilitator.strip() and not data.facilitator_ids:
         errors["facilitator"] = "required"
     if not set(data.facilitator_ids) <= (allowed_facilitator_ids or set()):

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from assessments.parenting import EARLIEST_DATE, VENUES
-from assessments.provinces import PROVINCES_BY_CODE
+from assessments.parenting import EARLIEST_DATE, check_place
 
 CHECKLISTS_FILE = Path(__file__).resolve().parent / "data" / "supervision.yaml"
 SCORES = (1, 2, 3, 4)
@@ -80,14 +79,7 @@ def check_visit(data: VisitData, today: date, checklist: Sequence[ChecklistItem]
         errors["visit_date"] = "visit_in_future"
     elif data.visit_date < EARLIEST_DATE:
         errors["visit_date"] = "date_too_old"
-    if data.venue_type not in VENUES:
-        errors["venue_type"] = "unknown_venue"
-    if data.venue_type == "workplace" and data.organisation_id is None:
-        errors["organisation_id"] = "workplace_needs_organisation"
-    if data.province_code not in PROVINCES_BY_CODE:
-        errors["province_code"] = "unknown_province"
-    if not data.commune.strip():
-        errors["commune"] = "required"
+    errors |= check_place(data.venue_type, data.organisation_id, data.province_code, data.commune)
     if not data.supervisor.strip():
         errors["supervisor"] = "required"
     if data.facilitator_id is not None and facilitator_programme != data.programme_id:

@@ -28,8 +28,8 @@ EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venu
                   "participants_female", "participants_male", "ethnic_minority", "internal_migrants", "notes")
 
 
-def download(fmt: str, stem: str, header: Any, rows: Any) -> Response:
-    return table_download(fmt, stem, header, rows, "Sessions")
+def download(fmt: str, stem: str, header: Any, rows: Any, *, stream: bool = False) -> Response:
+    return table_download(fmt, stem, header, rows, "Sessions", stream=stream)
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -38,10 +38,12 @@ def export(fmt: str) -> Response:
     query = filtered(current_filters()).options(
         selectinload(ParentingSession.programme), selectinload(ParentingSession.organisation),
         selectinload(ParentingSession.topics)).order_by(ParentingSession.session_date, ParentingSession.id)
+    engine = db.engine
+
     def rows() -> Iterator[tuple[Any, ...]]:
-        # Its own session, a thousand sessions at a time: a CSV download streams after the view
-        # has returned, when the request's session is already gone.
-        with Session(db.engine) as session:
+        # Its own session on the engine, a thousand sessions at a time: a CSV download streams
+        # after the view has returned, when the request's session and contexts are gone.
+        with Session(engine) as session:
             for s in session.scalars(query.execution_options(yield_per=1000)):
                 yield (s.id, s.session_date.isoformat(), s.programme.key, "; ".join(t.key for t in s.topics),
                        s.duration_minutes, s.venue_type, s.organisation.name if s.organisation else "",
@@ -49,7 +51,7 @@ def export(fmt: str) -> Response:
                        s.commune, s.shift, s.facilitator, s.participants_total, s.participants_female,
                        s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
 
-    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows())
+    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows(), stream=True)
 
 
 @bp.route("/export/dhis2.json")
