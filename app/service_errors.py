@@ -112,6 +112,9 @@ MESSAGES = {
     "out_of_range": _l("This number is outside the allowed range."),
     "must_be_text": _l("Invalid input."),
     "too_long": _l("At most 2,000 characters."),
+    # Venues
+    "unknown_venue_record": _l("Choose a venue from the list."),
+    "venue_exists": _l("This province already has a venue of this kind with this name."),
     # Facilitators
     "training_in_future": _l("The training date cannot be in the future."),
     "facilitator_not_in_programme": _l("A facilitator chosen does not belong to this session’s programme."),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from assessments.db import DbSession
 from assessments.models import Answer, Assessment, Organisation, Programme, ReviewDecision, Role, User
-from assessments.parenting import FacilitatorData, SessionData
+from assessments.parenting import FacilitatorData, SessionData, VenueData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
 from assessments.services.facilitators import create_facilitator
@@ -36,6 +36,7 @@ from assessments.services.surveys import begin_response, open_round
 from assessments.services.surveys import save_answers as save_survey_answers
 from assessments.services.targets import save_target
 from assessments.services.teams import assign_areas
+from assessments.services.venues import create_venue
 from assessments.simulate import random_answers, random_profile
 from assessments.supervision import VisitData
 from assessments.targets import TargetData
@@ -253,6 +254,9 @@ def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organis
         return
     hong = create_facilitator(db, ctx, replace(DEMO_FACILITATOR, programme_id=programmes["em-thrive"].id,
                                                trained_on=today - timedelta(days=200)))
+    stations = {commune: create_venue(db, ctx, VenueData("commune_health_station", f"Trạm y tế xã {commune}",
+                                                         "lam-dong", commune)).id
+                for commune in ("Phú Thủy", "Hàm Tiến")}
     for key, days_ago, org_index, venue, province, commune, women, men, topic_count in DEMO_SESSIONS:
         programme = programmes[key]
         create_session(db, ctx, SessionData(
@@ -264,9 +268,11 @@ def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organis
             organisation_id=organisations[org_index].id if org_index is not None else None,
             topic_ids=tuple(t.id for t in programme.topics[:topic_count]),
             facilitator_ids=(hong.id,) if key == "em-thrive" else (),
+            venue_id=stations.get(commune) if venue == "commune_health_station" else None,
         ), today)
     for days_ago, scores, note, follow_up in DEMO_VISITS:
         record_visit(db, ctx, VisitData(programme_id=hong.programme_id, visit_date=today - timedelta(days=days_ago),
                                         venue_type="commune_health_station", province_code="lam-dong",
                                         commune="Phú Thủy", supervisor="Lê Thu Hà", scores=scores,
-                                        facilitator_id=hong.id, note=note, follow_up=follow_up), today)
+                                        facilitator_id=hong.id, venue_id=stations["Phú Thủy"], note=note,
+                                        follow_up=follow_up), today)

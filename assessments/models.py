@@ -239,6 +239,23 @@ session_topics = Table(
 )
 
 
+class Venue(Base):
+    """A community venue sessions are held at (a commune health station, a community centre, a
+    school), with its commune and province; workplaces are organisations instead."""
+
+    __tablename__ = "venues"
+    __table_args__ = (UniqueConstraint("province_code", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(String(40), index=True)
+    commune: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 session_facilitators = Table(
     "session_facilitators",
     Base.metadata,
@@ -292,6 +309,7 @@ class ParentingSession(Base):
     # "Ca 1", "Ca chiều", "07:30": factories run one session per shift, so a shift is part of the
     # place and time that tell two sessions apart (place_key).
     shift: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)  # a registered community venue
     place_key: Mapped[str] = mapped_column(String(200))
     facilitator: Mapped[str] = mapped_column(String(120))
     participants_total: Mapped[int] = mapped_column(Integer)
@@ -307,6 +325,7 @@ class ParentingSession(Base):
 
     programme: Mapped[Programme] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=session_topics, order_by="Topic.id")
     facilitators: Mapped[list[Facilitator]] = relationship(secondary=session_facilitators,
                                                            order_by="Facilitator.full_name")
@@ -771,6 +790,7 @@ class SupervisionVisit(Base):
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     visit_date: Mapped[date] = mapped_column(Date, index=True)
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitators.id"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)
     venue_type: Mapped[str] = mapped_column(String(30))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     province_code: Mapped[str] = mapped_column(String(40), index=True)
@@ -786,6 +806,7 @@ class SupervisionVisit(Base):
     programme: Mapped[Programme] = relationship()
     facilitator: Mapped[Facilitator | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
 
 
 class SessionMonthTotal(Base):

@@ -14,7 +14,9 @@ from typing import Any
 from assessments.provinces import PROVINCES_BY_CODE, fold_name, resolve_province
 from assessments.tax_codes import normalise_tax_code
 
-VENUES = ("workplace", "commune_health_station", "community", "online")
+VENUES = ("workplace", "commune_health_station", "community", "school", "online")
+# Kinds of venue kept in the register of venues (a workplace is an organisation; online has no place).
+COMMUNITY_VENUES = ("commune_health_station", "community", "school")
 MAX_PARTICIPANTS = 100_000
 MAX_DURATION_MINUTES = 600
 EARLIEST_DATE = date(2000, 1, 1)
@@ -41,6 +43,7 @@ class SessionData:
     # Registered facilitators who held it (then `facilitator` may be empty: their names are kept
     # there too, for the exports); `facilitator` alone names someone not registered.
     facilitator_ids: tuple[int, ...] = ()
+    venue_id: int | None = None  # a registered community venue: its kind, province and commune are the session's
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,22 @@ def place_key(data: SessionData) -> str:
         place = f"{data.province_code}:{fold_name(data.commune)}:{data.venue_type}"
     shift = fold_name(data.shift)
     return (f"{place}|{shift}" if shift else place)[:200]
+
+
+@dataclass(frozen=True)
+class VenueData:
+    kind: str
+    name: str
+    province_code: str
+    commune: str
+
+
+def check_venue(data: VenueData) -> dict[str, str]:
+    errors = {} if data.kind in COMMUNITY_VENUES else {"kind": "unknown_venue"}
+    if not data.name.strip():
+        errors["name"] = "required"
+    return errors | {k: v for k, v in check_place(data.kind, None, data.province_code, data.commune).items()
+                     if k != "venue_type"}
 
 
 def check_place(venue_type: str, organisation_id: int | None, province_code: str, commune: str) -> dict[str, str]:

@@ -67,6 +67,7 @@ class VisitData:
     scores: Mapping[str, int]  # checklist key -> 1..4; an item not observed is left out
     facilitator_id: int | None = None
     organisation_id: int | None = None
+    venue_id: int | None = None  # a registered community venue: its kind, province and commune are the visit's
     note: str = ""
     follow_up: str = ""
 

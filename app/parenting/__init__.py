@@ -10,5 +10,6 @@ from app.parenting import (  # noqa: E402,F401
     programmes,
     sessions,
     targets,
+    venues,
     visits,
 )

@@ -6,17 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app.access import can_see_organisation
 from app.extensions import db
-from app.labels import current_language
-from assessments.models import ParentingSession, Programme, Role
+from app.forms import as_choices
+from app.labels import current_language, province_name
+from assessments.models import ParentingSession, Programme, Role, Venue
 from assessments.parenting import VENUES
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.services.parenting import SessionFilters
+from assessments.text import vietnamese_sort_key
 
 PAGE_SIZE = 25
 
@@ -50,6 +54,7 @@ def current_filters() -> SessionFilters:
         date_to=_date_arg("to"),
         venue_type=venue if (venue := request.args.get("venue", "")) in VENUES else None,
         facilitator_id=_int_arg("facilitator"),
+        venue_id=_int_arg("venue_id"),
     )
 
 
@@ -71,3 +76,10 @@ def get_visible_session_or_404(session_id: int) -> ParentingSession:
     if record is None or not can_see_organisation(current_user, record.organisation_id):
         abort(404)
     return record
+
+
+def venue_choices(keep: int | None = None) -> list[SelectChoice]:
+    """The registered venues still in use (and `keep`, a record's own), by province then name."""
+    venues = [v for v in db.session.scalars(select(Venue)) if v.active or v.id == keep]
+    venues.sort(key=lambda v: (vietnamese_sort_key(province_name(v.province_code)), vietnamese_sort_key(v.name)))
+    return as_choices([(None, _("None")), *((v.id, f"{v.name} · {province_name(v.province_code)}") for v in venues)])

@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
-from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, FacilitatorData, SessionData
+from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, FacilitatorData, SessionData, VenueData
 from assessments.supervision import VisitData
 from assessments.targets import MAX_COUNT as MAX_TARGET
 from assessments.targets import TargetData
@@ -19,9 +19,11 @@ REQUIRED = _l("This field is required.")
 VENUE_LABELS = {
     "workplace": _l("Workplace"),
     "commune_health_station": _l("Commune health station"),
-    "community": _l("Community"),
+    "community": _l("Community centre"),
+    "school": _l("School"),
     "online": _l("Online or mobile"),
 }
+VENUE_HINT = _l("A registered venue sets the kind of venue, the province and the commune.")
 
 
 class SessionForm(VersionedForm):
@@ -34,8 +36,11 @@ class SessionForm(VersionedForm):
     venue_type = SelectField(_l("Venue"),
                              validators=[InputRequired(message=REQUIRED)])
     organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
-    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
-    commune = TextField(_l("Commune or ward"), max_length=120)
+    venue_id = SelectField(_l("Registered venue (if held at one)"), coerce=optional_id, validate_choice=True,
+                           description=VENUE_HINT)
+    # Checked by the service (a registered venue fills them in): required there, not here.
+    province_code = SelectField(_l("Province or city"), validators=[Optional()])
+    commune = TextField(_l("Commune or ward"), max_length=120, required=False)
     shift = TextField(_l("Shift or time (if several sessions that day)"), max_length=40, required=False)
     facilitator_ids = SelectMultipleField(_l("Facilitators"), coerce=int, widget=ListWidget(prefix_label=False),
                                           option_widget=CheckboxInput())
@@ -59,7 +64,7 @@ class SessionForm(VersionedForm):
             ethnic_minority=validated(self.ethnic_minority.data),
             internal_migrants=validated(self.internal_migrants.data), organisation_id=self.organisation_id.data,
             topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "", shift=self.shift.data or "",
-            facilitator_ids=tuple(self.facilitator_ids.data or ()),
+            facilitator_ids=tuple(self.facilitator_ids.data or ()), venue_id=self.venue_id.data,
         )
 
 
@@ -145,8 +150,10 @@ class VisitForm(VersionedForm):
     facilitator_id = SelectField(_l("Facilitator supervised"), coerce=optional_id, validate_choice=True)
     venue_type = SelectField(_l("Venue"), validators=[InputRequired(message=REQUIRED)])
     organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
-    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
-    commune = TextField(_l("Commune or ward"), max_length=120)
+    venue_id = SelectField(_l("Registered venue (if held at one)"), coerce=optional_id, validate_choice=True,
+                           description=VENUE_HINT)
+    province_code = SelectField(_l("Province or city"), validators=[Optional()])
+    commune = TextField(_l("Commune or ward"), max_length=120, required=False)
     supervisor = TextField(_l("Supervisor"), max_length=120)
     note = TextAreaField(_l("What was seen"), validators=[Optional(), Length(max=2000, message=_l(
         "At most %(max)d characters.", max=2000))], filters=[clean_text])
@@ -158,4 +165,16 @@ class VisitForm(VersionedForm):
                          venue_type=self.venue_type.data or "", province_code=self.province_code.data or "",
                          commune=self.commune.data or "", supervisor=self.supervisor.data or "", scores=scores,
                          facilitator_id=self.facilitator_id.data, organisation_id=self.organisation_id.data,
-                         note=self.note.data or "", follow_up=self.follow_up.data or "")
+                         venue_id=self.venue_id.data, note=self.note.data or "", follow_up=self.follow_up.data or "")
+
+
+class VenueForm(VersionedForm):
+    kind = SelectField(_l("Kind of venue"), validators=[InputRequired(message=REQUIRED)])
+    name = TextField(_l("Name"), max_length=200, description=_l("As people call it: Trạm y tế xã Phú Thủy"))
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    commune = TextField(_l("Commune or ward"), max_length=120)
+    active = BooleanField(_l("Still in use"), default=True)
+
+    def to_data(self) -> VenueData:
+        return VenueData(kind=self.kind.data or "", name=self.name.data or "",
+                         province_code=self.province_code.data or "", commune=self.commune.data or "")

@@ -162,7 +162,7 @@ COLUMN_HELP = {
     "programme": _l("Programme key (see the Lists sheet)."),
     "topics": _l("Topic keys or names of that programme, separated by \";\"."),
     "duration_minutes": _l("1 to 600."),
-    "venue_type": _l("workplace, commune_health_station, community or online."),
+    "venue_type": _l("workplace, commune_health_station, community, school or online."),
     "workplace_tax_code": _l("Tax code of the workplace (required when the venue is a workplace)."),
     "province": _l("Province or city; old names from before 1 July 2025 (e.g. Bình Thuận) are moved to the new "
                    "province. May be left blank when the workplace's tax code is given."),

@@ -20,7 +20,14 @@ from app.forms import as_choices
 from app.labels import current_language, province_choices, province_name
 from app.paging import paginate
 from app.parenting import bp
-from app.parenting.common import PAGE_SIZE, current_filters, get_visible_session_or_404, names_by_id, programme_list
+from app.parenting.common import (
+    PAGE_SIZE,
+    current_filters,
+    get_visible_session_or_404,
+    names_by_id,
+    programme_list,
+    venue_choices,
+)
 from app.parenting.forms import VENUE_LABELS, DeleteForm, SessionForm
 from app.requests import service_context
 from app.service_errors import attempt
@@ -147,6 +154,7 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
                                                *((o.id, o.name) for o in organisations)])
     form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
     form.venue_type.choices = as_choices(VENUE_LABELS.items())
+    form.venue_id.choices = venue_choices(record.venue_id if record is not None else None)
     chosen = {f.id for f in record.facilitators} if record is not None else set()
     facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
                     if f.active or f.id in chosen]

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import as_choices
 from app.labels import current_language, province_choices
 from app.parenting import bp
-from app.parenting.common import current_filters, names_by_id, programme_list
+from app.parenting.common import current_filters, names_by_id, programme_list, venue_choices
 from app.parenting.forms import VENUE_LABELS, VisitForm
 from app.requests import service_context
 from app.service_errors import attempt
@@ -40,6 +40,9 @@ def _form(visit: SupervisionVisit | None = None) -> VisitForm:
                                                *((o.id, o.name) for o in organisations)])
     form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
     form.venue_type.choices = as_choices(VENUE_LABELS.items())
+    form.venue_id.choices = venue_choices(visit.venue_id if visit is not None else None)
+    if request.method == "GET" and visit is None:
+        form.venue_id.data = request.args.get("venue_id", type=int)
     if visit is not None and request.method == "GET":
         form.version.data = str(visit.version)
     return form

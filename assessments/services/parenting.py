@@ -36,6 +36,7 @@ from assessments.services.session_totals import (
     totals_where,
     values_of,
 )
+from assessments.services.venues import at_venue
 from assessments.services.versions import update_if_current
 
 
@@ -100,6 +101,7 @@ def _topics(db: DbSession, ids: Sequence[int]) -> list[Topic]:
 
 
 def create_session(db: DbSession, ctx: Context, data: SessionData, today: date) -> ParentingSession:
+    data = at_venue(db, data)
     _validate(db, data, today, None)
     facilitators = _facilitators(db, data.facilitator_ids)
     record = ParentingSession(**_columns(data, facilitators), created_by_id=ctx.actor.id if ctx.actor else None)
@@ -123,6 +125,7 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
                    expected_version: int, today: date) -> None:
     """Save changes unless someone else saved since `expected_version` was read (then
     `ServiceError("edited_by_someone_else")`, and nothing is written)."""
+    data = at_venue(db, data)
     _validate(db, data, today, record.id)
     facilitators = _facilitators(db, data.facilitator_ids)
     values = _columns(data, facilitators)
@@ -264,6 +267,7 @@ class SessionFilters:
     date_to: date | None = None
     venue_type: str | None = None  # a kind of venue (assessments.parenting.VENUES)
     facilitator_id: int | None = None  # sessions this registered facilitator held
+    venue_id: int | None = None  # sessions held at this registered venue
 
 
 def filtered(filters: SessionFilters) -> Select[ParentingSession]:
@@ -280,6 +284,8 @@ def filtered(filters: SessionFilters) -> Select[ParentingSession]:
         conditions.append(ParentingSession.session_date <= filters.date_to)
     if filters.venue_type:
         conditions.append(ParentingSession.venue_type == filters.venue_type)
+    if filters.venue_id:
+        conditions.append(ParentingSession.venue_id == filters.venue_id)
     if filters.facilitator_id:
         conditions.append(exists().where(session_facilitators.c.session_id == ParentingSession.id,
                                          session_facilitators.c.facilitator_id == filters.facilitator_id))
@@ -320,7 +326,8 @@ def _source(filters: SessionFilters) -> Any:
 
 
 def _whole_months(filters: SessionFilters) -> bool:
-    return answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id)
+    return answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id,
+                                filters.venue_id)
 
 
 def _workplaces(filters: SessionFilters) -> Any:

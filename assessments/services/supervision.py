@@ -11,6 +11,7 @@ from sqlalchemy import select
 from assessments.db import DbSession
 from assessments.models import Facilitator, Programme, SupervisionVisit
 from assessments.services.common import Context, InvalidRecord, record_event
+from assessments.services.venues import at_venue
 from assessments.services.versions import update_if_current
 from assessments.supervision import ChecklistItem, VisitData, averages, check_visit, load_checklists
 
@@ -21,6 +22,7 @@ def checklist_of(db: DbSession, programme_id: int) -> tuple[ChecklistItem, ...]:
 
 
 def _checked(db: DbSession, data: VisitData, today: date) -> dict[str, object]:
+    data = at_venue(db, data)
     if db.get(Programme, data.programme_id) is None:
         raise InvalidRecord({"programme_id": "programme_unknown"})
     facilitator = db.get(Facilitator, data.facilitator_id) if data.facilitator_id is not None else None
@@ -54,9 +56,11 @@ def update_visit(db: DbSession, ctx: Context, visit: SupervisionVisit, data: Vis
 
 
 def visits(db: DbSession, *, facilitator_id: int | None = None, province_code: str | None = None,
-           programme_id: int | None = None, limit: int = 200) -> list[SupervisionVisit]:
+           programme_id: int | None = None, venue_id: int | None = None, limit: int = 200) -> list[SupervisionVisit]:
     """Visits, newest first."""
     query = select(SupervisionVisit)
+    if venue_id is not None:
+        query = query.where(SupervisionVisit.venue_id == venue_id)
     if facilitator_id is not None:
         query = query.where(SupervisionVisit.facilitator_id == facilitator_id)
     if province_code:

@@ -107,6 +107,11 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("parenting.facilitators", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
     ("parenting.facilitator_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
     ("parenting.facilitator_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
+    # The venues' register: UNICEF officers and admins.
+    ("parenting.venues", "GET"): signed_in(*RECORDERS),
+    ("parenting.venues", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
+    ("parenting.venue_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
+    ("parenting.venue_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
     # Supervision visits: UNICEF officers and admins.
     ("parenting.visit_list", "GET"): signed_in(*RECORDERS),
     ("parenting.visit_new", "GET"): signed_in(*RECORDERS),

@@ -492,3 +492,38 @@ def test_a_supervision_visit_is_recorded_and_the_facilitators_page_shows_the_tre
     assert stale.status_code == 409
     dbs.expire_all()
     assert dbs.get(SupervisionVisit, stored.id).supervisor == "Mai"  # type: ignore[union-attr]
+
+
+def test_a_session_and_a_visit_at_a_registered_venue_take_its_place_and_show_on_its_page(
+        client: FlaskClient, world: World, dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    refused = client.post("/parenting/venues", data={"kind": "workplace", "name": "X", "province_code": "lam-dong",
+                                                     "commune": "Phú Thủy"})
+    assert refused.status_code == 422
+    added = client.post("/parenting/venues", data={"kind": "commune_health_station", "name": "Trạm y tế xã Phú Thủy",
+                                                   "province_code": "lam-dong", "commune": "Phú Thủy"})
+    assert added.status_code == 302
+    venue_id = int(added.headers["Location"].rsplit("/", 1)[1])
+    again = client.post("/parenting/venues", data={"kind": "commune_health_station", "name": "Trạm y tế xã Phú Thủy",
+                                                   "province_code": "lam-dong", "commune": "Phú Thủy"})
+    assert again.status_code == 422 and "đã có địa điểm cùng loại với tên này" in again.get_data(as_text=True)
+    # Without a venue, the place must be given; with one, it comes from the venue.
+    nowhere = client.post("/parenting/sessions/new", data=form(world, venue_type="community", organisation_id="",
+                                                               province_code="", commune=""))
+    assert nowhere.status_code == 200 and "Trường này là bắt buộc." in nowhere.get_data(as_text=True)
+    assert client.post("/parenting/sessions/new", data=form(world, venue_type="community", organisation_id="",
+                                                            province_code="", commune="",
+                                                            venue_id=str(venue_id))).status_code == 302
+    record = dbs.scalar(select(ParentingSession).where(ParentingSession.venue_id == venue_id))
+    assert record is not None
+    assert (record.venue_type, record.province_code, record.commune) == ("commune_health_station", "lam-dong",
+                                                                         "Phú Thủy")
+    visit = {"programme_id": str(world.programme.id), "visit_date": "2026-11-10", "facilitator_id": "",
+             "venue_type": "community", "organisation_id": "", "venue_id": str(venue_id), "province_code": "",
+             "commune": "", "supervisor": "Lê Thu Hà", "score-caregivers_engaged": "3"}
+    assert client.post("/parenting/visits/new", data=visit).status_code == 302
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/venues/{venue_id}").get_data(
+        as_text=True)))
+    assert "Số buổi 1 " in page and "Người tham gia 30 " in page and "người giám sát: Lê Thu Hà" in page
+    listed = client.get("/parenting/venues").get_data(as_text=True)
+    assert "Trạm y tế xã Phú Thủy" in listed
