@@ -4,6 +4,7 @@ programmes' names, and finding a session a person may see."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -15,8 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from app.access import can_see_organisation
 from app.extensions import db
 from app.forms import as_choices
-from app.labels import current_language, province_name
-from assessments.models import ParentingSession, Programme, Role, Venue
+from app.labels import current_language, province_choices, province_name
+from app.parenting.forms import VENUE_LABELS
+from assessments.models import Organisation, ParentingSession, Programme, Role, Venue
 from assessments.parenting import VENUES
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.services.parenting import SessionFilters
@@ -83,3 +85,15 @@ def venue_choices(keep: int | None = None) -> list[SelectChoice]:
     venues = [v for v in db.session.scalars(select(Venue)) if v.active or v.id == keep]
     venues.sort(key=lambda v: (vietnamese_sort_key(province_name(v.province_code)), vietnamese_sort_key(v.name)))
     return as_choices([(None, _("None")), *((v.id, f"{v.name} · {province_name(v.province_code)}") for v in venues)])
+
+
+def fill_place_choices(form: Any, keep_venue: int | None) -> None:
+    """The choices of where something happened, shared by the session and visit forms: the
+    workplace, the province, the kind of venue and a registered venue."""
+    organisations = sorted(db.session.execute(select(Organisation.id, Organisation.name)),
+                           key=lambda row: vietnamese_sort_key(row.name))
+    form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
+                                               *((o.id, o.name) for o in organisations)])
+    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
+    form.venue_type.choices = as_choices(VENUE_LABELS.items())
+    form.venue_id.choices = venue_choices(keep_venue)

@@ -17,16 +17,16 @@ from sqlalchemy.orm import selectinload
 from app.access import ANALYSTS, EVERYONE, PARENTING_EDITORS, can_see_organisation, roles_required
 from app.extensions import db
 from app.forms import as_choices
-from app.labels import current_language, province_choices, province_name
+from app.labels import current_language, province_name
 from app.paging import paginate
 from app.parenting import bp
 from app.parenting.common import (
     PAGE_SIZE,
     current_filters,
+    fill_place_choices,
     get_visible_session_or_404,
     names_by_id,
     programme_list,
-    venue_choices,
 )
 from app.parenting.forms import VENUE_LABELS, DeleteForm, SessionForm
 from app.requests import service_context
@@ -51,7 +51,6 @@ from assessments.services.parenting import (
 )
 from assessments.services.targets import year_progress
 from assessments.targets import BEHIND_BELOW, ON_TRACK_FROM, band_for
-from assessments.text import vietnamese_sort_key
 
 # --- Pages -------------------------------------------------------------------------------------
 
@@ -148,13 +147,7 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
                                         for p in programmes for t in p.topics if t.active)
     # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
     form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
-    organisations = sorted(db.session.execute(select(Organisation.id, Organisation.name)),
-                           key=lambda row: vietnamese_sort_key(row.name))
-    form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
-                                               *((o.id, o.name) for o in organisations)])
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    form.venue_type.choices = as_choices(VENUE_LABELS.items())
-    form.venue_id.choices = venue_choices(record.venue_id if record is not None else None)
+    fill_place_choices(form, record.venue_id if record is not None else None)
     chosen = {f.id for f in record.facilitators} if record is not None else set()
     facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
                     if f.active or f.id in chosen]

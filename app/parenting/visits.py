@@ -12,18 +12,17 @@ from sqlalchemy import select
 from app.access import PARENTING_EDITORS, roles_required
 from app.extensions import db
 from app.forms import as_choices
-from app.labels import current_language, province_choices
+from app.labels import current_language
 from app.parenting import bp
-from app.parenting.common import current_filters, names_by_id, programme_list, venue_choices
+from app.parenting.common import current_filters, fill_place_choices, names_by_id, programme_list
 from app.parenting.forms import VENUE_LABELS, VisitForm
 from app.requests import service_context
 from app.service_errors import attempt
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
-from assessments.models import Facilitator, Organisation, SupervisionVisit
+from assessments.models import Facilitator, SupervisionVisit
 from assessments.services.supervision import record_visit, update_visit, visits
 from assessments.supervision import SCORES, load_checklists
-from assessments.text import vietnamese_sort_key
 
 
 def _form(visit: SupervisionVisit | None = None) -> VisitForm:
@@ -34,13 +33,7 @@ def _form(visit: SupervisionVisit | None = None) -> VisitForm:
     facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
                     if f.active or (visit and f.id == visit.facilitator_id)]
     form.facilitator_id.choices = as_choices([(None, _("None")), *((f.id, f.full_name) for f in facilitators)])
-    organisations = sorted(db.session.execute(select(Organisation.id, Organisation.name)),
-                           key=lambda row: vietnamese_sort_key(row.name))
-    form.organisation_id.choices = as_choices([(None, _("None (not at a workplace)")),
-                                               *((o.id, o.name) for o in organisations)])
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    form.venue_type.choices = as_choices(VENUE_LABELS.items())
-    form.venue_id.choices = venue_choices(visit.venue_id if visit is not None else None)
+    fill_place_choices(form, visit.venue_id if visit is not None else None)
     if request.method == "GET" and visit is None:
         form.venue_id.data = request.args.get("venue_id", type=int)
     if visit is not None and request.method == "GET":
