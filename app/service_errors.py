@@ -112,6 +112,12 @@ MESSAGES = {
     "out_of_range": _l("This number is outside the allowed range."),
     "must_be_text": _l("Invalid input."),
     "too_long": _l("At most 2,000 characters."),
+    # Courses
+    "course_in_future": _l("The first session cannot be in the future."),
+    "sessions_to_complete_out_of_range": _l("Enter a whole number from 1 to 52."),
+    "completed_exceeds_enrolled": _l("More parents completed the course than were enrolled."),
+    "course_not_in_programme": _l("This course belongs to another programme."),
+    "course_programme_fixed": _l("A course keeps its programme: its sessions are of that programme."),
     # Venues
     "unknown_venue_record": _l("Choose a venue from the list."),
     "venue_exists": _l("This province already has a venue of this kind with this name."),

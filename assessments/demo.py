@@ -14,10 +14,20 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from assessments.db import DbSession
-from assessments.models import Answer, Assessment, Organisation, Programme, ReviewDecision, Role, User
-from assessments.parenting import FacilitatorData, SessionData, VenueData
+from assessments.models import (
+    Answer,
+    Assessment,
+    Organisation,
+    ParentingSession,
+    Programme,
+    ReviewDecision,
+    Role,
+    User,
+)
+from assessments.parenting import CourseData, FacilitatorData, SessionData, VenueData
 from assessments.services.accounts import create_user
 from assessments.services.common import Context
+from assessments.services.courses import create_course
 from assessments.services.facilitators import create_facilitator
 from assessments.services.organisations import OrganisationData, create_organisation
 from assessments.services.parenting import create_session
@@ -270,6 +280,13 @@ def _load_demo_sessions(db: DbSession, ctx: Context, organisations: list[Organis
             facilitator_ids=(hong.id,) if key == "em-thrive" else (),
             venue_id=stations.get(commune) if venue == "commune_health_station" else None,
         ), today)
+    # The demo company's NICE course: its two sessions so far, of the eight that complete it.
+    course = create_course(db, ctx, CourseData(programmes["nice"].id, "Chuyền may 2, khóa 2/2026", "hung-yen",
+                                               today - timedelta(days=40), 8, 40), today)
+    for record in db.scalars(select(ParentingSession).where(ParentingSession.organisation_id == organisations[0].id,
+                                                            ParentingSession.programme_id == course.programme_id)):
+        record.course_id = course.id  # named when the course opened after them (the demo's shortcut)
+    db.commit()
     for days_ago, scores, note, follow_up in DEMO_VISITS:
         record_visit(db, ctx, VisitData(programme_id=hong.programme_id, visit_date=today - timedelta(days=days_ago),
                                         venue_type="commune_health_station", province_code="lam-dong",

@@ -256,6 +256,28 @@ class Venue(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class Course(Base):
+    """A course of a programme (NICE, PDEP): several sessions with the same group of parents.
+    How many completed it (attended at least `sessions_to_complete`) is entered as a count when
+    it ends: no parent is named."""
+
+    __tablename__ = "courses"
+    __table_args__ = (CheckConstraint("completed IS NULL OR completed <= enrolled", name="course_completed_in_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(String(40))
+    started_on: Mapped[date] = mapped_column(Date)
+    sessions_to_complete: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship()
+
+
 session_facilitators = Table(
     "session_facilitators",
     Base.metadata,
@@ -310,6 +332,7 @@ class ParentingSession(Base):
     # place and time that tell two sessions apart (place_key).
     shift: Mapped[str] = mapped_column(String(40), default="", server_default="")
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), index=True)  # a registered community venue
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)  # a session of a course
     place_key: Mapped[str] = mapped_column(String(200))
     facilitator: Mapped[str] = mapped_column(String(120))
     participants_total: Mapped[int] = mapped_column(Integer)

@@ -44,6 +44,7 @@ class SessionData:
     # there too, for the exports); `facilitator` alone names someone not registered.
     facilitator_ids: tuple[int, ...] = ()
     venue_id: int | None = None  # a registered community venue: its kind, province and commune are the session's
+    course_id: int | None = None  # the course (of the same programme) this session is part of
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,37 @@ def check_venue(data: VenueData) -> dict[str, str]:
         errors["name"] = "required"
     return errors | {k: v for k, v in check_place(data.kind, None, data.province_code, data.commune).items()
                      if k != "venue_type"}
+
+
+MAX_COURSE_SESSIONS = 52
+
+
+@dataclass(frozen=True)
+class CourseData:
+    programme_id: int
+    name: str
+    province_code: str
+    started_on: date
+    sessions_to_complete: int
+    enrolled: int
+    completed: int | None = None  # entered when the course ends
+
+
+def check_course(data: CourseData, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "required"
+    if data.province_code not in PROVINCES_BY_CODE:
+        errors["province_code"] = "unknown_province"
+    if data.started_on > today:
+        errors["started_on"] = "course_in_future"
+    if not 1 <= data.sessions_to_complete <= MAX_COURSE_SESSIONS:
+        errors["sessions_to_complete"] = "sessions_to_complete_out_of_range"
+    if not 0 <= data.enrolled <= MAX_PARTICIPANTS:
+        errors["enrolled"] = "too_large"
+    elif data.completed is not None and not 0 <= data.completed <= data.enrolled:
+        errors["completed"] = "completed_exceeds_enrolled"
+    return errors
 
 
 def check_place(venue_type: str, organisation_id: int | None, province_code: str, commune: str) -> dict[str, str]:

@@ -10,7 +10,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import AppForm, TextField, WholeNumberField, clean_text, optional_id, validated
 from app.versioned import VersionedForm
-from assessments.parenting import MAX_DURATION_MINUTES, MAX_PARTICIPANTS, FacilitatorData, SessionData, VenueData
+from assessments.parenting import (
+    MAX_COURSE_SESSIONS,
+    MAX_DURATION_MINUTES,
+    MAX_PARTICIPANTS,
+    CourseData,
+    FacilitatorData,
+    SessionData,
+    VenueData,
+)
 from assessments.supervision import VisitData
 from assessments.targets import MAX_COUNT as MAX_TARGET
 from assessments.targets import TargetData
@@ -38,6 +46,8 @@ class SessionForm(VersionedForm):
     organisation_id = SelectField(_l("Workplace (if held at one)"), coerce=optional_id, validate_choice=True)
     venue_id = SelectField(_l("Registered venue (if held at one)"), coerce=optional_id, validate_choice=True,
                            description=VENUE_HINT)
+    course_id = SelectField(_l("Course (if the session is one of a series)"), coerce=optional_id,
+                            validate_choice=True)
     # Checked by the service (a registered venue fills them in): required there, not here.
     province_code = SelectField(_l("Province or city"), validators=[Optional()])
     commune = TextField(_l("Commune or ward"), max_length=120, required=False)
@@ -65,6 +75,7 @@ class SessionForm(VersionedForm):
             internal_migrants=validated(self.internal_migrants.data), organisation_id=self.organisation_id.data,
             topic_ids=tuple(self.topic_ids.data or ()), notes=self.notes.data or "", shift=self.shift.data or "",
             facilitator_ids=tuple(self.facilitator_ids.data or ()), venue_id=self.venue_id.data,
+            course_id=self.course_id.data,
         )
 
 
@@ -178,3 +189,21 @@ class VenueForm(VersionedForm):
     def to_data(self) -> VenueData:
         return VenueData(kind=self.kind.data or "", name=self.name.data or "",
                          province_code=self.province_code.data or "", commune=self.commune.data or "")
+
+
+class CourseForm(VersionedForm):
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired(message=REQUIRED)])
+    name = TextField(_l("Name"), max_length=200, description=_l("The group and when: Chuyền 3, khóa 1/2026"))
+    province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
+    started_on = DateField(_l("First session"), validators=[InputRequired(message=REQUIRED)], format="%Y-%m-%d")
+    sessions_to_complete = WholeNumberField(_l("Sessions to attend to complete it"), maximum=MAX_COURSE_SESSIONS,
+                                            description=_l("The programme's minimum (PDEP: 8 weekly sessions)."))
+    enrolled = WholeNumberField(_l("Parents enrolled"), maximum=MAX_PARTICIPANTS)
+    completed = WholeNumberField(_l("Parents who completed it"), maximum=MAX_PARTICIPANTS, required=False,
+                                 description=_l("When the course ends: a count, no names."))
+
+    def to_data(self) -> CourseData:
+        return CourseData(programme_id=validated(self.programme_id.data), name=self.name.data or "",
+                          province_code=self.province_code.data or "", started_on=validated(self.started_on.data),
+                          sessions_to_complete=validated(self.sessions_to_complete.data),
+                          enrolled=validated(self.enrolled.data), completed=self.completed.data)

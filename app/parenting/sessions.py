@@ -33,7 +33,7 @@ from app.requests import service_context
 from app.service_errors import attempt
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
-from assessments.models import Assessment, Facilitator, Organisation, ParentingSession
+from assessments.models import Assessment, Course, Facilitator, Organisation, ParentingSession
 from assessments.report.chart import stacked_bar_chart_svg
 from assessments.report.tile_map import Band, tile_map_svg
 from assessments.services.parenting import (
@@ -148,6 +148,12 @@ def _session_form(record: ParentingSession | None = None) -> SessionForm:
     # Lets the page show only the chosen programme's topics (app.js); the server checks anyway.
     form.topic_programme = {t.id: p.id for p in programmes for t in p.topics}
     fill_place_choices(form, record.venue_id if record is not None else None)
+    keys = {p.id: p.key.upper() for p in programmes}
+    courses = db.session.scalars(select(Course).order_by(Course.started_on.desc())).all()
+    form.course_id.choices = as_choices([(None, _("None")), *((c.id, f"{keys.get(c.programme_id, '')} · {c.name}")
+                                                              for c in courses)])
+    if request.method == "GET" and record is None:
+        form.course_id.data = request.args.get("course", type=int)
     chosen = {f.id for f in record.facilitators} if record is not None else set()
     facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
                     if f.active or f.id in chosen]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from assessments.db import DbSession
 from assessments.dhis2 import MonthlyCount, is_uid
 from assessments.models import (
+    Course,
     Facilitator,
     Organisation,
     ParentingSession,
@@ -61,6 +62,9 @@ def _validate(db: DbSession, data: SessionData, today: date, existing_id: int | 
     facilitators = set(db.scalars(select(Facilitator.id).where(Facilitator.programme_id == programme.id)))
     errors = check_session(data, today, allowed_topic_ids=allowed, organisation_province=organisation_province,
                            allowed_facilitator_ids=facilitators)
+    if data.course_id is not None and db.scalar(select(Course.programme_id).where(
+            Course.id == data.course_id)) != programme.id:
+        errors["course_id"] = "course_not_in_programme"
     if not errors and _duplicate_exists(db, data, existing_id):
         errors["session_date"] = "duplicate_session"
     if errors:
@@ -268,6 +272,7 @@ class SessionFilters:
     venue_type: str | None = None  # a kind of venue (assessments.parenting.VENUES)
     facilitator_id: int | None = None  # sessions this registered facilitator held
     venue_id: int | None = None  # sessions held at this registered venue
+    course_id: int | None = None  # sessions of this course
 
 
 def filtered(filters: SessionFilters) -> Select[ParentingSession]:
@@ -286,6 +291,8 @@ def filtered(filters: SessionFilters) -> Select[ParentingSession]:
         conditions.append(ParentingSession.venue_type == filters.venue_type)
     if filters.venue_id:
         conditions.append(ParentingSession.venue_id == filters.venue_id)
+    if filters.course_id:
+        conditions.append(ParentingSession.course_id == filters.course_id)
     if filters.facilitator_id:
         conditions.append(exists().where(session_facilitators.c.session_id == ParentingSession.id,
                                          session_facilitators.c.facilitator_id == filters.facilitator_id))
@@ -327,7 +334,7 @@ def _source(filters: SessionFilters) -> Any:
 
 def _whole_months(filters: SessionFilters) -> bool:
     return answers_whole_months(filters.date_from, filters.date_to, filters.organisation_id, filters.facilitator_id,
-                                filters.venue_id)
+                                filters.venue_id, filters.course_id)
 
 
 def _workplaces(filters: SessionFilters) -> Any:

@@ -107,6 +107,11 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("parenting.facilitators", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
     ("parenting.facilitator_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
     ("parenting.facilitator_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
+    # Courses: UNICEF officers and admins.
+    ("parenting.courses", "GET"): signed_in(*RECORDERS),
+    ("parenting.courses", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
+    ("parenting.course_detail", "GET"): signed_in(*RECORDERS, unicef=404, admin=404),
+    ("parenting.course_detail", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
     # The venues' register: UNICEF officers and admins.
     ("parenting.venues", "GET"): signed_in(*RECORDERS),
     ("parenting.venues", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),

@@ -527,3 +527,36 @@ def test_a_session_and_a_visit_at_a_registered_venue_take_its_place_and_show_on_
     assert "Số buổi 1 " in page and "Người tham gia 30 " in page and "người giám sát: Lê Thu Hà" in page
     listed = client.get("/parenting/venues").get_data(as_text=True)
     assert "Trạm y tế xã Phú Thủy" in listed
+
+
+def test_a_course_counts_its_sessions_and_how_many_completed_it(client: FlaskClient, world: World,
+                                                                dbs: Session) -> None:
+    sign_in(client, world.users["unicef"])
+    course = {"programme_id": str(world.programme.id), "name": "Chuyền 3, khóa 1/2026", "province_code": "hung-yen",
+              "started_on": "2026-09-01", "sessions_to_complete": "8", "enrolled": "20", "completed": ""}
+    assert client.post("/parenting/courses", data=course | {"sessions_to_complete": "0"}).status_code == 422
+    opened = client.post("/parenting/courses", data=course)
+    assert opened.status_code == 302
+    course_id = int(opened.headers["Location"].rsplit("/", 1)[1])
+    for day in ("2026-09-01", "2026-09-08"):
+        assert client.post("/parenting/sessions/new", data=form(world, session_date=day,
+                                                                course_id=str(course_id))).status_code == 302
+    other = dbs.scalar(select(Programme).where(Programme.id != world.programme.id))
+    assert other is not None
+    wrong = client.post("/parenting/sessions/new", data=form(
+        world, programme_id=str(other.id), topic_ids=[str(other.topics[0].id)], session_date="2026-09-15",
+        course_id=str(course_id)))
+    assert wrong.status_code == 200 and "Khóa học này thuộc chương trình khác." in wrong.get_data(as_text=True)
+    page = client.get(f"/parenting/courses/{course_id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page)
+    assert version is not None
+    too_many = client.post(f"/parenting/courses/{course_id}", data=course | {"completed": "25",
+                                                                              "version": version.group(1)})
+    assert too_many.status_code == 200 and "nhiều hơn số đã đăng ký" in too_many.get_data(as_text=True)
+    assert client.post(f"/parenting/courses/{course_id}", data=course | {"completed": "18", "version": version.group(
+        1)}).status_code == 302
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/parenting/courses/{course_id}").get_data(
+        as_text=True)))
+    assert "Số buổi đã tổ chức 2 / 8 " in shown and "Hoàn thành 18 " in shown and "90 % số đã đăng ký" in shown
+    # The dashboard and exports filter by course too.
+    assert dbs.scalar(select(func.count(ParentingSession.id)).where(ParentingSession.course_id == course_id)) == 2

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from assessments.dhis2 import UID, MappingError, MonthlyCount, data_value_set, load_mapping
-from assessments.parenting import ImportLookups, SessionData, check_session, parse_date, parse_rows, place_key
+from assessments.parenting import (
+    CourseData,
+    ImportLookups,
+    SessionData,
+    check_course,
+    check_session,
+    parse_date,
+    parse_rows,
+    place_key,
+)
 from assessments.tabular import TableError, read_table, spreadsheet_safe, write_csv, write_xlsx
 
 TODAY = date(2026, 11, 24)
@@ -204,3 +213,16 @@ def test_a_bad_mapping_file_is_refused(tmp_path: Path) -> None:
     bad.write_text("data_set: not-a-uid\ncategory_option_combos:\n  female: Aaaaaaaaaa1\n  male: Bbbbbbbbbb2\n")
     with pytest.raises(MappingError, match="not DHIS2 identifiers"):
         load_mapping(bad)
+
+
+@pytest.mark.parametrize(("change", "errors"), [
+    ({}, {}),
+    ({"completed": 21}, {"completed": "completed_exceeds_enrolled"}),
+    ({"sessions_to_complete": 0}, {"sessions_to_complete": "sessions_to_complete_out_of_range"}),
+    ({"started_on": date(2027, 1, 1)}, {"started_on": "course_in_future"}),
+    ({"name": " ", "province_code": "x"}, {"name": "required", "province_code": "unknown_province"}),
+])
+def test_a_course_is_checked_with_every_reason(change: dict[str, object], errors: dict[str, str]) -> None:
+    course = CourseData(programme_id=1, name="Chuyền 3", province_code="hung-yen", started_on=date(2026, 9, 1),
+                        sessions_to_complete=8, enrolled=20, completed=18)
+    assert check_course(replace(course, **change), date(2026, 12, 5)) == errors  # type: ignore[arg-type]

@@ -1,0 +1,81 @@
+"""Courses of several sessions (UNICEF officers and admins): open one, see its sessions, and
+enter how many parents completed it (assessments.services.courses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.access import PARENTING_EDITORS, roles_required
+from app.extensions import db
+from app.forms import as_choices
+from app.labels import current_language, province_choices
+from app.parenting import bp
+from app.parenting.common import names_by_id, programme_list
+from app.parenting.forms import VENUE_LABELS, CourseForm
+from app.requests import service_context
+from app.service_errors import attempt
+from app.versioned import save_versioned
+from assessments.db import today_in_viet_nam
+from assessments.models import Course, ParentingSession
+from assessments.services.courses import course_list, create_course, update_course
+from assessments.services.parenting import SessionFilters, filtered, reach
+
+
+def _form(course: Course | None = None) -> CourseForm:
+    form = CourseForm(obj=course)
+    lang = current_language()
+    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programme_list()
+                                           if p.active or (course and p.id == course.programme_id))
+    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
+    if course is not None and request.method == "GET":
+        form.version.data = str(course.version)
+    return form
+
+
+@bp.route("/courses", methods=["GET", "POST"])
+@roles_required(*PARENTING_EDITORS)
+def courses() -> Any:
+    form = _form()
+    if request.method == "GET":
+        form.started_on.data = today_in_viet_nam()
+    status = 200
+    if form.validate_on_submit():
+        ok, course = attempt(form, lambda: create_course(db.session, service_context(), form.to_data(),
+                                                         today_in_viet_nam()))
+        if ok and course is not None:
+            flash(_("Course opened."), "success")
+            return redirect(url_for("parenting.course_detail", course_id=course.id))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("parenting/courses.html", form=form, listed=course_list(db.session),
+                           names=names_by_id()), status
+
+
+@bp.route("/courses/<id:course_id>", methods=["GET", "POST"])
+@roles_required(*PARENTING_EDITORS)
+def course_detail(course_id: int) -> Any:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        abort(404)
+    form = _form(course)
+    status = None
+    if form.validate_on_submit():
+        status = save_versioned(form, lambda: update_course(db.session, service_context(), course, form.to_data(),
+                                                            expected_version=form.expected_version(),
+                                                            today=today_in_viet_nam()),
+                                lambda: (course, course.version, {}))
+        if status is None:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("parenting.course_detail", course_id=course.id))
+    elif request.method == "POST":
+        status = 422
+    here = SessionFilters(course_id=course.id)
+    sessions = db.session.scalars(filtered(here).order_by(ParentingSession.session_date)).all()
+    progress = course_list(db.session, course_id=course.id)[0]
+    return render_template("parenting/course.html", course=course, form=form, reach=reach(db.session, here),
+                           sessions=sessions, progress=progress, names=names_by_id(),
+                           venues=VENUE_LABELS), status or 200
