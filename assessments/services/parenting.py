@@ -275,24 +275,17 @@ class SessionFilters:
     course_id: int | None = None  # sessions of this course
 
 
+EQUAL_FILTERS = ("province_code", "programme_id", "organisation_id", "venue_type", "venue_id", "course_id")
+
+
 def filtered(filters: SessionFilters) -> Select[ParentingSession]:
-    conditions = []
-    if filters.province_code:
-        conditions.append(ParentingSession.province_code == filters.province_code)
-    if filters.programme_id:
-        conditions.append(ParentingSession.programme_id == filters.programme_id)
-    if filters.organisation_id:
-        conditions.append(ParentingSession.organisation_id == filters.organisation_id)
+    # The filters named like the session's columns select on equality.
+    conditions = [getattr(ParentingSession, name) == getattr(filters, name) for name in EQUAL_FILTERS
+                  if getattr(filters, name)]
     if filters.date_from:
         conditions.append(ParentingSession.session_date >= filters.date_from)
     if filters.date_to:
         conditions.append(ParentingSession.session_date <= filters.date_to)
-    if filters.venue_type:
-        conditions.append(ParentingSession.venue_type == filters.venue_type)
-    if filters.venue_id:
-        conditions.append(ParentingSession.venue_id == filters.venue_id)
-    if filters.course_id:
-        conditions.append(ParentingSession.course_id == filters.course_id)
     if filters.facilitator_id:
         conditions.append(exists().where(session_facilitators.c.session_id == ParentingSession.id,
                                          session_facilitators.c.facilitator_id == filters.facilitator_id))
