@@ -26,7 +26,6 @@ from assessments.models import Assessment, SurveyRound
 from assessments.report.survey_papers import RoundPaper, codes_pdf, poster_pdf
 from assessments.report.words import answer_text
 from assessments.services import ServiceError
-from assessments.services.self_assessment import answer_values
 from assessments.services.surveys import (
     SURVEY_ROLES,
     RoundState,
@@ -92,9 +91,9 @@ def rounds(assessment_id: int) -> Any:
     return _draw(assessment, rubric, form, status=status)
 
 
-def _hr_labels(assessment: Assessment, rubric: Any) -> dict[str, str]:
+def _hr_labels(values: dict[str, Any], rubric: Any) -> dict[str, str]:
     """HR's answer to each indicator the survey checks, as words in the page's language."""
-    values, lang = answer_values(db.session, assessment.id), current_language()
+    lang = current_language()
     survey = rubric.data.survey
     return {q.checks: answer_text(rubric.indicator(q.checks), values.get(q.checks), lang) for q in survey.questions}
 
@@ -119,7 +118,7 @@ def _draw(assessment: Assessment, rubric: Any, form: OpenRoundForm, *, status: i
         can_run=can_run, running=running, close_form=close_form or CloseRoundForm(
             data={"version": chosen.version} if chosen else None),
         short_url=short_url, codes_used=codes_used(db.session, chosen) if chosen and chosen.uses_codes else 0,
-        hr_labels=_hr_labels(assessment, rubric) if view else {}, lang=current_language(),
+        hr_labels=_hr_labels(view.hr_answers, rubric) if view else {}, lang=current_language(),
     ), status
 
 

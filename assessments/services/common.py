@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from assessments.db import DbSession, table_of, utcnow
-from assessments.models import AuditEvent, User
+from assessments.models import Answer, AuditEvent, User
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,14 @@ class InvalidRecord(ServiceError):
 
 class InvalidAnswers(InvalidRecord):
     """Answers the rubric refuses: every one of them (`errors`: indicator key to reason code)."""
+
+
+def answer_values(db: DbSession, assessment_id: int) -> dict[str, Any]:
+    """An assessment's answers as plain values, for pages that only read them (no ORM objects to
+    build). Here, below every service, so that any of them can read answers without importing
+    another (self_assessment imports compare, which imports surveys)."""
+    rows = db.execute(select(Answer.indicator_key, Answer.value).where(Answer.assessment_id == assessment_id))
+    return dict(rows.all())  # rows are (key, value) pairs
 
 
 def record_event(

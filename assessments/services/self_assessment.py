@@ -36,7 +36,7 @@ from assessments.plan import build_plan
 from assessments.result import AssessmentResult
 from assessments.scoring import NOTED, SCORED, ScoreCard, score, validate_answers, validate_profile
 from assessments.services import notifications, teams
-from assessments.services.common import Context, InvalidAnswers, ServiceError, record_event
+from assessments.services.common import Context, InvalidAnswers, ServiceError, answer_values, record_event
 from assessments.services.compare import scores_changed
 from assessments.services.versions import claim_state, update_if_current
 from rubrics.loader import Rubric, default_registry
@@ -44,12 +44,6 @@ from rubrics.loader import Rubric, default_registry
 
 def answers_of(assessment: Assessment) -> dict[str, Any]:
     return {a.indicator_key: a.value for a in assessment.answers}
-
-
-def answer_values(db: DbSession, assessment_id: int) -> dict[str, Any]:
-    """The answers as plain values, for pages that only read them (no ORM objects to build)."""
-    rows = db.execute(select(Answer.indicator_key, Answer.value).where(Answer.assessment_id == assessment_id))
-    return dict(rows.all())  # rows are (key, value) pairs
 
 
 def evidence_by_indicator(db: DbSession, assessment_id: int) -> dict[str, list[Evidence]]:

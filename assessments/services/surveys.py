@@ -34,7 +34,7 @@ from assessments.models import (
     User,
 )
 from assessments.report.data import WorkersInput
-from assessments.services.common import Context, ServiceError, record_event
+from assessments.services.common import Context, ServiceError, answer_values, record_event
 from assessments.services.versions import update_if_current
 from assessments.survey import Counts, Group, Voice, change_since, split_by, workers_voice
 from rubrics.loader import Rubric
@@ -292,17 +292,12 @@ def save_answers(db: DbSession, survey: Survey, survey_round: SurveyRound, secre
 # What a round shows.
 
 def _hr_answers(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """HR's answers, per assessment: what the workers' answers are checked against. (Read here
-    rather than with self_assessment.answer_values, which would import this module's importers.)"""
+    """HR's answers of several assessments at once (`answer_values` reads one)."""
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
                                                 .where(Answer.assessment_id.in_(assessment_ids))):
         found[assessment_id][key] = value
     return found
-
-
-def _hr_answers_of(db: DbSession, assessment_id: int) -> dict[str, Any]:
-    return _hr_answers(db, [assessment_id])[assessment_id]
 
 
 def _counts(db: DbSession, round_ids: Sequence[int]) -> tuple[dict[int, int], Mapping[int, Counts]]:
@@ -328,6 +323,7 @@ class RoundView:
     survey_round: SurveyRound
     state: RoundState
     voice: Voice
+    hr_answers: dict[str, Any]  # what the workers' answers were checked against
     groups: tuple[Group, ...]  # split by one demographic, when asked for
     change: dict[str, float]  # question -> points since the last cycle's round, when it showed
 
@@ -335,7 +331,7 @@ class RoundView:
 def voice_of_round(db: DbSession, survey: Survey, survey_round: SurveyRound,
                    hr_answers: Mapping[str, Any] | None = None) -> Voice:
     answered, counts = _counts(db, [survey_round.id])
-    hr = _hr_answers_of(db, survey_round.assessment_id) if hr_answers is None else hr_answers
+    hr = answer_values(db, survey_round.assessment_id) if hr_answers is None else hr_answers
     return workers_voice(survey, hr, counts.get(survey_round.id, {}), answered.get(survey_round.id, 0))
 
 
@@ -360,11 +356,11 @@ def _split(db: DbSession, survey: Survey, survey_round: SurveyRound, hr_answers:
 def round_view(db: DbSession, rubric: Rubric, survey_round: SurveyRound, today: date,
                split: str | None = None) -> RoundView:
     survey = survey_of(rubric)
-    hr = _hr_answers_of(db, survey_round.assessment_id)
+    hr = answer_values(db, survey_round.assessment_id)
     voice = voice_of_round(db, survey, survey_round, hr)
     groups = _split(db, survey, survey_round, hr, split) if split and voice.shown else ()
     before = previous_voice(db, survey, survey_round.assessment)
-    return RoundView(survey_round, round_state(survey_round, today), voice, groups,
+    return RoundView(survey_round, round_state(survey_round, today), voice, hr, groups,
                      change_since(before, voice) if before is not None else {})
 
 
