@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
@@ -18,6 +19,7 @@ from app.rate_limits import limiter
 from app.requests import CleanRequest
 from app.routing import IdConverter
 from assessments.db import configure_sqlite
+from assessments.dhis2 import Dhis2Mapping, MappingError, load_mapping
 from assessments.models import User
 from config import INSTANCE_DIR, ConfigError, load_config
 
@@ -33,6 +35,15 @@ def _check_rubric_key(key: str) -> None:
         raise ConfigError(f"RUBRIC_KEY {key!r} names no rubric in rubrics/versions/ (there are: {', '.join(known)})")
 
 
+def _dhis2_mapping(path: str | None) -> Dhis2Mapping:
+    """Read once, at start: a mapping file with a mistake stops the service with the reason,
+    rather than failing the first officer who exports."""
+    try:
+        return load_mapping(Path(path)) if path else load_mapping()
+    except (OSError, MappingError, yaml.YAMLError) as error:
+        raise ConfigError(f"DHIS2_MAPPING_FILE: {error}") from error
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.request_class = CleanRequest  # no control characters in any form field or query parameter
@@ -42,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     _check_rubric_key(app.config["RUBRIC_KEY"])
+    app.extensions["dhis2_mapping"] = _dhis2_mapping(app.config.get("DHIS2_MAPPING_FILE"))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

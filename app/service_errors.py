@@ -71,6 +71,8 @@ MESSAGES = {
     "edited_by_someone_else": _l("Someone else saved this while you were editing. What is saved now is shown; what "
                                  "you typed is shown under each field that differs. Check it and save again."),
     "not_a_dhis2_uid": _l("A DHIS2 identifier has 11 letters and digits and starts with a letter (e.g. Qa1b2c3d4e5)."),
+    "dhis2_uid_taken": _l("Another facilitator has this DHIS2 identifier: each needs their own, or DHIS2 would add "
+                          "their figures together."),
     "programme_exists": _l("A programme with this name exists already."),
     "topic_exists": _l("This programme has this topic already."),
     # Self-assessment

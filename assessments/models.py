@@ -291,6 +291,8 @@ class Facilitator(Base):
     union member): who trained them and when. Sessions name the facilitators who held them."""
 
     __tablename__ = "facilitators"
+    # A unique index, not a constraint: it can be added to the table in place on SQLite.
+    __table_args__ = (Index("ix_facilitators_dhis2_option_combo", "dhis2_option_combo", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
@@ -299,6 +301,9 @@ class Facilitator(Base):
     province_code: Mapped[str] = mapped_column(String(40))
     trained_on: Mapped[date | None] = mapped_column(Date)
     trained_by: Mapped[str] = mapped_column(String(120), default="")
+    # The facilitator's category option combo in DHIS2, for the export's per-facilitator figures
+    # (assessments.dhis2); one facilitator each, or their figures would be added together.
+    dhis2_option_combo: Mapped[str | None] = mapped_column(String(11))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -55,6 +55,7 @@ class FacilitatorData:
     province_code: str
     trained_on: date | None
     trained_by: str
+    dhis2_option_combo: str = ""  # their category option combo in DHIS2, if the export splits by facilitator
 
 
 def check_facilitator(data: FacilitatorData, today: date, programme_ids: set[int]) -> dict[str, str]:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, render_template
+from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.access import ANALYSTS, roles_required
+from app.access import ANALYSTS, PARENTING_EDITORS, roles_required
 from app.downloads import table_download
 from app.extensions import db
 from app.labels import current_language
 from app.parenting import bp
 from app.parenting.common import current_filters, programme_list
-from assessments.dhis2 import data_value_set, load_mapping
-from assessments.models import ParentingSession
+from assessments.dhis2 import Dhis2Mapping, data_value_set
+from assessments.models import Facilitator, ParentingSession
 from assessments.provinces import PROVINCES_BY_CODE
+from assessments.services.facilitators import monthly_counts_by_facilitator
 from assessments.services.parenting import filtered, monthly_counts
 
 # --- Exports -----------------------------------------------------------------------------------
@@ -57,14 +59,19 @@ def export(fmt: str) -> Response:
 @bp.route("/export/dhis2.json")
 @roles_required(*ANALYSTS)
 def export_dhis2() -> Response | tuple[str, int]:
-    mapping_file = current_app.config.get("DHIS2_MAPPING_FILE")
-    mapping = load_mapping(Path(mapping_file)) if mapping_file else load_mapping()
-    document, unmapped = data_value_set(monthly_counts(db.session, current_filters()), mapping)
+    mapping: Dhis2Mapping = current_app.extensions["dhis2_mapping"]
+    filters = current_filters()
+    by_facilitator = monthly_counts_by_facilitator(db.session, filters) if mapping.facilitators else []
+    document, unmapped = data_value_set(monthly_counts(db.session, filters), mapping, by_facilitator)
     if unmapped:
         # An incomplete export would be reported to DHIS2 as the whole truth: refuse, and say
         # what is missing and where to fix it.
         names = {p.key: p.name(current_language()) for p in programme_list()}
-        return render_template("parenting/dhis2_unmapped.html", unmapped=unmapped, names=names), 409
+        facilitators = {f.id: f for f in db.session.scalars(
+            select(Facilitator).where(Facilitator.id.in_(unmapped.facilitators)))}
+        return render_template("parenting/dhis2_unmapped.html", unmapped=unmapped, names=names,
+                               facilitators=facilitators,
+                               can_edit_facilitators=current_user.role in PARENTING_EDITORS), 409
     response = Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="parenting-dataValueSets.json"'
     return response

@@ -143,13 +143,17 @@ class FacilitatorForm(VersionedForm):
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
     trained_on = DateField(_l("Trained on"), validators=[Optional()], format="%Y-%m-%d")
     trained_by = TextField(_l("Trained by"), max_length=120, required=False)
+    dhis2_option_combo = TextField(_l("DHIS2 category option combo"), max_length=11, required=False,
+                                   description=_l("Only if your DHIS2 export counts sessions per facilitator: "
+                                                  "their 11-character identifier, from the Maintenance app."))
     active = BooleanField(_l("Still delivers sessions"), default=True)
 
     def to_data(self) -> FacilitatorData:
         return FacilitatorData(full_name=self.full_name.data or "", works_at=self.works_at.data or "",
                                programme_id=validated(self.programme_id.data),
                                province_code=self.province_code.data or "", trained_on=self.trained_on.data,
-                               trained_by=self.trained_by.data or "")
+                               trained_by=self.trained_by.data or "",
+                               dhis2_option_combo=self.dhis2_option_combo.data or "")
 
 
 class VisitForm(VersionedForm):

@@ -416,15 +416,14 @@ def by_topic(db: DbSession, filters: SessionFilters) -> list[GroupRow]:
 
 
 def monthly_counts(db: DbSession, filters: SessionFilters) -> list[MonthlyCount]:
-    """Participants by programme, province and month, for DHIS2."""
+    """Participants by programme, province, month and kind of venue, for DHIS2."""
     source = _source(filters)
-    query = (select(Programme.key, Programme.dhis2_data_element, source.c.province_code, source.c.yr, source.c.mo,
-                    func.sum(source.c.female), func.sum(source.c.male))
-             .join(Programme, Programme.id == source.c.programme_id)
-             .group_by(Programme.key, Programme.dhis2_data_element, source.c.province_code, source.c.yr, source.c.mo)
-             .order_by(Programme.key, source.c.province_code, source.c.yr, source.c.mo))
-    return [MonthlyCount(key, element, province, f"{int(y):04d}{int(m):02d}", int(f), int(male))
-            for key, element, province, y, m, f, male in db.execute(query)]
+    groups = (Programme.key, Programme.dhis2_data_element, source.c.province_code, source.c.yr, source.c.mo,
+              source.c.venue_type)
+    query = (select(*groups, func.sum(source.c.female), func.sum(source.c.male))
+             .join(Programme, Programme.id == source.c.programme_id).group_by(*groups).order_by(*groups))
+    return [MonthlyCount(key, element, province, f"{int(y):04d}{int(m):02d}", venue, int(f), int(male))
+            for key, element, province, y, m, venue, f, male in db.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from app import create_app
 from assessments.db import today_in_viet_nam
+from assessments.dhis2 import FacilitatorElements
 from assessments.models import AuditEvent, ParentingSession, ParentingTarget, Programme, SupervisionVisit, Topic
 from assessments.tabular import read_table, write_xlsx
-from tests.conftest import MARKER_B, World, add_session, database_fingerprint, reload, sign_in
+from config import ConfigError
+from tests.conftest import MARKER_B, World, add_session, app_config, database_fingerprint, reload, sign_in
 
 HEADER = ("date,programme,topics,duration_minutes,venue_type,workplace_tax_code,province,commune,facilitator,"
           "participants_total,participants_female,participants_male,ethnic_minority,internal_migrants,notes,shift")
@@ -560,3 +566,55 @@ def test_a_course_counts_its_sessions_and_how_many_completed_it(client: FlaskCli
     assert "Số buổi đã tổ chức 2 / 8 " in shown and "Hoàn thành 18 " in shown and "90 % số đã đăng ký" in shown
     # The dashboard and exports filter by course too.
     assert dbs.scalar(select(func.count(ParentingSession.id)).where(ParentingSession.course_id == course_id)) == 2
+
+
+def test_the_dhis2_export_counts_per_facilitator_where_the_mapping_declares_it(
+        client: FlaskClient, app: Flask, world: World, dbs: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18, item 7: declared in the mapping, the export adds each facilitator's sessions and
+    participants under data elements of their own, refuses while a facilitator who held sessions
+    has no identifier, and its figures are the facilitators page's."""
+    declared = replace(app.extensions["dhis2_mapping"], facilitators=FacilitatorElements("Sfacilitat1", "Pfacilitat1"))
+    monkeypatch.setitem(app.extensions, "dhis2_mapping", declared)
+    sign_in(client, world.users["unicef"])
+    hong = add_facilitator(client, world)
+    tu = add_facilitator(client, world, "Lý Văn Tú")
+    for day, names in (("2026-11-02", [hong]), ("2026-11-09", [hong, tu])):
+        data = form(world, session_date=day, facilitator="", facilitator_ids=[str(f) for f in names])
+        assert client.post("/parenting/sessions/new", data=data).status_code == 302
+    refused = client.get("/parenting/export/dhis2.json")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Người hướng dẫn chưa có mã DHIS2" in page
+    assert f"/parenting/facilitators/{hong}#edit" in page and "2 buổi" in page and "Lý Văn Tú" in page
+
+    def set_combo(facilitator_id: int, combo: str) -> str:
+        edit = client.get(f"/parenting/facilitators/{facilitator_id}").get_data(as_text=True)
+        version = re.search(r'name="version" type="hidden" value="(\d+)"', edit)
+        assert version is not None
+        data = {"full_name": "Đỗ Thị Hồng" if facilitator_id == hong else "Lý Văn Tú", "works_at": "",
+                "programme_id": str(world.programme.id), "province_code": "hung-yen", "trained_on": "",
+                "trained_by": "", "dhis2_option_combo": combo, "active": "y", "version": version.group(1)}
+        return client.post(f"/parenting/facilitators/{facilitator_id}", data=data).get_data(as_text=True)
+
+    assert "11 ký tự" in set_combo(hong, "not-a-uid")
+    set_combo(hong, "Xfacilitat1")
+    assert "Người hướng dẫn khác đã có mã DHIS2 này" in set_combo(tu, "Xfacilitat1")
+    set_combo(tu, "Xfacilitat2")
+    document = client.get("/parenting/export/dhis2.json").get_json()
+    per_facilitator = {(v["dataElement"], v["categoryOptionCombo"]): int(v["value"]) for v in document["dataValues"]
+                       if v["dataElement"] in ("Sfacilitat1", "Pfacilitat1")}
+    # The form's session has 30 participants; the facilitators page says the same per person.
+    assert per_facilitator == {("Sfacilitat1", "Xfacilitat1"): 2, ("Pfacilitat1", "Xfacilitat1"): 60,
+                               ("Sfacilitat1", "Xfacilitat2"): 1, ("Pfacilitat1", "Xfacilitat2"): 30}
+    listed = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/parenting/facilitators").get_data(as_text=True)))
+    assert re.search(r"Đỗ Thị Hồng .*? 2 60 ", listed) and re.search(r"Lý Văn Tú .*? 1 30 ", listed)
+    # The programme's own figures count the shared session once.
+    programme_values = [int(v["value"]) for v in document["dataValues"] if v["dataElement"] not in
+                        ("Sfacilitat1", "Pfacilitat1")]
+    assert sum(programme_values) == 25 + 60  # the world's session and the two recorded here
+
+
+def test_a_mistake_in_the_dhis2_mapping_file_stops_the_start_with_its_reason(tmp_path: Path, database_url: str) -> None:
+    bad = tmp_path / "mapping.yaml"
+    bad.write_text("category_option_combos:\n  female: Aaaaaaaaaa1\n  male: Bbbbbbbbbb2\nvenue_kinds:\n  school: {}\n")
+    with pytest.raises(ConfigError, match=r"DHIS2_MAPPING_FILE: .*venue_kinds needs every kind"):
+        create_app(app_config(database_url, DHIS2_MAPPING_FILE=str(bad)))

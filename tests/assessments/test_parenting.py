@@ -193,9 +193,9 @@ def test_unreadable_files_get_a_reason(name: str, content: bytes, code: str) -> 
 
 def test_dhis2_document_has_the_shape_dhis2_imports() -> None:
     mapping = load_mapping()
-    counts = [MonthlyCount("nice", "Pe186022d09", "lam-dong", "202610", 22, 8),
-              MonthlyCount("added-later", None, "lam-dong", "202610", 1, 1),
-              MonthlyCount("nice", "Pe186022d09", "atlantis", "202610", 3, 0)]
+    counts = [MonthlyCount("nice", "Pe186022d09", "lam-dong", "202610", "community", 22, 8),
+              MonthlyCount("added-later", None, "lam-dong", "202610", "community", 1, 1),
+              MonthlyCount("nice", "Pe186022d09", "atlantis", "202610", "community", 3, 0)]
     document, unmapped = data_value_set(counts, mapping)
     assert set(document) == {"dataSet", "dataValues"} and UID.match(document["dataSet"])
     values = document["dataValues"]
