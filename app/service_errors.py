@@ -122,6 +122,9 @@ MESSAGES = {
     "course_programme_fixed": _l("A course keeps its programme: its sessions are of that programme."),
     # Venues
     "unknown_venue_record": _l("Choose a venue from the list."),
+    "unknown_venue_name": _l("No registered venue of this kind in this province has this name."),
+    "unknown_course": _l("This programme has no course with this name."),
+    "ambiguous_course": _l("Several courses of this programme have this name: rename one on its page, then import."),
     "venue_exists": _l("This province already has a venue of this kind with this name."),
     # Facilitators
     "training_in_future": _l("The training date cannot be in the future."),

@@ -354,6 +354,7 @@ class ParentingSession(Base):
     programme: Mapped[Programme] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     venue: Mapped[Venue | None] = relationship()
+    course: Mapped[Course | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=session_topics, order_by="Topic.id")
     facilitators: Mapped[list[Facilitator]] = relationship(secondary=session_facilitators,
                                                            order_by="Facilitator.full_name")

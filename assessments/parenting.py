@@ -195,11 +195,11 @@ def check_session(data: SessionData, today: date, *, allowed_topic_ids: set[int]
 IMPORT_COLUMNS = (
     "date", "programme", "topics", "duration_minutes", "venue_type", "workplace_tax_code", "province",
     "commune", "facilitator", "participants_total", "participants_female", "participants_male",
-    "ethnic_minority", "internal_migrants", "notes", "shift",
+    "ethnic_minority", "internal_migrants", "notes", "shift", "venue", "course",
 )
 # A blank province is the workplace's (when its tax code is given); the shift only when a place
-# holds several sessions a day.
-REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes", "shift"}
+# holds several sessions a day; a registered venue and a course only when the session has one.
+REQUIRED_COLUMNS = set(IMPORT_COLUMNS) - {"workplace_tax_code", "notes", "shift", "venue", "course"}
 # Day, month, year as dates are written in Viet Nam: 24/11/2026, 24-11-2026, 24.11.26.
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
@@ -213,6 +213,10 @@ class ImportLookups:
     organisations: dict[str, tuple[int, str]]  # tax code digits -> (organisation id, province code)
     # programme id -> folded full name -> registered facilitator id
     facilitators: dict[int, dict[str, int]] = field(default_factory=dict)
+    # (province code, kind, folded name) -> (registered venue id, its commune)
+    venues: dict[tuple[str, str, str], tuple[int, str]] = field(default_factory=dict)
+    # programme id -> folded course name -> course id, or None when two of its courses share it
+    courses: dict[int, dict[str, int | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -331,6 +335,21 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
             errors["topics"] = f"unknown_topic:{unknown[:80]}"
     if errors or programme_id is None or session_date is None or province is None:
         return row
+    commune = _text(raw.get("commune"))[:120]
+    venue_id, course_id = None, None
+    if venue_name := fold_name(_text(raw.get("venue"))):
+        # Looked up where the row says it was held: a venue is unique by province, kind and name.
+        found_venue = lookups.venues.get((province.code, venue, venue_name))
+        if found_venue is None:
+            errors["venue"] = "unknown_venue_name"
+        else:
+            venue_id, commune = found_venue  # the session takes its commune from the venue, as the form does
+    if course_name := fold_name(_text(raw.get("course"))):
+        courses = lookups.courses.get(programme_id, {})
+        if course_name not in courses:
+            errors["course"] = "unknown_course"
+        elif (course_id := courses[course_name]) is None:
+            errors["course"] = "ambiguous_course"
     registered = lookups.facilitators.get(programme_id, {})
     named = [name.strip() for name in _text(raw.get("facilitator")).split(";") if name.strip()]
     facilitator_ids = tuple(dict.fromkeys(registered[fold_name(n)] for n in named if fold_name(n) in registered))
@@ -339,7 +358,7 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         session_date=session_date,
         venue_type=venue,
         province_code=province.code,
-        commune=_text(raw.get("commune"))[:120],
+        commune=commune,
         # Names of registered facilitators become links; anyone else is kept as typed.
         facilitator="; ".join(n for n in named if fold_name(n) not in registered)[:120],
         facilitator_ids=facilitator_ids,
@@ -347,6 +366,8 @@ def parse_row(number: int, raw: dict[str, Any], lookups: ImportLookups, today: d
         topic_ids=tuple(dict.fromkeys(topic_ids)),
         notes=_text(raw.get("notes"))[:2000],
         shift=_text(raw.get("shift"))[:40],
+        venue_id=venue_id,
+        course_id=course_id,
         duration_minutes=counts["duration_minutes"], participants_total=counts["participants_total"],
         participants_female=counts["participants_female"], participants_male=counts["participants_male"],
         ethnic_minority=counts["ethnic_minority"], internal_migrants=counts["internal_migrants"],

@@ -27,7 +27,8 @@ from assessments.services.parenting import filtered, monthly_counts
 
 EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venue_type", "workplace",
                   "workplace_tax_code", "province", "commune", "shift", "facilitator", "participants_total",
-                  "participants_female", "participants_male", "ethnic_minority", "internal_migrants", "notes")
+                  "participants_female", "participants_male", "ethnic_minority", "internal_migrants", "notes",
+                  "venue", "course")
 
 
 def download(fmt: str, stem: str, header: Any, rows: Any, *, stream: bool = False) -> Response:
@@ -39,7 +40,8 @@ def download(fmt: str, stem: str, header: Any, rows: Any, *, stream: bool = Fals
 def export(fmt: str) -> Response:
     query = filtered(current_filters()).options(
         selectinload(ParentingSession.programme), selectinload(ParentingSession.organisation),
-        selectinload(ParentingSession.topics)).order_by(ParentingSession.session_date, ParentingSession.id)
+        selectinload(ParentingSession.topics), selectinload(ParentingSession.venue),
+        selectinload(ParentingSession.course)).order_by(ParentingSession.session_date, ParentingSession.id)
     engine = db.engine
 
     def rows() -> Iterator[tuple[Any, ...]]:
@@ -51,7 +53,8 @@ def export(fmt: str) -> Response:
                        s.duration_minutes, s.venue_type, s.organisation.name if s.organisation else "",
                        s.organisation.tax_code if s.organisation else "", PROVINCES_BY_CODE[s.province_code].name_vi,
                        s.commune, s.shift, s.facilitator, s.participants_total, s.participants_female,
-                       s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes)
+                       s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes,
+                       s.venue.name if s.venue else "", s.course.name if s.course else "")
 
     return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows(), stream=True)
 

@@ -133,7 +133,8 @@ def import_confirm() -> Any:
 
 
 TEMPLATE_EXAMPLE = ["2026-10-15", "nice", "learning-through-play; routines", "90", "workplace", "0100112233",
-                    "Hưng Yên", "Phố Nối", "Nguyễn Thị Mai", "30", "22", "8", "2", "25", "", "Ca 1"]
+                    "Hưng Yên", "Phố Nối", "Nguyễn Thị Mai", "30", "22", "8", "2", "25", "", "Ca 1", "",
+                    "Chuyền may 2, khóa 2/2026"]
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")
@@ -176,4 +177,7 @@ COLUMN_HELP = {
     "notes": _l("Optional."),
     "shift": _l("Optional: the shift or time (e.g. \"Ca 1\", \"14:00\") when a place holds several sessions "
                 "of a programme on one day."),
+    "venue": _l("Optional: the name of a registered venue (commune health station, community centre, school) of "
+                "that kind in that province; the session takes its commune."),
+    "course": _l("Optional: the name of the programme's course this session is part of."),
 }

@@ -23,6 +23,7 @@ from assessments.models import (
     ParentingSession,
     Programme,
     Topic,
+    Venue,
     session_facilitators,
     session_topics,
 )
@@ -174,7 +175,13 @@ def import_lookups(db: DbSession) -> ImportLookups:
     for fid, programme_id, name in db.execute(select(Facilitator.id, Facilitator.programme_id, Facilitator.full_name)
                                               .where(Facilitator.active)):
         facilitators.setdefault(programme_id, {})[fold_name(name)] = fid
-    return ImportLookups(programmes, topics, organisations, facilitators)
+    venues = {(province, kind, fold_name(name)): (vid, commune) for vid, province, kind, name, commune in db.execute(
+        select(Venue.id, Venue.province_code, Venue.kind, Venue.name, Venue.commune).where(Venue.active))}
+    courses: dict[int, dict[str, int | None]] = {}
+    for cid, programme_id, name in db.execute(select(Course.id, Course.programme_id, Course.name)):
+        named = courses.setdefault(programme_id, {})
+        named[fold_name(name)] = None if fold_name(name) in named else cid  # two of one name: ambiguous
+    return ImportLookups(programmes, topics, organisations, facilitators, venues, courses)
 
 
 def mark_stored_duplicates(db: DbSession, rows: list[ImportRow]) -> None:

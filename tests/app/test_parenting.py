@@ -25,6 +25,7 @@ from tests.conftest import MARKER_B, World, add_session, app_config, database_fi
 
 HEADER = ("date,programme,topics,duration_minutes,venue_type,workplace_tax_code,province,commune,facilitator,"
           "participants_total,participants_female,participants_male,ethnic_minority,internal_migrants,notes,shift")
+TEMPLATE_HEADER = [*HEADER.split(","), "venue", "course"]  # the two columns newer files add
 
 
 def form(world: World, **changes: object) -> dict[str, object]:
@@ -195,7 +196,7 @@ def test_excel_import_and_templates(client: FlaskClient, world: World, dbs: Sess
     sign_in(client, world.users["admin"])
     header = HEADER.split(",")
     csv_template = client.get("/parenting/import/template.csv").data.decode("utf-8-sig")
-    assert csv_template.splitlines()[0] == HEADER
+    assert csv_template.splitlines()[0].split(",") == TEMPLATE_HEADER  # files without the last two still import
     row = [date(2026, 10, 20), "NICE", "routines", 60, "online", None, "Thừa Thiên Huế", "Phú Hội", "Lan",
            14.0, 9, 5, 0, 0, "Zalo"]
     page = upload(client, "sessions.xlsx", write_xlsx(header, [row])).get_data(as_text=True)
@@ -213,17 +214,17 @@ def test_the_excel_template_is_a_tool_and_its_example_cannot_be_imported(client:
     content = client.get("/parenting/import/template.xlsx").data
     book = load_workbook(BytesIO(content))
     data, *others = book.worksheets
-    assert [c.value for c in data[1]] == HEADER.split(",") and data.max_row == 1  # no row to import by mistake
+    assert [c.value for c in data[1]] == TEMPLATE_HEADER and data.max_row == 1  # no row to import by mistake
     assert {sheet.title for sheet in others} >= {"Ví dụ", "Các cột", "Danh sách"}
     example = book["Ví dụ"]
-    assert [c.value for c in example[1]] == HEADER.split(",") and example.max_row == 2
+    assert [c.value for c in example[1]] == TEMPLATE_HEADER and example.max_row == 2
     validated = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in data.data_validations.dataValidation}
-    columns = {name: chr(ord("A") + index) for index, name in enumerate(HEADER.split(","))}
+    columns = {name: chr(ord("A") + index) for index, name in enumerate(TEMPLATE_HEADER)}
     assert {columns["programme"], columns["topics"], columns["venue_type"], columns["province"]} <= validated
     lists = [c.value for c in book["Danh sách"]["A"]]
     assert world.programme.key in lists
     documented = [row[0].value for row in book["Các cột"].iter_rows(min_row=2)]
-    assert documented == HEADER.split(",")
+    assert documented == TEMPLATE_HEADER
     assert "Tệp không có dòng dữ liệu nào" in upload(client, "t.xlsx", content).get_data(as_text=True)
     # The CSV template's example row starts with "#": skipped, so the template imports nothing either.
     csv_template = client.get("/parenting/import/template.csv").data
@@ -618,3 +619,40 @@ def test_a_mistake_in_the_dhis2_mapping_file_stops_the_start_with_its_reason(tmp
     bad.write_text("category_option_combos:\n  female: Aaaaaaaaaa1\n  male: Bbbbbbbbbb2\nvenue_kinds:\n  school: {}\n")
     with pytest.raises(ConfigError, match=r"DHIS2_MAPPING_FILE: .*venue_kinds needs every kind"):
         create_app(app_config(database_url, DHIS2_MAPPING_FILE=str(bad)))
+
+
+def test_an_export_imports_back_with_its_venue_and_course(client: FlaskClient, world: World, dbs: Session) -> None:
+    """The exports carry the registered venue and the course by name, and the import reads them
+    back: a session exported, deleted and imported again is held at the same venue, in the same
+    course (issue 18, items 1 and 6)."""
+    sign_in(client, world.users["unicef"])
+    venue = client.post("/parenting/venues", data={"kind": "commune_health_station", "name": "Trạm y tế xã Phú Thủy",
+                                                   "province_code": "lam-dong", "commune": "Phú Thủy"})
+    course = client.post("/parenting/courses", data={
+        "programme_id": str(world.programme.id), "name": "Chuyền 3, khóa 1/2026", "province_code": "lam-dong",
+        "started_on": "2026-09-01", "sessions_to_complete": "8", "enrolled": "20", "completed": ""})
+    venue_id, course_id = (int(r.headers["Location"].rsplit("/", 1)[1]) for r in (venue, course))
+    assert client.post("/parenting/sessions/new", data=form(
+        world, venue_type="community", organisation_id="", province_code="", commune="", venue_id=str(venue_id),
+        course_id=str(course_id))).status_code == 302
+    exported = client.get(f"/parenting/export.csv?venue_id={venue_id}").data
+    rows = read_table("x.csv", exported)
+    assert [(r["venue_type"], r["venue"], r["course"]) for r in rows] == [
+        ("commune_health_station", "Trạm y tế xã Phú Thủy", "Chuyền 3, khóa 1/2026")]
+    stored = dbs.scalar(select(ParentingSession).where(ParentingSession.venue_id == venue_id))
+    assert stored is not None
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', client.get(
+        f"/parenting/sessions/{stored.id}/edit").get_data(as_text=True))
+    assert version is not None
+    assert client.post(f"/parenting/sessions/{stored.id}/delete", data={"version": version.group(1)}).status_code == 302
+    page = upload(client, "back.csv", exported).get_data(as_text=True)
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page)
+    assert token is not None, page
+    assert client.post("/parenting/import/confirm", data={"upload": token.group(1)}).status_code == 302
+    dbs.expire_all()
+    again = dbs.scalar(select(ParentingSession).where(ParentingSession.session_date == date(2026, 11, 2)))
+    assert again is not None and (again.venue_id, again.course_id, again.commune) == (venue_id, course_id, "Phú Thủy")
+    # A venue the register does not have is refused with its reason.
+    unknown = exported.decode("utf-8").replace("Trạm y tế xã Phú Thủy", "Trạm y tế xã Khác").encode()
+    refused = upload(client, "other.csv", unknown).get_data(as_text=True)
+    assert "Không có địa điểm đã đăng ký nào cùng loại mang tên này ở tỉnh, thành phố này." in refused

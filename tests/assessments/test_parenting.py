@@ -21,6 +21,7 @@ from assessments.parenting import (
     parse_rows,
     place_key,
 )
+from assessments.provinces import fold_name
 from assessments.tabular import TableError, read_table, spreadsheet_safe, write_csv, write_xlsx
 
 TODAY = date(2026, 11, 24)
@@ -226,3 +227,32 @@ def test_a_course_is_checked_with_every_reason(change: dict[str, object], errors
     course = CourseData(programme_id=1, name="Chuyền 3", province_code="hung-yen", started_on=date(2026, 9, 1),
                         sessions_to_complete=8, enrolled=20, completed=18)
     assert check_course(replace(course, **change), date(2026, 12, 5)) == errors  # type: ignore[arg-type]
+
+
+VENUE_LOOKUPS = replace(LOOKUPS, venues={("lam-dong", "commune_health_station", fold_name("Trạm y tế xã Phú Thủy")):
+                                         (5, "Phú Thủy")},
+                        courses={1: {fold_name("Chuyền 2, khóa 2/2026"): 9, fold_name("Chuyền 3"): None}})
+AT_THE_STATION = ROW | {"venue_type": "commune_health_station", "workplace_tax_code": "", "province": "Lâm Đồng",
+                        "commune": "", "venue": "Trạm Y tế xã Phú Thủy", "course": "Chuyền 2, khóa 2/2026"}
+
+
+def test_an_import_row_names_its_registered_venue_and_course() -> None:
+    [row] = parse_rows([AT_THE_STATION], VENUE_LOOKUPS, TODAY)
+    assert row.accepted, row.errors
+    assert row.data is not None and (row.data.venue_id, row.data.commune, row.data.course_id) == (5, "Phú Thủy", 9)
+
+
+@pytest.mark.parametrize(("change", "errors"), [
+    ({"venue": "Trạm y tế xã Khác", "commune": "Phú Thủy"}, {"venue": "unknown_venue_name"}),
+    ({"venue_type": "community", "commune": "X"}, {"venue": "unknown_venue_name"}),  # not a community centre
+    ({"province": "Hưng Yên", "commune": "X"}, {"venue": "unknown_venue_name"}),  # nor in Hưng Yên
+    ({"venue": "Trạm y tế xã Khác"}, {"venue": "unknown_venue_name", "commune": "required"}),
+    ({"course": "Chuyền 9"}, {"course": "unknown_course"}),
+    ({"course": "Chuyền 3"}, {"course": "ambiguous_course"}),  # two courses of NICE share the name
+    ({"programme": "pdep", "topics": "positive discipline"}, {"course": "unknown_course"}),  # a NICE course
+    ({"venue": "", "course": "", "commune": "Phú Thủy"}, {}),  # both columns may be blank
+])
+def test_an_unknown_venue_or_course_is_refused_with_its_reason(change: dict[str, str],
+                                                               errors: dict[str, str]) -> None:
+    [row] = parse_rows([AT_THE_STATION | change], VENUE_LOOKUPS, TODAY)
+    assert row.errors == errors
