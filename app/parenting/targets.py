@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,13 +15,15 @@ from app.forms import as_choices
 from app.labels import current_language, province_choices
 from app.parenting import bp
 from app.parenting.common import programme_list
-from app.parenting.forms import TargetForm
+from app.parenting.forms import DeleteForm, TargetForm
 from app.requests import service_context
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.models import ParentingTarget
+from assessments.services import ServiceError
 from assessments.services.parenting import SessionFilters
-from assessments.services.targets import save_target, targets_of, year_progress
+from assessments.services.targets import remove_target, save_target, targets_of, year_progress
+from assessments.services.versions import parse_version
 from assessments.targets import YEARS_AROUND
 
 
@@ -66,6 +68,24 @@ def targets() -> Any:
     elif request.method == "POST":
         status = 422
     return render_template("parenting/targets.html", form=form, editing=editing, year=year, today=today,
-                           listed=targets_of(db.session, year), years_around=YEARS_AROUND,
+                           listed=targets_of(db.session, year), years_around=YEARS_AROUND, remove_form=DeleteForm(),
                            progress=year_progress(db.session, SessionFilters(), year, today),
                            names={p.id: p.name(current_language()) for p in programme_list()}), status or 200
+
+
+@bp.route("/targets/<id:target_id>/remove", methods=["POST"])
+@roles_required(*PARENTING_EDITORS)
+def target_remove(target_id: int) -> Any:
+    target = db.session.get(ParentingTarget, target_id)
+    if target is None:
+        abort(404)
+    year = target.year
+    if DeleteForm().validate_on_submit():
+        try:
+            remove_target(db.session, service_context(), target, parse_version(request.form.get("version")))
+        except ServiceError:
+            flash(_("Someone changed this target after you opened it: check what is saved now, then remove it "
+                    "if you still want to."), "error")
+            return redirect(url_for("parenting.targets", year=year, edit=target_id) + "#target-form")
+        flash(_("Target removed."), "success")
+    return redirect(url_for("parenting.targets", year=year))

@@ -13,7 +13,7 @@ from assessments.models import ParentingTarget, Programme
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
 from assessments.services.parenting import SessionFilters, reach, workplaces_by_province
 from assessments.services.parenting import by_province as grouped_by_province
-from assessments.services.versions import update_if_current
+from assessments.services.versions import delete_if_current, update_if_current
 from assessments.targets import Actual, Progress, TargetData, check_target, progress
 
 
@@ -53,6 +53,15 @@ def save_target(db: DbSession, ctx: Context, data: TargetData, expected_version:
                           "fathers_percent": data.fathers_percent, "workplaces": data.workplaces})
     db.commit()
     return target
+
+
+def remove_target(db: DbSession, ctx: Context, target: ParentingTarget, expected_version: int) -> None:
+    """Remove a target (set by mistake: a province the programme does not run in), unless it was
+    changed since the page that asked was drawn."""
+    details = {"year": target.year, "province": target.province_code, "programme": target.programme_id}
+    delete_if_current(db, ParentingTarget, target.id, expected_version)
+    record_event(db, ctx, "target_removed", "parenting_target", target.id, details=details)
+    db.commit()
 
 
 def targets_of(db: DbSession, year: int, province_code: str | None = None,

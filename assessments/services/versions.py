@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement, CursorResult, delete, update
 
 from assessments.db import DbSession
 from assessments.services.common import ServiceError
@@ -41,6 +41,17 @@ def update_if_current(db: DbSession, model: Any, record_id: int, expected_versio
     `conditions` (say, "still a draft") are checked in the same statement."""
     _update_where(db, model, record_id, [model.version == expected_version, *conditions], values,
                   ServiceError("edited_by_someone_else", "version"))
+
+
+def delete_if_current(db: DbSession, model: Any, record_id: int, expected_version: int) -> None:
+    """Delete the record unless someone changed it since `expected_version`: a removal decided on
+    what a page showed must not take away what was saved after it (same refusal as an edit)."""
+    result: CursorResult[Any] = db.execute(  # type: ignore[assignment]  # a DELETE's result has a rowcount
+        delete(model).where(model.id == record_id, model.version == expected_version)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.rollback()
+        raise ServiceError("edited_by_someone_else", "version")
 
 
 def claim_state(db: DbSession, model: Any, record_id: int, column: Any, allowed: tuple[str, ...], new_state: str,

@@ -126,6 +126,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     # Yearly targets: UNICEF officers and admins; an empty post is a form with errors.
     ("parenting.targets", "GET"): signed_in(*RECORDERS),
     ("parenting.targets", "POST"): signed_in(*RECORDERS, unicef=422, admin=422),
+    ("parenting.target_remove", "POST"): signed_in(*RECORDERS, unicef=404, admin=404),
     # The workers' survey: everyone who sees the assessment sees its rounds; HR and the Chamber
     # run them (an empty post is a form with errors, 422); the world has no round (404).
     ("survey.rounds", "GET"): signed_in(*ALL_ROLES, hr_b=404),

@@ -656,3 +656,30 @@ def test_an_export_imports_back_with_its_venue_and_course(client: FlaskClient, w
     unknown = exported.decode("utf-8").replace("Trạm y tế xã Phú Thủy", "Trạm y tế xã Khác").encode()
     refused = upload(client, "other.csv", unknown).get_data(as_text=True)
     assert "Không có địa điểm đã đăng ký nào cùng loại mang tên này ở tỉnh, thành phố này." in refused
+
+
+def test_a_target_is_removed_from_the_version_it_was_seen_at(client: FlaskClient, world: World, dbs: Session) -> None:
+    """A target set by mistake (a province the programme does not run in) can be removed; a
+    removal drawn from an older version is refused, as every edit is."""
+    assert world.programme is not None
+    sign_in(client, world.users["unicef"])
+    year = today_in_viet_nam().year
+    form = {"year": str(year), "province_code": "lam-dong", "programme_id": str(world.programme.id),
+            "sessions": "10", "participants": "500", "fathers_percent": "", "workplaces": ""}
+    assert client.post("/parenting/targets", data=form).status_code == 302
+    target_id = dbs.scalar(select(ParentingTarget.id))
+    assert target_id is not None
+    editing = client.get(f"/parenting/targets?year={year}&edit={target_id}").get_data(as_text=True)
+    assert f'action="/parenting/targets/{target_id}/remove"' in editing and "Xóa chỉ tiêu" in editing
+    # Someone changes it meanwhile: the removal from the page seen before is refused, and kept.
+    assert client.post(f"/parenting/targets?edit={target_id}", data=form | {"participants": "600",
+                                                                            "version": "1"}).status_code == 302
+    stale = client.post(f"/parenting/targets/{target_id}/remove", data={"version": "1"}, follow_redirects=True)
+    assert "Ai đó đã thay đổi chỉ tiêu này" in stale.get_data(as_text=True)
+    assert dbs.scalar(select(func.count(ParentingTarget.id))) == 1
+    removed = client.post(f"/parenting/targets/{target_id}/remove", data={"version": "2"}, follow_redirects=True)
+    assert "Đã xóa chỉ tiêu." in removed.get_data(as_text=True)
+    dbs.expire_all()
+    assert dbs.scalar(select(func.count(ParentingTarget.id))) == 0
+    assert client.post(f"/parenting/targets/{target_id}/remove", data={"version": "2"}).status_code == 404
+    assert dbs.scalar(select(AuditEvent).where(AuditEvent.action == "target_removed")) is not None

@@ -15,7 +15,7 @@ def url_for_rule(app: Flask, endpoint: str, world: World) -> str:
               "filename": "report.css", "token": "not-a-signed-token", "invitation_id": 987654,
               "message_id": 987654, "request_id": 987654,
               "round_id": 987654, "slug": "nosuchcode", "facilitator_id": 987654, "visit_id": 987654,
-              "venue_id": 987654, "course_id": 987654}
+              "venue_id": 987654, "course_id": 987654, "target_id": 987654}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})
