@@ -117,6 +117,8 @@ MESSAGES = {
     # Courses
     "course_in_future": _l("The first session cannot be in the future."),
     "sessions_to_complete_out_of_range": _l("Enter a whole number from 1 to 52."),
+    "no_programme_minimum": _l("Enter the number: an administrator has not set this programme's minimum number of "
+                               "sessions yet."),
     "completed_exceeds_enrolled": _l("More parents completed the course than were enrolled."),
     "course_not_in_programme": _l("This course belongs to another programme."),
     "course_programme_fixed": _l("A course keeps its programme: its sessions are of that programme."),

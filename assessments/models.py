@@ -206,6 +206,9 @@ class Programme(Base):
     # The DHIS2 data element counting this programme's participants (set by admins; without one
     # the DHIS2 export refuses rather than leave the programme out).
     dhis2_data_element: Mapped[str | None] = mapped_column(String(11))
+    # Completing one of its courses means attending at least this many sessions (set by admins;
+    # each course keeps the number it was opened with, so a later change rewrites no result).
+    sessions_to_complete: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)  # assessments.services.versions
 
     topics: Mapped[list[Topic]] = relationship(back_populates="programme", order_by="Topic.id")

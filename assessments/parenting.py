@@ -111,12 +111,14 @@ class CourseData:
     name: str
     province_code: str
     started_on: date
-    sessions_to_complete: int
+    sessions_to_complete: int | None  # None: the programme's minimum
     enrolled: int
     completed: int | None = None  # entered when the course ends
 
 
 def check_course(data: CourseData, today: date) -> dict[str, str]:
+    """Every rule a course must meet; its number of sessions to complete is already the
+    programme's minimum when it named none (services.courses)."""
     errors: dict[str, str] = {}
     if not data.name.strip():
         errors["name"] = "required"
@@ -124,7 +126,9 @@ def check_course(data: CourseData, today: date) -> dict[str, str]:
         errors["province_code"] = "unknown_province"
     if data.started_on > today:
         errors["started_on"] = "course_in_future"
-    if not 1 <= data.sessions_to_complete <= MAX_COURSE_SESSIONS:
+    if data.sessions_to_complete is None:
+        errors["sessions_to_complete"] = "no_programme_minimum"
+    elif not 1 <= data.sessions_to_complete <= MAX_COURSE_SESSIONS:
         errors["sessions_to_complete"] = "sessions_to_complete_out_of_range"
     if not 0 <= data.enrolled <= MAX_PARTICIPANTS:
         errors["enrolled"] = "too_large"

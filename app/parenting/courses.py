@@ -52,7 +52,7 @@ def courses() -> Any:
     elif request.method == "POST":
         status = 422
     return render_template("parenting/courses.html", form=form, listed=course_list(db.session),
-                           names=names_by_id()), status
+                           names=names_by_id(), programmes=[p for p in programme_list() if p.active]), status
 
 
 @bp.route("/courses/<id:course_id>", methods=["GET", "POST"])

@@ -95,19 +95,19 @@ class ProgrammeForm(AppForm):
     name_en = TextField(_l("Name in English"), max_length=200)
 
 
-class Dhis2Form(VersionedForm):
-    """A programme's DHIS2 data element (admins)."""
+class ProgrammeRulesForm(VersionedForm):
+    """A programme's DHIS2 data element and the sessions that complete one of its courses (admins)."""
 
     dhis2_data_element = TextField(_l("DHIS2 data element"), max_length=11, required=False,
                                    description=_l("11 letters and digits, starting with a letter (e.g. Qa1b2c3d4e5). "
                                                   "Copy it from your DHIS2 instance's Maintenance app."))
+    sessions_to_complete = WholeNumberField(_l("Sessions to attend to complete a course"),
+                                            maximum=MAX_COURSE_SESSIONS, required=False,
+                                            description=_l("A course opened without its own number takes this one."))
 
     @classmethod
-    def for_programme(cls, programme: Any, formdata: Any = None) -> Dhis2Form:
-        form = cls(formdata=formdata, obj=programme) if formdata is not None else cls(obj=programme)
-        # Several of these forms share the programmes page: each input gets its own id.
-        form.dhis2_data_element.id = form.dhis2_data_element.label.field_id = f"dhis2-{programme.id}"
-        return form
+    def for_programme(cls, programme: Any, formdata: Any = None) -> ProgrammeRulesForm:
+        return cls(formdata=formdata, obj=programme) if formdata is not None else cls(obj=programme)
 
 
 class DeleteForm(AppForm):
@@ -201,7 +201,8 @@ class CourseForm(VersionedForm):
     province_code = SelectField(_l("Province or city"), validators=[InputRequired(message=REQUIRED)])
     started_on = DateField(_l("First session"), validators=[InputRequired(message=REQUIRED)], format="%Y-%m-%d")
     sessions_to_complete = WholeNumberField(_l("Sessions to attend to complete it"), maximum=MAX_COURSE_SESSIONS,
-                                            description=_l("The programme's minimum (PDEP: 8 weekly sessions)."))
+                                            required=False,
+                                            description=_l("Leave it blank for the programme's minimum."))
     enrolled = WholeNumberField(_l("Parents enrolled"), maximum=MAX_PARTICIPANTS)
     completed = WholeNumberField(_l("Parents who completed it"), maximum=MAX_PARTICIPANTS, required=False,
                                  description=_l("When the course ends: a count, no names."))
@@ -209,5 +210,5 @@ class CourseForm(VersionedForm):
     def to_data(self) -> CourseData:
         return CourseData(programme_id=validated(self.programme_id.data), name=self.name.data or "",
                           province_code=self.province_code.data or "", started_on=validated(self.started_on.data),
-                          sessions_to_complete=validated(self.sessions_to_complete.data),
+                          sessions_to_complete=self.sessions_to_complete.data,
                           enrolled=validated(self.enrolled.data), completed=self.completed.data)

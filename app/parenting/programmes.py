@@ -12,13 +12,13 @@ from app.extensions import db
 from app.forms import with_unique_ids
 from app.parenting import bp
 from app.parenting.common import programme_list
-from app.parenting.forms import DeleteForm, Dhis2Form, ProgrammeForm
+from app.parenting.forms import DeleteForm, ProgrammeForm, ProgrammeRulesForm
 from app.requests import service_context
 from app.service_errors import attempt, message_for
 from app.versioned import save_versioned
 from assessments.models import Programme, Role
 from assessments.services import ServiceError
-from assessments.services.parenting import add_topic, create_programme, set_dhis2_data_element, set_programme_active
+from assessments.services.parenting import add_topic, create_programme, set_programme_active, set_programme_rules
 
 # --- Programmes (admins) -----------------------------------------------------------------------
 
@@ -36,30 +36,32 @@ def programmes() -> Any:
     return _programmes_page(form)
 
 
-def _programmes_page(form: ProgrammeForm, dhis2_form: tuple[int, Dhis2Form] | None = None) -> str:
+def _programmes_page(form: ProgrammeForm, rules_form: tuple[int, ProgrammeRulesForm] | None = None) -> str:
     programmes = programme_list()
-    dhis2_forms = {p.id: with_unique_ids(dhis2_form[1] if dhis2_form and dhis2_form[0] == p.id
-                                         else Dhis2Form.for_programme(p), f"dhis2-{p.id}-") for p in programmes}
+    rules_forms = {p.id: with_unique_ids(rules_form[1] if rules_form and rules_form[0] == p.id
+                                         else ProgrammeRulesForm.for_programme(p), f"rules-{p.id}-")
+                   for p in programmes}
     # One form per programme, each with ids of its own (the labels of one programme's topic form
     # must not point at another's fields).
     topic_forms = {p.id: with_unique_ids(ProgrammeForm(formdata=None), f"topic-{p.id}-") for p in programmes}
     toggle_forms = {p.id: with_unique_ids(DeleteForm(), f"toggle-{p.id}-") for p in programmes}
     return render_template("parenting/programmes.html", form=form, programmes=programmes,
-                           topic_forms=topic_forms, toggle_forms=toggle_forms, dhis2_forms=dhis2_forms)
+                           topic_forms=topic_forms, toggle_forms=toggle_forms, rules_forms=rules_forms)
 
 
-@bp.route("/programmes/<id:programme_id>/dhis2", methods=["POST"])
+@bp.route("/programmes/<id:programme_id>/rules", methods=["POST"])
 @roles_required(Role.ADMIN)
-def programme_dhis2(programme_id: int) -> Any:
+def programme_rules(programme_id: int) -> Any:
     programme = db.get_or_404(Programme, programme_id)
-    form = Dhis2Form.for_programme(programme, request.form)
+    form = ProgrammeRulesForm.for_programme(programme, request.form)
     status = None
     if form.validate_on_submit():
-        status = save_versioned(form, lambda: set_dhis2_data_element(
-            db.session, service_context(), programme, form.dhis2_data_element.data or "", form.expected_version()),
+        status = save_versioned(form, lambda: set_programme_rules(
+            db.session, service_context(), programme, form.dhis2_data_element.data or "",
+            form.sessions_to_complete.data, form.expected_version()),
             lambda: _saved_programme(programme_id))
         if status is None:
-            flash(_("DHIS2 data element saved."), "success")
+            flash(_("Changes saved."), "success")
             return redirect(url_for("parenting.programmes") + f"#programme-{programme_id}")
     return _programmes_page(ProgrammeForm(formdata=None), (programme_id, form)), status or 200
 

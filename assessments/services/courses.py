@@ -17,8 +17,11 @@ from assessments.services.versions import update_if_current
 
 
 def _checked(db: DbSession, data: CourseData, today: date) -> dict[str, object]:
+    programme = db.get(Programme, data.programme_id)
+    if data.sessions_to_complete is None and programme is not None:
+        data = replace(data, sessions_to_complete=programme.sessions_to_complete)
     errors = check_course(data, today)
-    if db.get(Programme, data.programme_id) is None:
+    if programme is None:
         errors["programme_id"] = "programme_unknown"
     if errors:
         raise InvalidRecord(errors)

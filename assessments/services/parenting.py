@@ -27,7 +27,14 @@ from assessments.models import (
     session_facilitators,
     session_topics,
 )
-from assessments.parenting import ImportLookups, ImportRow, SessionData, check_session, place_key
+from assessments.parenting import (
+    MAX_COURSE_SESSIONS,
+    ImportLookups,
+    ImportRow,
+    SessionData,
+    check_session,
+    place_key,
+)
 from assessments.provinces import fold_name
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
 from assessments.services.session_totals import (
@@ -246,16 +253,20 @@ def add_topic(db: DbSession, ctx: Context, programme: Programme, name_vi: str, n
     return topic
 
 
-def set_dhis2_data_element(db: DbSession, ctx: Context, programme: Programme, data_element: str,
-                           expected_version: int) -> None:
-    """The DHIS2 data element that counts the programme's participants (empty: none yet)."""
+def set_programme_rules(db: DbSession, ctx: Context, programme: Programme, data_element: str,
+                        sessions_to_complete: int | None, expected_version: int) -> None:
+    """The DHIS2 data element that counts the programme's participants (empty: none yet), and
+    the sessions a parent attends to complete one of its courses (None: not set)."""
     data_element = data_element.strip()
     if data_element and not is_uid(data_element):
-        raise ServiceError("not_a_dhis2_uid", "data_element")
-    old = programme.dhis2_data_element
-    update_if_current(db, Programme, programme.id, expected_version, {"dhis2_data_element": data_element or None})
+        raise ServiceError("not_a_dhis2_uid", "dhis2_data_element")
+    if sessions_to_complete is not None and not 1 <= sessions_to_complete <= MAX_COURSE_SESSIONS:
+        raise ServiceError("sessions_to_complete_out_of_range", "sessions_to_complete")
+    old = {"dhis2_data_element": programme.dhis2_data_element, "sessions_to_complete": programme.sessions_to_complete}
+    new = {"dhis2_data_element": data_element or None, "sessions_to_complete": sessions_to_complete}
+    update_if_current(db, Programme, programme.id, expected_version, new)
     record_event(db, ctx, "edit", "programme", programme.id,
-                 details={"dhis2_data_element": [old, data_element or None]})
+                 details={k: [old[k], v] for k, v in new.items() if old[k] != v})
     db.commit()
 
 

@@ -169,7 +169,7 @@ MATRIX: dict[tuple[str, str], dict[str, object]] = {
     ("parenting.programme_topic", "POST"): signed_in("admin"),
     ("parenting.programme_active", "POST"): signed_in("admin"),
     # An empty save carries no version: refused as a conflict, nothing written.
-    ("parenting.programme_dhis2", "POST"): signed_in("admin", admin=409),
+    ("parenting.programme_rules", "POST"): signed_in("admin", admin=409),
     # Chamber verification: reviewers and admins. The world's assessment is a draft, which is
     # not under review: 404 for them too (tests/app/test_review_compare.py reviews a submitted one).
     ("review.queue", "GET"): signed_in("reviewer", "admin"),

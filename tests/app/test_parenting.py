@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from app import create_app
 from assessments.db import today_in_viet_nam
 from assessments.dhis2 import FacilitatorElements
-from assessments.models import AuditEvent, ParentingSession, ParentingTarget, Programme, SupervisionVisit, Topic
+from assessments.models import (
+    AuditEvent,
+    Course,
+    ParentingSession,
+    ParentingTarget,
+    Programme,
+    SupervisionVisit,
+    Topic,
+)
 from assessments.tabular import read_table, write_xlsx
 from config import ConfigError
 from tests.conftest import MARKER_B, World, add_session, app_config, database_fingerprint, reload, sign_in
@@ -331,12 +339,12 @@ def test_dhis2_export_never_silently_leaves_out_a_programme(client: FlaskClient,
     assert "Cha mẹ đồng hành" in page and "20" in page and "/parenting/programmes" in page
 
     programmes = client.get("/parenting/programmes").get_data(as_text=True)
-    version = re.search(rf'action="/parenting/programmes/{added.id}/dhis2".*?name="version"[^>]*value="(\d+)"',
+    version = re.search(rf'action="/parenting/programmes/{added.id}/rules".*?name="version"[^>]*value="(\d+)"',
                         programmes, re.S).group(1)
-    bad = client.post(f"/parenting/programmes/{added.id}/dhis2", data={"dhis2_data_element": "not a uid",
+    bad = client.post(f"/parenting/programmes/{added.id}/rules", data={"dhis2_data_element": "not a uid",
                                                                         "version": version})
     assert bad.status_code == 200 and "11 ký tự" in bad.get_data(as_text=True)
-    assert client.post(f"/parenting/programmes/{added.id}/dhis2", data={"dhis2_data_element": "Qa1b2c3d4e5",
+    assert client.post(f"/parenting/programmes/{added.id}/rules", data={"dhis2_data_element": "Qa1b2c3d4e5",
                                                                          "version": version}).status_code == 302
     document = client.get("/parenting/export/dhis2.json").get_json()
     assert sum(int(v["value"]) for v in document["dataValues"]) == 45
@@ -683,3 +691,41 @@ def test_a_target_is_removed_from_the_version_it_was_seen_at(client: FlaskClient
     assert dbs.scalar(select(func.count(ParentingTarget.id))) == 0
     assert client.post(f"/parenting/targets/{target_id}/remove", data={"version": "2"}).status_code == 404
     assert dbs.scalar(select(AuditEvent).where(AuditEvent.action == "target_removed")) is not None
+
+
+def test_a_course_takes_its_programmes_minimum_unless_it_names_its_own(client: FlaskClient, world: World,
+                                                                       dbs: Session) -> None:
+    """Issue 18, item 6: completing a course means attending at least the programme's minimum
+    number of sessions. Admins set it per programme; a course opened without a number takes it,
+    and keeps it when the programme's rule changes later (its completion was counted under it)."""
+    assert world.programme is not None
+    course = {"programme_id": str(world.programme.id), "name": "Chuyền 3, khóa 1/2026", "province_code": "hung-yen",
+              "started_on": "2026-09-01", "sessions_to_complete": "", "enrolled": "20", "completed": ""}
+    sign_in(client, world.users["unicef"])
+    no_rule = client.post("/parenting/courses", data=course)
+    assert no_rule.status_code == 422 and "chưa đặt số buổi tối thiểu" in no_rule.get_data(as_text=True)
+
+    sign_in(client, world.users["admin"])
+    programme_page = client.get("/parenting/programmes").get_data(as_text=True)
+    action = f'action="/parenting/programmes/{world.programme.id}/rules"'
+    version = re.search(action + r'.*?name="version"[^>]*value="(\d+)"', programme_page, re.S)
+    assert version is not None
+    rules = {"dhis2_data_element": "Pe186022d09", "sessions_to_complete": "6", "version": version.group(1)}
+    assert client.post(f"/parenting/programmes/{world.programme.id}/rules",
+                       data=rules | {"sessions_to_complete": "0"}).status_code == 200  # shown with its error
+    assert client.post(f"/parenting/programmes/{world.programme.id}/rules", data=rules).status_code == 302
+    assert reload(dbs, world.programme).sessions_to_complete == 6
+
+    sign_in(client, world.users["unicef"])
+    courses_page = client.get("/parenting/courses").get_data(as_text=True)
+    assert "tối thiểu 6 buổi" in courses_page
+    opened = client.post("/parenting/courses", data=course)
+    assert opened.status_code == 302
+    own = client.post("/parenting/courses", data=course | {"name": "Chuyền 4", "sessions_to_complete": "8"})
+    assert own.status_code == 302
+    rules |= {"sessions_to_complete": "5", "version": str(reload(dbs, world.programme).version)}
+    sign_in(client, world.users["admin"])
+    assert client.post(f"/parenting/programmes/{world.programme.id}/rules", data=rules).status_code == 302
+    dbs.expire_all()
+    stored = {c.name: c.sessions_to_complete for c in dbs.scalars(select(Course))}
+    assert stored == {"Chuyền 3, khóa 1/2026": 6, "Chuyền 4": 8}

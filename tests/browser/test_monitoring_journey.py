@@ -64,8 +64,10 @@ def test_a_unicef_officer_monitors_a_new_programme_from_venue_to_map_and_dhis2(
     section.get_by_role("button", name="Thêm chủ đề").click()
     section = admin.locator(f"#programme-{programme}")
     section.get_by_label("Phần tử dữ liệu DHIS2").fill(ELEMENT)
-    section.get_by_role("button", name="Lưu phần tử dữ liệu DHIS2").click()
-    expect(admin.get_by_text("Đã lưu phần tử dữ liệu DHIS2.")).to_be_visible()
+    section.get_by_label("Số buổi cần tham dự để hoàn thành một khóa học").fill("6")
+    section.get_by_role("button", name="Lưu", exact=True).click()
+    expect(admin.get_by_text("Đã lưu thay đổi.")).to_be_visible()
+    expect(admin.locator(f"#programme-{programme}").get_by_label("Phần tử dữ liệu DHIS2")).to_have_value(ELEMENT)
     assert admin_problems == []
 
     page, problems = new_page(browser, PHONE)
