@@ -36,6 +36,7 @@ from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Course, Facilitator, Organisation, ParentingSession
 from assessments.report.chart import stacked_bar_chart_svg
 from assessments.report.tile_map import Band, tile_map_svg
+from assessments.services import ServiceError
 from assessments.services.parenting import (
     SessionFilters,
     by_month,
@@ -50,6 +51,7 @@ from assessments.services.parenting import (
     update_session,
 )
 from assessments.services.targets import year_progress
+from assessments.services.versions import parse_version
 from assessments.targets import BEHIND_BELOW, ON_TRACK_FROM, band_for
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -211,7 +213,12 @@ def _saved_session(session_id: int) -> tuple[ParentingSession, int, dict[str, An
 @roles_required(*PARENTING_EDITORS)
 def session_delete(session_id: int) -> Any:
     record = get_visible_session_or_404(session_id)
-    delete_session(db.session, service_context(), record)
+    try:
+        delete_session(db.session, service_context(), record, parse_version(request.form.get("version")))
+    except ServiceError:
+        flash(_("Someone changed this session after you opened it: check what is saved now, then delete it "
+                "if you still want to."), "error")
+        return redirect(url_for("parenting.session_detail", session_id=session_id))
     flash(_("Session deleted."), "success")
     return redirect(url_for("parenting.sessions"))
 

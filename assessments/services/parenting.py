@@ -46,7 +46,7 @@ from assessments.services.session_totals import (
     values_of,
 )
 from assessments.services.venues import at_venue
-from assessments.services.versions import update_if_current
+from assessments.services.versions import delete_if_current, update_if_current
 
 
 class SessionInvalid(InvalidRecord):
@@ -157,11 +157,13 @@ def update_session(db: DbSession, ctx: Context, record: ParentingSession, data: 
         raise SessionInvalid({"session_date": "duplicate_session"}) from error
 
 
-def delete_session(db: DbSession, ctx: Context, record: ParentingSession) -> None:
+def delete_session(db: DbSession, ctx: Context, record: ParentingSession, expected_version: int) -> None:
+    """Delete the session as the page that asked showed it: changed since, it is kept (the
+    totals' change is rolled back with the refused delete)."""
     record_event(db, ctx, "delete", "parenting_session", record.id, organisation_id=record.organisation_id,
                  details={"programme_id": record.programme_id, "date": record.session_date.isoformat()})
     count_sessions(db, [values_of(record)], -1)
-    db.delete(record)
+    delete_if_current(db, ParentingSession, record.id, expected_version)
     db.commit()
 
 

@@ -125,9 +125,33 @@ def test_hr_sees_only_its_own_organisations_sessions(client: FlaskClient, world:
 
 def test_delete_is_audited(client: FlaskClient, world: World, dbs: Session) -> None:
     sign_in(client, world.users["admin"])
-    assert client.post(f"/parenting/sessions/{world.session_a.id}/delete").status_code == 302
+    page = client.get(f"/parenting/sessions/{world.session_a.id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page)
+    assert version is not None
+    assert client.post(f"/parenting/sessions/{world.session_a.id}/delete",
+                       data={"version": version.group(1)}).status_code == 302
     assert count(dbs) == 0
     assert dbs.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "parenting_session")) == "delete"
+
+
+def test_a_session_changed_since_its_page_was_drawn_is_not_deleted(client: FlaskClient, world: World,
+                                                                   dbs: Session) -> None:
+    """A delete decided on what a page showed must not take away an edit saved after it, nor can
+    a post without the version delete anything (the one version rule, as for every edit)."""
+    sign_in(client, world.users["unicef"])
+    record_id = world.session_a.id
+    assert client.post(f"/parenting/sessions/{record_id}/delete").status_code == 302
+    edit = client.get(f"/parenting/sessions/{record_id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit)
+    assert version is not None and count(dbs) == 1
+    # Someone else corrects the count meanwhile.
+    assert client.post(f"/parenting/sessions/{record_id}/edit", data=form(
+        world, session_date=world.session_a.session_date.isoformat(), participants_total="29",
+        participants_female="21", version=version.group(1))).status_code == 302
+    stale = client.post(f"/parenting/sessions/{record_id}/delete", data={"version": version.group(1)},
+                        follow_redirects=True)
+    assert "Ai đó đã thay đổi buổi sinh hoạt này" in stale.get_data(as_text=True)
+    assert count(dbs) == 1
 
 
 def upload(client: FlaskClient, name: str, content: bytes):  # type: ignore[no-untyped-def]

@@ -77,7 +77,7 @@ def test_the_totals_follow_every_write_and_every_figure_agrees_with_the_sessions
         update_session(dbs, ctx, record, replace(data, commune=record.commune), expected_version=record.version,
                        today=TODAY)
     for record in rng.sample([r for r in records if dbs.get(ParentingSession, r.id)], 10):
-        delete_session(dbs, ctx, record)
+        delete_session(dbs, ctx, record, record.version)
     import_sessions(dbs, ctx, [ImportRow(n, random_session(rng, world, 2000 + n, people)) for n in range(2, 22)],
                     "x.csv")
     kept = stored_totals(dbs)
