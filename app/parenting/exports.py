@@ -75,6 +75,8 @@ def export_dhis2() -> Response | tuple[str, int]:
         return render_template("parenting/dhis2_unmapped.html", unmapped=unmapped, names=names,
                                facilitators=facilitators,
                                can_edit_facilitators=current_user.role in PARENTING_EDITORS), 409
-    response = Response(json.dumps(document, ensure_ascii=False, indent=1), mimetype="application/json")
+    # Compact: an indented document is a quarter larger and four times slower to write (the
+    # encoder's fast path does not indent); DHIS2 reads either.
+    response = Response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="parenting-dataValueSets.json"'
     return response
