@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/parenting.py [--sessions 200000] [--runs 5] [--sqlite-only]
 
 Seeds a migrated database (demo data, then N sessions spread over the 34 provinces, the
-programmes, venues and three years, each with a topic and a third with a registered
-facilitator, who has a DHIS2 option combo; this year's targets in every province) and prints, through the Flask app signed in
-as a UNICEF officer, the median time of: the dashboard (figures, progress against targets, the
-map and the trends), the dashboard filtered to a province, the targets page and the facilitators
-page; and the time of the CSV and DHIS2 exports. Each is also given as a ratio to /healthz
-measured in the same run. Goal (issue 18): every page under 150 ms, exports streamed.
+programmes, venues and three years, each with a topic and a third with a registered facilitator,
+who has a DHIS2 option combo; this year's targets in every province) and prints, through the
+Flask app signed in as a UNICEF officer, the median time of: the dashboard (figures, progress
+against targets, the map and the trends), the dashboard filtered to a province, the targets page
+and the facilitators page; and the time of the CSV and DHIS2 exports. Each is also given as a
+ratio to /healthz measured in the same run.
+Goal (issue 18): every page under 150 ms, exports streamed.
 """
 
 from __future__ import annotations
