@@ -96,6 +96,16 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "ffw+database://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DHIS2_MAPPING_FILE": env.get("DHIS2_MAPPING_FILE") or None,
+        # The job queue (huey) that makes PDF plans off the request: a SQLite file beside the
+        # database by default (no server to run), redis://host:6379/0 in production, memory://
+        # for tests that run the jobs themselves.
+        "JOBS_BROKER_URL": env.get("JOBS_BROKER_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}"),
+        # How long a render request waits for further edits before the plan is made (seconds).
+        "PLAN_RENDER_DEBOUNCE_SECONDS": float(env.get("PLAN_RENDER_DEBOUNCE_SECONDS", "3")),
+        # How long a worker holds a render; after it another worker takes it (the first died).
+        "PLAN_RENDER_LEASE_SECONDS": float(env.get("PLAN_RENDER_LEASE_SECONDS", "120")),
+        # How often the worker looks for render requests whose nudge was lost (seconds).
+        "PLAN_RENDER_SWEEP_SECONDS": float(env.get("PLAN_RENDER_SWEEP_SECONDS", "30")),
         # The rubric (rubrics/versions/<key>-<version>.yaml) new assessments start on, at its latest version.
         "RUBRIC_KEY": env.get("RUBRIC_KEY", "crbp-vn"),
         "TESTING": app_env == "testing",

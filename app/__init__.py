@@ -68,8 +68,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
 
     from app.cli import register_cli
+    from app.jobs import init_jobs
 
     register_cli(app)
+    init_jobs(app)
     return app
 
 

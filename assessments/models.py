@@ -559,6 +559,24 @@ class PlanDocument(Base):
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PlanRender(Base):
+    """The PDF editions of an assessment's plan to be (re)made by the job worker: one row per
+    assessment, written in the transaction that changed what the plan shows (submit, verify,
+    return, an action adopted or edited) or by a download that found the stored copy outdated.
+    The row is the truth; the queue only carries the nudge, so a lost nudge or a worker killed
+    mid-render is picked up again by the sweep (assessments.services.plan_renders)."""
+
+    __tablename__ = "plan_renders"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))  # waiting, rendering, done, failed
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the last request: later ones debounce
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a rendering worker's claim
+    editions_done: Mapped[int] = mapped_column(Integer, default=0)  # progress, out of the editions
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(String(500), default="")
+
+
 class AreaScoreRow(Base):
     """A submitted assessment's score in one area, as a row: comparisons and benchmarks
     group and sort by it in SQL. Written with the stored score card at submission."""

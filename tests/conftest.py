@@ -119,6 +119,9 @@ def app_config(database_url: str, **extra: object) -> dict[str, object]:
         # The suite calls the API thousands of times; tests/app/test_api_limits.py sets low limits.
         "API_RATE_LIMIT_PER_TOKEN": "1000000 per minute",
         "API_RATE_LIMIT_PER_ADDRESS": "1000000 per minute",
+        # Jobs queue in memory, with no pause: a test runs the job worker itself (download_plan).
+        "JOBS_BROKER_URL": "memory://",
+        "PLAN_RENDER_DEBOUNCE_SECONDS": 0,
         **extra,
     }
 

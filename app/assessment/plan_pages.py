@@ -5,7 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import abort, flash, redirect, request, send_file, send_from_directory, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -22,7 +32,8 @@ from app.versioned import save_versioned
 from assessments.models import PlanItem, Role
 from assessments.report.render import ASSETS, EDITIONS, PreviewBar, render_html
 from assessments.services import ServiceError
-from assessments.services.reports import plan_pdf, report_of
+from assessments.services.plan_renders import FAILED, render_status, request_render
+from assessments.services.reports import report_of, stored_edition
 from assessments.services.self_assessment import adopt_action, update_plan_item
 from assessments.text import slug
 
@@ -38,16 +49,38 @@ def _edition() -> str:
 
 @bp.route("/<id:assessment_id>/plan.pdf")
 @roles_required(*EVERYONE)
-def plan_download(assessment_id: int) -> Response:
+def plan_download(assessment_id: int) -> Any:
+    """The stored PDF, when it shows what the plan shows now; otherwise a page that asks the job
+    worker for it and follows its progress (202). This request never renders: a PDF takes
+    seconds, and two at once would hold the server for everyone."""
     assessment = submitted_assessment(assessment_id)
     edition = _edition()
-    pdf = plan_pdf(db.session, assessment, rubric_of(assessment), edition)
-    stem = _("improvement-plan")  # outside the f-string, where pybabel can find it
-    name = f"{stem}-{slug(assessment.organisation.name)}-{assessment.cycle}-{edition}.pdf"
-    response = send_file(io.BytesIO(pdf.content), mimetype="application/pdf", as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["X-Plan-Rendered"] = "1" if pdf.rendered_now else "0"
-    return response
+    stored = stored_edition(db.session, assessment, rubric_of(assessment), edition)
+    if stored is not None and (stored.current or request.args.get("previous")):
+        if request.args.get("wait"):  # the waiting page's last look: say it is ready, then fetch it
+            page = make_response(render_template("assessment/plan_ready.html", assessment=assessment,
+                                                 edition=edition))
+            page.headers["Refresh"] = "0; url=" + url_for("assessment.plan_download", assessment_id=assessment.id,
+                                                          edition=edition)
+            return page
+        stem = _("improvement-plan")  # outside the f-string, where pybabel can find it
+        name = f"{stem}-{slug(assessment.organisation.name)}-{assessment.cycle}-{edition}.pdf"
+        response = send_file(io.BytesIO(stored.content), mimetype="application/pdf", as_attachment=True,
+                             download_name=name, max_age=0)
+        response.headers["X-Plan-Current"] = "1" if stored.current else "0"
+        return response
+    status = render_status(db.session, assessment.id)
+    if status is None or (not status.busy and (status.state != FAILED or request.args.get("retry"))):
+        # Outdated without anyone's edit (a new sector median, workers' answers) or never made.
+        request_render(db.session, assessment.id)
+        db.session.commit()
+        status = render_status(db.session, assessment.id)
+    page = make_response(render_template("assessment/plan_preparing.html", assessment=assessment, edition=edition,
+                                         status=status, previous=stored is not None), 202)
+    if status is None or status.busy:  # look again shortly (the Refresh header: no script needed)
+        page.headers["Refresh"] = "2; url=" + url_for("assessment.plan_download", assessment_id=assessment.id,
+                                                      edition=edition, wait=1)
+    return page
 
 
 @bp.route("/<id:assessment_id>/plan/preview")

@@ -32,6 +32,7 @@ from assessments.models import Assessment, Role
 from assessments.report.data import MIN_BENCHMARK_GROUP
 from assessments.report.render import EDITIONS
 from assessments.services import ServiceError
+from assessments.services.plan_renders import render_status
 from assessments.services.reports import plan_items_of, report_of
 from assessments.services.reviews import open_queries, reply_to_query, returned_notice
 from assessments.services.self_assessment import (
@@ -190,4 +191,5 @@ def render_results(assessment: Assessment, item_form: tuple[int, PlanItemForm] |
              for k, v in items.items()}
     return render_template("assessment/results.html", assessment=assessment, report=report,
                            items=items, item_forms=forms, min_group=MIN_BENCHMARK_GROUP,
-                           can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS)
+                           can_edit=current_user.role == Role.HR, lang=current_language(), editions=EDITIONS,
+                           plan_status=render_status(db.session, assessment.id))

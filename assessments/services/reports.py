@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -25,6 +26,7 @@ from assessments.models import (
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
 from assessments.services.common import ServiceError
+from assessments.services.plan_renders import DEBOUNCE, LEASE, claim, fail, finish, progress
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
 from assessments.services.surveys import workers_input
 from rubrics.loader import Rubric
@@ -114,10 +116,54 @@ class PlanPdf:
     rendered_now: bool  # False: served from the stored copy
 
 
+@dataclass(frozen=True)
+class StoredEdition:
+    content: bytes
+    pages: int
+    current: bool  # made from what the plan shows now
+
+
+def stored_edition(db: DbSession, assessment: Assessment, rubric: Rubric, edition: str) -> StoredEdition | None:
+    """The stored PDF of an edition, and whether it is still current. Never renders: a request
+    serves this or asks the worker (request_render)."""
+    if edition not in EDITIONS:
+        raise ServiceError("unknown_edition", "edition")
+    stored = db.execute(select(PlanDocument.fingerprint, PlanDocument.content, PlanDocument.pages).where(
+        PlanDocument.assessment_id == assessment.id, PlanDocument.edition == edition)).one_or_none()
+    if stored is None:
+        return None
+    current = stored.fingerprint == report_input(db, assessment, rubric).fingerprint()
+    return StoredEdition(content=stored.content, pages=stored.pages, current=current)
+
+
+def make_plan(db: DbSession, assessment_id: int, rubric_of: Callable[[Assessment], Rubric],
+              render: Callable[[Report, str], RenderedPdf] = render_pdf, debounce: timedelta = DEBOUNCE,
+              lease: timedelta = LEASE) -> str:
+    """The worker's job: carry out the assessment's render request if it is due (plan_renders),
+    every edition whose content changed. Returns what happened: nothing, debounced, taken (see
+    plan_renders.claim), rendered or failed."""
+    held = claim(db, assessment_id, debounce, lease)
+    if isinstance(held, str):
+        return held
+    assessment = db.get(Assessment, assessment_id)
+    try:
+        if assessment is not None and assessment.result is not None:  # not deleted, not back to a draft
+            rubric = rubric_of(assessment)
+            for done, edition in enumerate(EDITIONS, start=1):
+                plan_pdf(db, assessment, rubric, edition, render)
+                progress(db, held, done)
+    except Exception as error:  # any failure is kept with its reason, then tried again
+        fail(db, held, error)
+        return "failed"
+    finish(db, held)
+    return "rendered"
+
+
 def plan_pdf(db: DbSession, assessment: Assessment, rubric: Rubric, edition: str,
              render: Callable[[Report, str], RenderedPdf] = render_pdf) -> PlanPdf:
     """The plan as PDF in an edition (vi, en or both). Rendered only when what it shows
-    changed since the stored copy (a plan item edited, a new sector median...)."""
+    changed since the stored copy (a plan item edited, a new sector median...). Slow: only the
+    worker calls it (make_plan), and tests."""
     if edition not in EDITIONS:
         raise ServiceError("unknown_edition", "edition")
     data = report_input(db, assessment, rubric)

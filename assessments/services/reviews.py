@@ -21,6 +21,7 @@ from assessments.models import Assessment, AssessmentStatus, Evidence, ReviewDec
 from assessments.services import notifications
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
+from assessments.services.plan_renders import request_render
 from assessments.services.self_assessment import answer_values
 from assessments.services.versions import claim_state
 from rubrics.loader import Rubric
@@ -190,6 +191,7 @@ def verify(db: DbSession, ctx: Context, assessment: Assessment, comment: str = "
                       author_id=ctx.actor.id if ctx.actor else None, at=utcnow()))
     record_event(db, ctx, "verify", "assessment", assessment.id, organisation_id=assessment.organisation_id)
     notifications.assessment_verified(db, assessment, _clean(comment))
+    request_render(db, assessment.id)
     db.commit()
 
 
@@ -212,6 +214,7 @@ def return_to_company(db: DbSession, ctx: Context, assessment: Assessment, comme
                  details={"queried": queried})
     notifications.assessment_returned(db, assessment, ctx.actor, comment,
                                       {key: threads[key].comment for key in queried})
+    request_render(db, assessment.id)
     db.commit()
 
 

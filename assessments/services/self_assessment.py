@@ -38,6 +38,7 @@ from assessments.scoring import NOTED, SCORED, ScoreCard, score, validate_answer
 from assessments.services import notifications, teams
 from assessments.services.common import Context, InvalidAnswers, ServiceError, answer_values, record_event
 from assessments.services.compare import scores_changed
+from assessments.services.plan_renders import request_render
 from assessments.services.versions import claim_state, update_if_current
 from rubrics.loader import Rubric, default_registry
 
@@ -387,6 +388,7 @@ def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, 
     record_event(db, ctx, "submit", "assessment", assessment.id, organisation_id=assessment.organisation_id,
                  details={"percent": round(card.percent or 0, 1), "band": card.band,
                           "legal_gaps": len(card.legal_gaps)})
+    request_render(db, assessment.id)
     db.commit()
     db.expire(assessment, ["answers"])
     return card
@@ -462,6 +464,7 @@ def adopt_action(db: DbSession, ctx: Context, assessment: Assessment, indicator_
     db.flush()
     record_event(db, ctx, "adopt_action", "plan_item", item.id, organisation_id=assessment.organisation_id,
                  details={"indicator": indicator_key})
+    request_render(db, assessment.id)
     db.commit()
     return item
 
@@ -485,4 +488,5 @@ def update_plan_item(db: DbSession, ctx: Context, item: PlanItem, organisation_i
     update_if_current(db, PlanItem, item.id, expected_version, values)
     if changes:
         record_event(db, ctx, "edit", "plan_item", item.id, organisation_id=organisation_id, details=changes)
+        request_render(db, item.assessment_id)
     db.commit()

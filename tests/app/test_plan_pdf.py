@@ -15,6 +15,7 @@ from assessments.models import PlanDocument, PlanItem
 from assessments.simulate import best_answers
 from tests.app.test_assessment import RUBRIC, complete_and_submit
 from tests.conftest import World, reload, sign_in
+from tests.support.plans import download_plan, run_plan_jobs
 
 
 def text_of(content: bytes) -> str:
@@ -27,21 +28,31 @@ def submitted(dbs: Session, world: World) -> str:
     return f"/assessments/{world.assessment_a.id}"
 
 
-def test_download_is_rendered_once_and_then_served_from_the_stored_copy(client: FlaskClient, world: World,
-                                                                       dbs: Session) -> None:
+def test_the_worker_makes_the_plan_and_downloads_serve_the_stored_copy(client: FlaskClient, app: Flask, world: World,
+                                                                        dbs: Session) -> None:
+    """Issue 19: no request renders. Submitting asks the job worker for the plan; until it is made
+    the download is a page that follows the worker's progress; then the stored copy is served."""
     base = submitted(dbs, world)
     sign_in(client, world.users["hr_a"])
+    waiting = client.get(f"{base}/plan.pdf")
+    page = waiting.get_data(as_text=True)
+    assert waiting.status_code == 202 and "Đang chuẩn bị bản PDF kế hoạch" in page and "<progress" in page
+    assert waiting.headers["Refresh"] == f"2; url={base}/plan.pdf?edition=vi&wait=1"
+    assert dbs.scalar(select(func.count(PlanDocument.id))) == 0  # the request rendered nothing
+    assert run_plan_jobs(app, world.assessment_a.id) == "rendered"
+    assert dbs.scalar(select(func.count(PlanDocument.id))) == 3  # every edition, made once
+    ready = client.get(f"{base}/plan.pdf?edition=vi&wait=1")  # where the waiting page looks next
+    assert ready.status_code == 200 and ready.headers["Refresh"] == f"0; url={base}/plan.pdf?edition=vi"
     first = client.get(f"{base}/plan.pdf")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     assert first.headers["Content-Disposition"] == (
         f"attachment; filename=ke-hoach-cai-thien-cong-ty-may-anh-duong-{world.assessment_a.cycle}-vi.pdf")
-    assert first.headers["X-Plan-Rendered"] == "1"
+    assert first.headers["X-Plan-Current"] == "1"
     text = text_of(first.data)
     assert "Kế hoạch cải thiện nơi làm việc thân thiện với gia đình" in text
     assert world.org_a.name in text and "Bộ luật Lao động 2019" in text and "Dưới mức tối thiểu theo luật" in text
-    again = client.get(f"{base}/plan.pdf")
-    assert again.headers["X-Plan-Rendered"] == "0" and again.data == first.data
-    assert dbs.scalar(select(func.count(PlanDocument.id))) == 1
+    assert client.get(f"{base}/plan.pdf").data == first.data
+    assert run_plan_jobs(app, world.assessment_a.id) == "nothing"  # nothing asked since
 
     # The HR team edits an adopted action: the next download shows it.
     client.post(f"{base}/plan", data={"indicator": "childcare.support"})
@@ -51,16 +62,18 @@ def test_download_is_rendered_once_and_then_served_from_the_stored_copy(client: 
                                                "due_date": "2027-03-31", "status": "in_progress",
                                                "version": str(item.version)})
     assert reload(dbs, item).owner == "Chị Hòa"
-    changed = client.get(f"{base}/plan.pdf")
-    assert changed.headers["X-Plan-Rendered"] == "1"
+    outdated = client.get(f"{base}/plan.pdf")
+    assert outdated.status_code == 202 and "Tải bản PDF trước đó" in outdated.get_data(as_text=True)
+    assert client.get(f"{base}/plan.pdf?previous=1").data == first.data  # the earlier copy, if wanted meanwhile
+    changed = download_plan(client, app, f"{base}/plan.pdf")
     assert "Trợ cấp gửi trẻ 300.000 đồng mỗi tháng" in text_of(changed.data) and "Chị Hòa" in text_of(changed.data)
-    assert dbs.scalar(select(func.count(PlanDocument.id))) == 1  # replaced, not piled up
+    assert dbs.scalar(select(func.count(PlanDocument.id))) == 3  # replaced, not piled up
 
 
-def test_editions_and_reviewers(client: FlaskClient, world: World, dbs: Session) -> None:
+def test_editions_and_reviewers(client: FlaskClient, app: Flask, world: World, dbs: Session) -> None:
     base = submitted(dbs, world)
     sign_in(client, world.users["reviewer"])
-    english = client.get(f"{base}/plan.pdf?edition=en")
+    english = download_plan(client, app, f"{base}/plan.pdf?edition=en")
     assert english.status_code == 200 and "Family-friendly workplace improvement plan" in text_of(english.data)
     words = " ".join(text_of(english.data).split())
     assert "Judged under the law in force on" in words and "those for an organisation" in words
@@ -134,7 +147,7 @@ def test_results_show_the_previous_cycle_and_how_its_plan_went(client: FlaskClie
     assert "Đã xong 1 trên 2 hành động đã chọn" in page
 
 
-def test_a_we_do_not_know_answer_is_a_step_to_find_out_not_a_legal_gap(client: FlaskClient, world: World,
+def test_a_we_do_not_know_answer_is_a_step_to_find_out_not_a_legal_gap(client: FlaskClient, app: Flask, world: World,
                                                                        dbs: Session) -> None:
     complete_and_submit(dbs, world, best_answers(RUBRIC) | {"workplace.minimum_age": "not_verified"})
     base = f"/assessments/{world.assessment_a.id}"
@@ -143,18 +156,18 @@ def test_a_we_do_not_know_answer_is_a_step_to_find_out_not_a_legal_gap(client: F
     assert "Dưới mức tối thiểu theo luật</h2>" not in page  # no legal gap section
     plan = page[page.index('id="plan"'):]
     assert 'class="tag tag-check">Cần kiểm tra' in plan and "Xác minh tuổi của mọi người lao động" in plan
-    words = text_of(client.get(f"{base}/plan.pdf?edition=en").data)
+    words = text_of(download_plan(client, app, f"{base}/plan.pdf?edition=en").data)
     assert "D13. Find out Verify every worker's age from ID" in words
 
 
-def test_the_appendix_lists_the_evidence_and_the_plan_ends_with_a_sign_off(client: FlaskClient, world: World,
-                                                                          dbs: Session) -> None:
+def test_the_appendix_lists_the_evidence_and_the_plan_ends_with_a_sign_off(client: FlaskClient, app: Flask,
+                                                                          world: World, dbs: Session) -> None:
     """Issue 14 item 14: each answer's evidence files in the appendix; prepared / approved by, and dates."""
     base = submitted(dbs, world)  # the world's assessment has a file attached to leave.maternity_policy
     sign_in(client, world.users["hr_a"])
-    words = text_of(client.get(f"{base}/plan.pdf?edition=vi").data)
+    words = text_of(download_plan(client, app, f"{base}/plan.pdf?edition=vi").data)
     appendix = words[words.index("Phụ lục"):]
     assert "Minh chứng:" in appendix and world.evidence_a.original_name in appendix
     assert "Người lập" in words and "Người phê duyệt" in words and "Ký, ghi rõ họ tên" in words
-    english = text_of(client.get(f"{base}/plan.pdf?edition=en").data)
+    english = text_of(download_plan(client, app, f"{base}/plan.pdf?edition=en").data)
     assert "Prepared by" in english and "Approved by" in english

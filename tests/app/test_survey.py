@@ -25,6 +25,7 @@ from rubrics.loader import default_registry
 from tests.app.test_assessment import complete_and_submit
 from tests.assessments.test_report import pdf_text
 from tests.conftest import World, add_assessment, add_organisation, mark_submitted, sign_in
+from tests.support.plans import download_plan
 
 RUBRIC = default_registry().get("crbp-vn", "2026.2")
 
@@ -200,7 +201,7 @@ def test_results_show_from_ten_answers_with_the_discrepancy_for_hr_and_the_revie
 
 
 def test_the_discrepancy_shows_on_the_results_the_review_and_in_the_pdf_plan(
-        client: FlaskClient, world: World, workers: list[FlaskClient], dbs: Session) -> None:
+        client: FlaskClient, app: Flask, world: World, workers: list[FlaskClient], dbs: Session) -> None:
     answers = best_answers(RUBRIC)
     assert answers["breastfeeding.lactation_room"] in ("one_room", "every_site", "matched_to_demand")
     submitted = complete_and_submit(dbs, world, answers)
@@ -214,7 +215,7 @@ def test_the_discrepancy_shows_on_the_results_the_review_and_in_the_pdf_plan(
     assert "Những điểm người lao động trả lời khác doanh nghiệp" in results
     assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in results
     assert "10 trên 10 người lao động biết việc này nói là không." in results
-    pdf = pdf_text(client.get(f"/assessments/{submitted.id}/plan.pdf?edition=vi").data)
+    pdf = pdf_text(download_plan(client, app, f"/assessments/{submitted.id}/plan.pdf?edition=vi").data)
     assert "Ý kiến của người lao động" in pdf and "Việc cần làm theo ý kiến người lao động" in pdf
     assert "Giới thiệu phòng vắt sữa với toàn bộ công nhân" in pdf and "Chưa khớp" in pdf
     # Once each: the actions in the plan chapter, the chapter itself (and its line in the contents).

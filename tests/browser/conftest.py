@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from tests.conftest import ARTIFACTS
+from tests.support.plans import job_worker
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -50,7 +51,8 @@ def browser(chromium_path: str) -> Iterator[object]:
 def live_app(tmp_path: Path) -> Flask:
     """The real service: CSRF on, migrated (not create_all) SQLite file, demo data."""
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "WTF_CSRF_ENABLED": True})
+                      "WTF_CSRF_ENABLED": True, "JOBS_BROKER_URL": f"sqlite:///{tmp_path / 'jobs.db'}",
+                      "PLAN_RENDER_DEBOUNCE_SECONDS": 0.2})
     with app.app_context():
         upgrade()
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
@@ -63,7 +65,8 @@ def live_server(live_app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    with job_worker(live_app):  # PDFs are made by the real worker, as in `make run`
+        yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
 

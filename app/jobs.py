@@ -1,0 +1,140 @@
+"""Background jobs on huey: the PDF plans are made here, never in a person's request.
+
+The queue only carries nudges. What must happen is a database row written in the transaction
+that asked for it (assessments.services.plan_renders); after that transaction commits, the
+session's requests are nudged onto the queue with a short delay (the debounce). The worker
+(`flask jobs worker`) runs them, and every PLAN_RENDER_SWEEP_SECONDS nudges again whatever was
+asked for but not done: a nudge lost with a broker restart, a worker killed mid-render (its
+lease runs out). So nothing depends on the queue keeping a message.
+
+Storage: JOBS_BROKER_URL, a SQLite file beside the database by default (no server to run),
+Redis in production, memory:// where a test runs the jobs itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+import click
+from flask import Flask, current_app, has_app_context
+from flask.cli import AppGroup
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.assessment.common import rubric_of
+from app.extensions import db
+from assessments.services.plan_renders import lapsed, requested_in
+from assessments.services.reports import make_plan
+from config import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(url: str) -> Huey:
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("ffw", url=url)
+    if url.startswith("sqlite:///"):
+        return SqliteHuey("ffw", filename=url.removeprefix("sqlite:///"))
+    if url == "memory://":
+        return MemoryHuey("ffw")
+    raise ConfigError(f"JOBS_BROKER_URL must be sqlite:///<file>, redis://<host>:<port>/<db> or memory://, "
+                      f"not {url!r}")
+
+
+class Jobs:
+    """The app's queue and its tasks (app.extensions["jobs"])."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.huey = make_huey(app.config["JOBS_BROKER_URL"])
+        self.debounce = timedelta(seconds=float(app.config["PLAN_RENDER_DEBOUNCE_SECONDS"]))
+        self.lease = timedelta(seconds=float(app.config["PLAN_RENDER_LEASE_SECONDS"]))
+
+        @self.huey.task(name="render_plan")
+        def render_plan(assessment_id: int) -> str:
+            return self.run_render(assessment_id)
+
+        self.render_plan = render_plan
+
+    def run_render(self, assessment_id: int) -> str:
+        with self.app.app_context():
+            try:
+                outcome = make_plan(db.session, assessment_id, rubric_of, debounce=self.debounce, lease=self.lease)
+            finally:
+                db.session.remove()
+        log.info("plan of assessment %s: %s", assessment_id, outcome)
+        return outcome
+
+    def plans_changed(self, assessment_ids: set[int]) -> None:
+        """Nudge the queue to make these plans once the debounce has passed."""
+        for assessment_id in sorted(assessment_ids):
+            self.render_plan.schedule((assessment_id,), delay=self.debounce.total_seconds())
+
+    def sweep(self) -> int:
+        """Nudge again every request whose nudge was lost or whose worker died."""
+        with self.app.app_context():
+            try:
+                due = lapsed(db.session)
+            finally:
+                db.session.remove()
+        for assessment_id in due:
+            self.render_plan(assessment_id)
+        return len(due)
+
+
+def _nudge_after_commit(session: Session) -> None:
+    if not has_app_context():  # a session of the domain's own (a script, a test): it nudges nothing
+        return
+    requested = requested_in(session)
+    if not requested:
+        return
+    try:
+        current_app.extensions["jobs"].plans_changed(requested)
+    except Exception:  # the broker is down: the change is saved, the sweep makes the plan later
+        log.exception("could not queue the plans of assessments %s; the sweep will", sorted(requested))
+
+
+def _forget_after_rollback(session: Session) -> None:
+    requested_in(session)  # a rolled-back request asked for nothing
+
+
+def init_jobs(app: Flask) -> None:
+    app.extensions["jobs"] = Jobs(app)
+    for name, listener in (("after_commit", _nudge_after_commit), ("after_rollback", _forget_after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+    app.cli.add_command(jobs_cli)
+
+
+jobs_cli = AppGroup("jobs", help="The background job worker.")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Jobs run at once (threads).")
+def worker_command(workers: int) -> None:
+    """Run jobs until stopped (SIGINT or SIGTERM), and sweep for lost ones."""
+    jobs: Jobs = current_app.extensions["jobs"]
+    interval = float(current_app.config["PLAN_RENDER_SWEEP_SECONDS"])
+    stopping = threading.Event()
+
+    def sweep_now_and_then() -> None:
+        while not stopping.wait(interval):
+            try:
+                if found := jobs.sweep():
+                    log.info("sweep: %s plan(s) nudged again", found)
+            except Exception:  # a database restart must not end the sweeps; the next one tries again
+                log.exception("sweep failed")
+
+    jobs.sweep()  # what was left when the last worker stopped
+    threading.Thread(target=sweep_now_and_then, name="sweep", daemon=True).start()
+    consumer: Any = Consumer(jobs.huey, workers=workers, worker_type="thread", periodic=False)
+    log.info("job worker: %s, %s thread(s)", current_app.config["JOBS_BROKER_URL"], workers)
+    try:
+        consumer.run()
+    finally:
+        stopping.set()

@@ -1,0 +1,83 @@
+"""The job worker for real (issue 19): `flask jobs worker` in its own process, on a huey queue in
+a SQLite file, makes the plan a submission asked for; killed with SIGKILL in the middle of a
+render, the request outlives it and the next worker makes the plan once the lease runs out."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import create_app
+from assessments.models import PlanDocument, PlanRender
+from assessments.simulate import best_answers
+from tests.app.test_assessment import RUBRIC, complete_and_submit
+from tests.conftest import World, app_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def worker(database_url: str, broker: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "JOBS_BROKER_URL": broker,
+           "PLAN_RENDER_DEBOUNCE_SECONDS": "0", "PLAN_RENDER_LEASE_SECONDS": "4",
+           "PLAN_RENDER_SWEEP_SECONDS": "0.5", "FLASK_APP": "wsgi"}
+    with log.open("ab") as output:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not within {seconds} s; the worker said:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def test_a_worker_killed_mid_render_is_replaced_and_the_plan_appears(dbs: Session, world: World,
+                                                                     database_url: str, tmp_path: Path) -> None:
+    assessment = complete_and_submit(dbs, world, best_answers(RUBRIC))
+    broker = f"sqlite:///{tmp_path / 'jobs.db'}"
+    web = create_app(app_config(database_url, JOBS_BROKER_URL=broker, PLAN_RENDER_DEBOUNCE_SECONDS=0))
+    log = tmp_path / "worker.log"
+
+    def state() -> tuple[str, int] | None:
+        dbs.expire_all()
+        row = dbs.get(PlanRender, assessment.id)
+        dbs.rollback()
+        return None if row is None else (row.state, row.attempts)
+
+    def documents() -> int:
+        count = dbs.scalar(select(func.count(PlanDocument.id)).where(PlanDocument.assessment_id == assessment.id))
+        dbs.rollback()
+        return int(count or 0)
+
+    with worker(database_url, broker, log) as first:
+        web.extensions["jobs"].plans_changed({assessment.id})  # what the web layer does after the commit
+        wait_for(lambda: state() == ("rendering", 1), 60, log)
+        first.send_signal(signal.SIGKILL)  # mid-render: no goodbye, the claim stays behind
+        first.wait()
+    assert state() == ("rendering", 1) and documents() < 3
+    with worker(database_url, broker, log):
+        wait_for(lambda: state() == ("done", 2), 90, log)  # the lease ran out; the sweep handed it on
+    assert documents() == 3
