@@ -26,7 +26,7 @@ run: install translations
 ## make test: install what the tests need (Debian packages too), lint, run the whole suite
 ## against SQLite and a throwaway PostgreSQL server, and drive Debian's chromium.
 test: system-deps install-test node_modules/.installed translations lint
-	REQUIRE_POSTGRES=1 REQUIRE_BROWSER=1 $(BIN)/pytest -n auto
+	REQUIRE_POSTGRES=1 REQUIRE_REDIS=1 REQUIRE_BROWSER=1 $(BIN)/pytest -n auto
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: a PostgreSQL server (the tests start their own),
+# Debian packages the test suite needs: a PostgreSQL server and Redis (the tests start their own),
 # Debian's chromium for Playwright, poppler-utils to read PDFs, and the libraries and fonts
 # WeasyPrint renders with. Installs only what is missing.
 set -euo pipefail
 
-packages=(postgresql chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages=(postgresql redis-server chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 command -v npm >/dev/null || packages+=(npm)  # Node.js often comes from elsewhere; only add Debian's if absent
 missing=()
 for pkg in "${packages[@]}"; do

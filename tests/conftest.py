@@ -48,6 +48,7 @@ from assessments.services.session_totals import count_sessions, values_of
 from assessments.simulate import random_answers
 from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
+from tests.support.redis import RedisServer, find_redis, start_redis
 from tests.support.smtp import smtp_server  # noqa: F401  (a fixture for every test)
 
 PASSWORD = "correct-horse-battery"
@@ -63,6 +64,15 @@ def postgres_server() -> Iterator[PostgresServer]:
     if find_bindir() is None and os.environ.get("REQUIRE_POSTGRES") != "1":
         pytest.skip("PostgreSQL is not installed (make test installs it)")
     server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    if find_redis() is None and os.environ.get("REQUIRE_REDIS") != "1":
+        pytest.skip("Redis is not installed (make test installs it)")
+    server = start_redis()
     yield server
     server.stop()
 

@@ -1,6 +1,7 @@
-"""The job worker for real (issue 19): `flask jobs worker` in its own process, on a huey queue in
-a SQLite file, makes the plan a submission asked for; killed with SIGKILL in the middle of a
-render, the request outlives it and the next worker makes the plan once the lease runs out."""
+"""The job worker for real (issue 19): `flask jobs worker` in its own process, on a huey queue
+in a SQLite file (the embedded default) or on a Redis server (production's), makes the plan a
+submission asked for; killed with SIGKILL in the middle of a render, the request outlives it
+and the next worker makes the plan once the lease runs out."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +24,7 @@ from assessments.models import PlanDocument, PlanRender
 from assessments.simulate import best_answers
 from tests.app.test_assessment import RUBRIC, complete_and_submit
 from tests.conftest import World, app_config
+from tests.support.redis import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,10 +58,22 @@ def wait_for(condition: Callable[[], bool], seconds: float, log: Path) -> None:
     raise AssertionError(f"not within {seconds} s; the worker said:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def broker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The embedded default (a SQLite file) and production's broker (Redis, a real server)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.db'}"
+        return
+    server: RedisServer = request.getfixturevalue("redis_server")
+    url = server.url(0)
+    redis.Redis.from_url(url).flushdb()  # another test's nudges are not this one's
+    yield url
+
+
 def test_a_worker_killed_mid_render_is_replaced_and_the_plan_appears(dbs: Session, world: World,
-                                                                     database_url: str, tmp_path: Path) -> None:
+                                                                     database_url: str, broker: str,
+                                                                     tmp_path: Path) -> None:
     assessment = complete_and_submit(dbs, world, best_answers(RUBRIC))
-    broker = f"sqlite:///{tmp_path / 'jobs.db'}"
     web = create_app(app_config(database_url, JOBS_BROKER_URL=broker, PLAN_RENDER_DEBOUNCE_SECONDS=0))
     log = tmp_path / "worker.log"
 
