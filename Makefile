@@ -10,8 +10,8 @@ PIP := $(BIN)/pip install --disable-pip-version-check -q
 .PHONY: run test install install-test translations translations-update lint db-upgrade demo clean
 
 ## make run: install, migrate the embedded SQLite database, load demo data once, serve, with the
-## mail worker (no MAIL_SERVER: mails are kept for the admin's Mail page) and the job worker that
-## makes the PDF plans (its queue a SQLite file in instance/) beside the web server.
+## job worker beside the web server: it makes the PDF plans and sends mail (no MAIL_SERVER: mails
+## are kept for the admin's Mail page); its queue is a SQLite file in instance/.
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
@@ -19,8 +19,7 @@ run: install translations
 	@echo "  Open http://127.0.0.1:$(PORT) and sign in with one of the accounts above."
 	@echo "  Mails (invitations, password links, notifications): Admin > Mail."
 	@echo
-	export PORT=$(PORT); $(BIN)/flask mail worker & mail=$$!; $(BIN)/flask jobs worker & jobs=$$!; \
-	trap 'kill $$mail $$jobs 2>/dev/null' EXIT INT TERM; \
+	export PORT=$(PORT); $(BIN)/flask jobs worker & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: install what the tests need (Debian packages too), lint, run the whole suite

@@ -1,4 +1,5 @@
-"""Background jobs on huey: the PDF plans are made here, never in a person's request.
+"""Background jobs on huey: the PDF plans are made and the mails sent here, never in a
+person's request.
 
 The queue only carries nudges. What must happen is a database row written in the transaction
 that asked for it (assessments.services.plan_renders); after that transaction commits, the
@@ -6,6 +7,10 @@ session's requests are nudged onto the queue with a short delay (the debounce). 
 (`flask jobs worker`) runs them, and every PLAN_RENDER_SWEEP_SECONDS nudges again whatever was
 asked for but not done: a nudge lost with a broker restart, a worker killed mid-render (its
 lease runs out). So nothing depends on the queue keeping a message.
+
+Mail rides the same queue: a transaction that wrote an outbox row nudges `send_mail` after its
+commit, and the worker also runs the mail worker's round (digests due, retries) every
+MAIL_WORKER_INTERVAL seconds, so `flask jobs worker` is the one worker a deployment needs.
 
 Storage: JOBS_BROKER_URL, a SQLite file beside the database by default (no server to run),
 Redis in production, memory:// where a test runs the jobs itself.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +34,8 @@ from sqlalchemy.orm import Session
 
 from app.assessment.common import rubric_of
 from app.extensions import db
+from app.mail_cli import mail_round
+from assessments.outbox import MAIL_WRITTEN
 from assessments.services.plan_renders import lapsed, requested_in
 from assessments.services.reports import make_plan
 from config import ConfigError
@@ -59,7 +67,12 @@ class Jobs:
         def render_plan(assessment_id: int) -> str:
             return self.run_render(assessment_id)
 
+        @self.huey.task(name="send_mail")
+        def send_mail() -> None:
+            mail_round(self.app, digests=False)
+
         self.render_plan = render_plan
+        self.send_mail = send_mail
 
     def run_render(self, assessment_id: int) -> str:
         with self.app.app_context():
@@ -91,16 +104,22 @@ def _nudge_after_commit(session: Session) -> None:
     if not has_app_context():  # a session of the domain's own (a script, a test): it nudges nothing
         return
     requested = requested_in(session)
-    if not requested:
+    mail = session.info.pop(MAIL_WRITTEN, False)
+    if not requested and not mail:
         return
+    jobs: Jobs = current_app.extensions["jobs"]
     try:
-        current_app.extensions["jobs"].plans_changed(requested)
-    except Exception:  # the broker is down: the change is saved, the sweep makes the plan later
-        log.exception("could not queue the plans of assessments %s; the sweep will", sorted(requested))
+        if requested:
+            jobs.plans_changed(requested)
+        if mail:
+            jobs.send_mail()
+    except Exception:  # the broker is down: the change is saved, the sweep does it later
+        log.exception("could not queue plans %s or mail; the sweep will", sorted(requested))
 
 
 def _forget_after_rollback(session: Session) -> None:
-    requested_in(session)  # a rolled-back request asked for nothing
+    requested_in(session)  # a rolled-back request asked for nothing, a rolled-back mail is no mail
+    session.info.pop(MAIL_WRITTEN, None)
 
 
 def init_jobs(app: Flask) -> None:
@@ -119,19 +138,26 @@ jobs_cli = AppGroup("jobs", help="The background job worker.")
 def worker_command(workers: int) -> None:
     """Run jobs until stopped (SIGINT or SIGTERM), and sweep for lost ones."""
     jobs: Jobs = current_app.extensions["jobs"]
-    interval = float(current_app.config["PLAN_RENDER_SWEEP_SECONDS"])
+    app = jobs.app
     stopping = threading.Event()
 
-    def sweep_now_and_then() -> None:
-        while not stopping.wait(interval):
-            try:
-                if found := jobs.sweep():
-                    log.info("sweep: %s plan(s) nudged again", found)
-            except Exception:  # a database restart must not end the sweeps; the next one tries again
-                log.exception("sweep failed")
+    def every(seconds: float, work: Callable[[], object]) -> None:
+        while not stopping.wait(seconds):
+            work()
 
-    jobs.sweep()  # what was left when the last worker stopped
-    threading.Thread(target=sweep_now_and_then, name="sweep", daemon=True).start()
+    def sweep() -> None:
+        try:
+            if found := jobs.sweep():
+                log.info("sweep: %s plan(s) nudged again", found)
+        except Exception:  # a database restart must not end the sweeps; the next one tries again
+            log.exception("sweep failed")
+
+    sweep()  # what was left when the last worker stopped
+    # Mail that was due while no one sent it, retries, and the digests' schedule: the mail
+    # worker's round, in this worker (new mails are sent at once by their nudge).
+    for seconds, work in ((float(app.config["PLAN_RENDER_SWEEP_SECONDS"]), sweep),
+                          (float(app.config["MAIL_WORKER_INTERVAL"]), lambda: mail_round(app))):
+        threading.Thread(target=every, args=(seconds, work), daemon=True).start()
     consumer: Any = Consumer(jobs.huey, workers=workers, worker_type="thread", periodic=False)
     log.info("job worker: %s, %s thread(s)", current_app.config["JOBS_BROKER_URL"], workers)
     try:

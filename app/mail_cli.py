@@ -8,7 +8,7 @@ import time
 from types import FrameType
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
@@ -39,11 +39,29 @@ def digests_command() -> None:
     click.echo(f"action digests {run.actions}, submission digests {run.submissions}, new cycle {run.cycle_open}")
 
 
+def mail_round(app: Flask, digests: bool = True) -> None:
+    """Write the digests that are due (unless told not to) and send what is due, in an app
+    context of its own; a failure is logged, never raised: the next round tries again."""
+    with app.app_context():
+        try:
+            if digests:
+                queue_digests(db.session)
+            report = deliver(app)
+            if report.handled:
+                log.info("mail: %s", _describe(report))
+        except Exception:  # a database restart must not end a worker
+            log.exception("mail round failed")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 @mail_cli.command("worker")
 @click.option("--once", is_flag=True, help="One round, then stop (for cron or a test).")
 def worker_command(once: bool) -> None:
     """Run until stopped: every MAIL_WORKER_INTERVAL seconds queue due digests and send the outbox.
-    Several workers may run at once: a message is claimed before it is sent, a digest written once."""
+    Several workers may run at once: a message is claimed before it is sent, a digest written once.
+    (`flask jobs worker` does the same, and sends a new mail as soon as its transaction commits.)"""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     interval = float(app.config["MAIL_WORKER_INTERVAL"])
     stopping = False
@@ -56,16 +74,7 @@ def worker_command(once: bool) -> None:
     signal.signal(signal.SIGINT, stop)
     log.info("mail worker: %s, every %.0f s", app.config["MAIL_SERVER"] or "no MAIL_SERVER, mails kept", interval)
     while not stopping:
-        try:
-            queue_digests(db.session)
-            report = deliver(app)
-            if report.handled:
-                log.info("mail worker: %s", _describe(report))
-        except Exception:  # a database restart must not end the worker; the next round tries again
-            log.exception("mail worker round failed")
-            db.session.rollback()
-        finally:
-            db.session.remove()
+        mail_round(app)
         if once:
             break
         deadline = time.monotonic() + interval

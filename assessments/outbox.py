@@ -16,6 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from assessments.db import DbSession
 from assessments.models import OutboxMessage, User
 
+# Where a session notes that it wrote a mail, for the nudge after its commit.
+MAIL_WRITTEN = "outbox_mail_written"
+
 
 class MailKind(StrEnum):
     # Always sent: about an account's security, or to someone who has no account (no settings).
@@ -60,6 +63,7 @@ def enqueue(db: DbSession, kind: MailKind, to_address: str, *, locale: str | Non
     schedulers running at once still send one digest."""
     message = OutboxMessage(kind=kind, to_address=to_address, locale=locale or "vi", data=data or {},
                             user_id=user.id if user is not None else None, dedupe_key=dedupe_key)
+    db.info[MAIL_WRITTEN] = True  # after the commit the job queue is nudged to send it (app/jobs.py)
     if dedupe_key is None:
         db.add(message)
         return message

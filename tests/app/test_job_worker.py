@@ -20,20 +20,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import create_app
-from assessments.models import PlanDocument, PlanRender
+from app.extensions import db
+from assessments.models import Assessment, PlanDocument, PlanRender, User
+from assessments.services import Context
+from assessments.services.reviews import verify
 from assessments.simulate import best_answers
 from tests.app.test_assessment import RUBRIC, complete_and_submit
 from tests.conftest import World, app_config
 from tests.support.redis import RedisServer
+from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def worker(database_url: str, broker: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def worker(database_url: str, broker: str, log: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "JOBS_BROKER_URL": broker,
            "PLAN_RENDER_DEBOUNCE_SECONDS": "0", "PLAN_RENDER_LEASE_SECONDS": "4",
-           "PLAN_RENDER_SWEEP_SECONDS": "0.5", "FLASK_APP": "wsgi"}
+           "PLAN_RENDER_SWEEP_SECONDS": "0.5", "FLASK_APP": "wsgi", **settings}
     with log.open("ab") as output:
         process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env,
                                    stdout=output, stderr=subprocess.STDOUT)
@@ -97,3 +101,24 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_plan_appears(dbs: Sessio
     with worker(database_url, broker, log):
         wait_for(lambda: state() == ("done", 2), 90, log)  # the lease ran out; the sweep handed it on
     assert documents() == 3
+
+
+def test_a_verification_made_on_the_web_is_mailed_and_its_plan_made_by_the_worker_at_once(
+        dbs: Session, world: World, database_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    """Mail rides the same queue: the commit that wrote the mail nudges the worker, which sends
+    it at once (its own round would wait MAIL_WORKER_INTERVAL, an hour here)."""
+    assessment = complete_and_submit(dbs, world, best_answers(RUBRIC))
+    broker = f"sqlite:///{tmp_path / 'jobs.db'}"
+    web = create_app(app_config(database_url, JOBS_BROKER_URL=broker, PLAN_RENDER_DEBOUNCE_SECONDS=0))
+    log = tmp_path / "worker.log"
+    mail_settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port), "MAIL_WORKER_INTERVAL": "3600",
+                     "APP_BASE_URL": "http://ffw.test"}
+    with worker(database_url, broker, log, **mail_settings):
+        with web.app_context():
+            reviewer = db.session.get(User, world.users["reviewer"].id)
+            verify(db.session, Context(reviewer), db.session.get(Assessment, assessment.id), "Tốt")
+        wait_for(lambda: bool(smtp_server.to("hr.a@example.vn")), 30, log)
+        wait_for(lambda: dbs.scalar(select(func.count(PlanDocument.id))) == 3 and not dbs.rollback(), 60, log)
+    mail = smtp_server.to("hr.a@example.vn")[0]
+    body = mail.get_body(("plain",))
+    assert "đã được thẩm định" in str(mail["Subject"]) and body is not None and "http://ffw.test/" in body.get_content()
