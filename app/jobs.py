@@ -36,8 +36,10 @@ from app.assessment.common import rubric_of
 from app.extensions import db
 from app.mail_cli import mail_round
 from assessments.outbox import MAIL_WRITTEN
+from assessments.report.survey_papers import RoundPaper
 from assessments.services.plan_renders import lapsed, requested_in
 from assessments.services.reports import make_plan
+from assessments.services.surveys import make_paper
 from config import ConfigError
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,17 @@ class Jobs:
         def send_mail() -> None:
             mail_round(self.app, digests=False)
 
+        @self.huey.task(name="make_survey_paper")
+        def make_survey_paper(round_id: int, kind: str, paper: RoundPaper) -> bool:
+            with self.app.app_context():
+                try:
+                    return make_paper(db.session, round_id, kind, paper)
+                finally:
+                    db.session.remove()
+
         self.render_plan = render_plan
         self.send_mail = send_mail
+        self.make_survey_paper = make_survey_paper
 
     def run_render(self, assessment_id: int) -> str:
         with self.app.app_context():

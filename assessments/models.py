@@ -768,6 +768,18 @@ class SurveyRound(Base):
     assessment: Mapped[Assessment] = relationship()
 
 
+class SurveyPaper(Base):
+    """A round's poster or sheet of codes as PDF, made once by the job worker when the round
+    opens (what it prints does not change), so no request renders it."""
+
+    __tablename__ = "survey_papers"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # poster, codes
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class SurveyCode(Base):
     """A one-time code of a round that uses them, handed out on paper. Which response a code
     began is never recorded."""

@@ -3,13 +3,13 @@ one, its poster and code sheets, and what workers said (assessments.services.sur
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from app.access import EVERYONE, roles_required
 from app.assessment.common import get_visible_assessment_or_404, rubric_of
@@ -23,20 +23,20 @@ from app.survey.forms import CloseRoundForm, OpenRoundForm
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, SurveyRound
-from assessments.report.survey_papers import RoundPaper, codes_pdf, poster_pdf
+from assessments.report.survey_papers import RoundPaper
 from assessments.report.words import answer_text
 from assessments.services import ServiceError
 from assessments.services.surveys import (
     SURVEY_ROLES,
     RoundState,
     close_round,
-    codes_of,
     codes_used,
     may_run_rounds,
     open_round,
     round_state,
     round_view,
     rounds_of,
+    stored_paper,
 )
 from assessments.text import slug as file_slug
 
@@ -84,6 +84,7 @@ def rounds(assessment_id: int) -> Any:
                 show_on_form(form, error)
                 status = 422
             else:
+                make_papers(assessment, opened)
                 flash(_("The survey round is open: print the poster and put it up where workers pass."), "success")
                 return redirect(url_for("survey.rounds", assessment_id=assessment.id, round=opened.id) + "#round")
         else:
@@ -146,29 +147,42 @@ def _paper(assessment: Assessment, survey_round: SurveyRound) -> RoundPaper:
                       questions=len(survey.questions) if survey else 0, uses_codes=survey_round.uses_codes)
 
 
-def _pdf(content: bytes, name: str) -> Response:
-    import io
+def _paper_download(assessment: Assessment, survey_round: SurveyRound, kind: str, name: str) -> Any:
+    """The stored paper; until the job worker has made it, a page that looks again shortly (and
+    nudges the worker again: a lost nudge costs a few seconds, never the paper)."""
+    content = stored_paper(db.session, survey_round.id, kind)
+    if content is not None:
+        return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True, download_name=name,
+                         max_age=0)
+    current_app.extensions["jobs"].make_survey_paper(survey_round.id, kind, _paper(assessment, survey_round))
+    page = make_response(render_template("survey/paper_preparing.html", assessment=assessment,
+                                         survey_round=survey_round, kind=kind), 202)
+    page.headers["Refresh"] = "2"
+    return page
 
-    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True, download_name=name,
-                     max_age=0)
+
+def make_papers(assessment: Assessment, survey_round: SurveyRound) -> None:
+    """Ask the job worker for the round's papers as soon as it opens."""
+    paper = _paper(assessment, survey_round)
+    for kind in ("poster", "codes") if survey_round.uses_codes else ("poster",):
+        current_app.extensions["jobs"].make_survey_paper(survey_round.id, kind, paper)
 
 
 @bp.route("/assessments/<id:assessment_id>/survey/<id:round_id>/poster.pdf")
 @roles_required(*SURVEY_ROLES)
-def poster(assessment_id: int, round_id: int) -> Response:
+def poster(assessment_id: int, round_id: int) -> Any:
     assessment = _organiser_assessment(assessment_id)
     survey_round = _round_of(assessment, round_id)
-    pdf = poster_pdf(_paper(assessment, survey_round))
-    return _pdf(pdf.content, f"khao-sat-{file_slug(assessment.organisation.name)}-{survey_round.slug}.pdf")
+    return _paper_download(assessment, survey_round, "poster",
+                           f"khao-sat-{file_slug(assessment.organisation.name)}-{survey_round.slug}.pdf")
 
 
 @bp.route("/assessments/<id:assessment_id>/survey/<id:round_id>/codes.pdf")
 @roles_required(*SURVEY_ROLES)
-def codes(assessment_id: int, round_id: int) -> Response:
+def codes(assessment_id: int, round_id: int) -> Any:
     assessment = _organiser_assessment(assessment_id)
     survey_round = _round_of(assessment, round_id)
     if not survey_round.uses_codes:
         flash(message_for("round_without_codes"), "error")
         return redirect(url_for("survey.rounds", assessment_id=assessment.id, round=survey_round.id))
-    pdf = codes_pdf(_paper(assessment, survey_round), codes_of(db.session, survey_round))
-    return _pdf(pdf.content, f"ma-khao-sat-{survey_round.slug}.pdf")
+    return _paper_download(assessment, survey_round, "codes", f"ma-khao-sat-{survey_round.slug}.pdf")

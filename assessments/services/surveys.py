@@ -29,11 +29,13 @@ from assessments.models import (
     Role,
     SurveyAnswer,
     SurveyCode,
+    SurveyPaper,
     SurveyResponse,
     SurveyRound,
     User,
 )
 from assessments.report.data import WorkersInput
+from assessments.report.survey_papers import RoundPaper, codes_pdf, poster_pdf
 from assessments.services.common import Context, ServiceError, answer_values, record_event
 from assessments.services.versions import update_if_current
 from assessments.survey import Counts, Group, Voice, change_since, split_by, workers_voice
@@ -425,3 +427,31 @@ def discrepancy_flags(db: DbSession, survey_of_assessment: Mapping[int, Survey |
     """For each assessment (id -> its rubric's survey) with a round whose results show: whether
     workers contradict HR on at least one question in the newest such round."""
     return {key: bool(heard.voice.discrepancies) for key, heard in latest_voices(db, survey_of_assessment).items()}
+
+
+# --- Papers (poster, codes) ----------------------------------------------------------------------
+
+PAPER_KINDS = ("poster", "codes")
+
+
+def stored_paper(db: DbSession, round_id: int, kind: str) -> bytes | None:
+    """The round's poster or codes as PDF, once the job worker made them."""
+    content: bytes | None = db.scalar(select(SurveyPaper.content).where(SurveyPaper.round_id == round_id,
+                                                                       SurveyPaper.kind == kind))
+    return content
+
+
+def make_paper(db: DbSession, round_id: int, kind: str, paper: RoundPaper) -> bool:
+    """The job: render the paper unless it is stored already (a nudge may come twice). True if
+    it was made now."""
+    survey_round = db.get(SurveyRound, round_id)
+    if survey_round is None or kind not in PAPER_KINDS or stored_paper(db, round_id, kind) is not None:
+        return False
+    pdf = poster_pdf(paper) if kind == "poster" else codes_pdf(paper, codes_of(db, survey_round))
+    db.add(SurveyPaper(round_id=round_id, kind=kind, content=pdf.content))
+    try:
+        db.commit()
+    except IntegrityError:  # another worker stored it meanwhile: theirs is the same
+        db.rollback()
+        return False
+    return True

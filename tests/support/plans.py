@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -47,3 +48,14 @@ def job_worker(app: Flask) -> Iterator[None]:
         consumer.stop(graceful=True)
         for sig, handler in handlers.items():  # the consumer installs its own; pytest keeps its own
             signal.signal(sig, handler)
+
+
+def fetch_when_made(client: FlaskClient, url: str, seconds: float = 60) -> TestResponse:
+    """A document the job worker makes (running, job_worker): 202 until it is, then the file."""
+    deadline = time.monotonic() + seconds
+    response = client.get(url)
+    while response.status_code == 202 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf", response.status
+    return response
