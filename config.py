@@ -62,6 +62,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        # Where evidence files were kept before they moved into the database: the migration
+        # that moves them reads them from here (migrations/versions/e2b7d94c1a38_*).
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "vi"),

@@ -498,7 +498,8 @@ class AnswerNote(Base):
 
 
 class Evidence(Base):
-    """A file attached to an answer. Stored outside the web root under a random name."""
+    """A file attached to an answer. Its bytes are in `evidence_contents`, in the database with
+    the row (every app server reads them; README: why the database)."""
 
     __tablename__ = "evidence"
 
@@ -512,6 +513,16 @@ class Evidence(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvidenceContent(Base):
+    """The bytes of an evidence file, apart from its row so that lists of files never load them;
+    written in the same transaction as the row and deleted with it."""
+
+    __tablename__ = "evidence_contents"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PlanItemStatus(StrEnum):

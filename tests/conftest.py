@@ -31,6 +31,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Evidence,
+    EvidenceContent,
     Organisation,
     ParentingSession,
     PlanItem,
@@ -260,14 +261,14 @@ def world(dbs: Session) -> World:
     w.session_a = add_session(dbs, w.programme, org_a, day=date(2026, 10, 1))
     w.assessment_a = add_assessment(dbs, org_a, today_in_viet_nam().year)
     dbs.add(Answer(assessment_id=w.assessment_a.id, indicator_key="leave.maternity_policy", value="law_in_writing"))
-    storage = secrets.token_hex(16)
-    (UPLOADS / storage).write_bytes(b"%PDF-1.4 company A policy")
     w.evidence_a = Evidence(assessment_id=w.assessment_a.id, indicator_key="leave.maternity_policy",
-                            original_name="chinh-sach.pdf", storage_name=storage, content_type="application/pdf",
-                            size=25, sha256="0" * 64)
+                            original_name="chinh-sach.pdf", storage_name=secrets.token_hex(16),
+                            content_type="application/pdf", size=25, sha256="0" * 64)
     w.plan_item_a = PlanItem(assessment_id=w.assessment_a.id, indicator_key="leave.paternity", code="A8", to_level=1,
                              text="Cho lao động nam nghỉ đủ ngày", status="planned")
     dbs.add_all([w.evidence_a, w.plan_item_a])
+    dbs.flush()
+    dbs.add(EvidenceContent(evidence_id=w.evidence_a.id, content=b"%PDF-1.4 company A policy"))
     dbs.commit()
     return w
 

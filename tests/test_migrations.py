@@ -80,3 +80,44 @@ def test_the_session_totals_are_added_up_from_the_sessions_already_recorded(empt
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM session_topics")).scalar() == 3
         db.engine.dispose()
+
+
+def test_evidence_files_move_from_the_disk_into_the_database_and_back(empty_database_url: str, tmp_path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19, item 2: a second app server cannot read the first one's disk. The upgrade moves
+    each file into its row (a file already gone stays gone, and is named in the log); a
+    downgrade writes them back."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "stray").write_bytes(b"")  # a file no row names is left alone
+    (uploads / "kept").write_bytes(b"%PDF-1.4 the policy")
+    monkeypatch.setenv("UPLOAD_FOLDER", str(uploads))
+    app = create_app(app_config(empty_database_url))
+    with app.app_context():
+        upgrade(revision="d8a3c6e1f590")  # the files still on the disk
+        now = {"now": date(2026, 1, 1)}
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisations (id, name, tax_code, province_code, sector_code, "
+                              "workforce_total, workforce_women, address, former_province, created_at, updated_at, "
+                              "version) VALUES (1, 'A', '0100000001', 'hung-yen', 'garment-textile', 10, 5, '', '', "
+                              ":now, :now, 1)"), now)
+            conn.execute(text("INSERT INTO assessments (id, organisation_id, cycle, status, rubric_key, "
+                              "rubric_version, rubric_hash, profile, created_at, updated_at, version) "
+                              "VALUES (1, 1, 2026, 'draft', 'crbp-vn', '2026.2', 'x', '{}', :now, :now, 1)"), now)
+            for number, name in ((1, "kept"), (2, "gone")):
+                row = {"id": number, "name": name} | now
+                conn.execute(text("INSERT INTO evidence (id, assessment_id, indicator_key, original_name, "
+                                  "storage_name, content_type, size, sha256, uploaded_at) VALUES (:id, 1, "
+                                  "'leave.paternity', 'x.pdf', :name, 'application/pdf', 19, '0', :now)"), row)
+        upgrade()
+        with db.engine.connect() as conn:
+            moved = dict(conn.execute(text("SELECT evidence_id, content FROM evidence_contents")).all())
+        assert moved == {1: b"%PDF-1.4 the policy"}
+        (uploads / "kept").unlink()
+        downgrade(revision="d8a3c6e1f590")
+        assert (uploads / "kept").read_bytes() == b"%PDF-1.4 the policy"
+        db.engine.dispose()

@@ -20,7 +20,6 @@ from app.assessment import bp
 from app.assessment.common import (
     area_page_labels,
     check_visible,
-    evidence_folder,
     get_own_assessment_or_404,
     get_visible_assessment_or_404,
     journey,
@@ -208,7 +207,7 @@ def _attach_or_remove(assessment: AssessmentSnapshot, rubric: Rubric, area: Any,
                 flash(_("Choose a file."), "error")
                 return f"{area_url}#q-{argument}"
             add_evidence(db.session, service_context(), assessment, rubric, indicator_key, upload.filename,
-                         upload.read(), evidence_folder())
+                         upload.read())
             flash(_("File attached."), "success")
             return f"{area_url}#q-{argument}"
         evidence_id = parse_id(argument)
@@ -216,7 +215,7 @@ def _attach_or_remove(assessment: AssessmentSnapshot, rubric: Rubric, area: Any,
         if evidence is None or evidence.assessment_id != assessment.id \
                 or evidence.indicator_key not in by_name.values():
             raise ServiceError("unknown_evidence")
-        delete_evidence(db.session, service_context(), assessment, evidence, evidence_folder())
+        delete_evidence(db.session, service_context(), assessment, evidence)
         flash(_("File removed."), "success")
         return f"{area_url}#q-{field_name(evidence.indicator_key)}"
     except ServiceError as error:

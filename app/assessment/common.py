@@ -4,10 +4,9 @@ see, its rubric, the journey's header and steps, and the words drawn on every ar
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -47,10 +46,6 @@ def get_own_assessment_or_404(assessment_id: int) -> Assessment:
     if current_user.role != Role.HR:
         abort(403)
     return assessment
-
-
-def evidence_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 

@@ -4,11 +4,9 @@ submit, and keep the adopted action plan up to date."""
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -25,6 +23,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Evidence,
+    EvidenceContent,
     LegalGapRow,
     Organisation,
     PlanItem,
@@ -398,49 +397,40 @@ def submit(db: DbSession, ctx: Context, assessment: Assessment, rubric: Rubric, 
 
 
 def add_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment, rubric: Rubric, indicator_key: str,
-                 filename: str, content: bytes, folder: Path) -> Evidence:
+                 filename: str, content: bytes) -> Evidence:
+    """Attach a file to an answer: its row and its bytes in one transaction (both or neither)."""
     _editable(assessment)
     if not rubric.has_indicator(indicator_key):
         raise ServiceError("unknown_indicator")
     kind = sniff(content)
     if kind is None or not content:
         raise ServiceError("file_type_not_allowed", "file")
-    folder.mkdir(parents=True, exist_ok=True)
-    storage_name = secrets.token_hex(16)
-    final = folder / storage_name
-    temporary = folder / f".{storage_name}.part"
-    # Write, flush to disk, then rename: the row is committed only once the file is whole,
-    # and a failed commit removes the file, so neither points at nothing.
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, final)
     evidence = Evidence(assessment_id=assessment.id, indicator_key=indicator_key,
-                        original_name=safe_download_name(filename), storage_name=storage_name,
+                        original_name=safe_download_name(filename), storage_name=secrets.token_hex(16),
                         content_type=ALLOWED[kind], size=len(content),
                         sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=ctx.actor.id if ctx.actor else None)
     db.add(evidence)
-    try:
-        db.flush()
-        record_event(db, ctx, "upload", "evidence", evidence.id, organisation_id=assessment.organisation_id,
-                     details={"indicator": indicator_key, "name": evidence.original_name, "size": len(content)})
-        db.commit()
-    except Exception:
-        db.rollback()
-        final.unlink(missing_ok=True)
-        raise
+    db.flush()
+    db.add(EvidenceContent(evidence_id=evidence.id, content=content))
+    record_event(db, ctx, "upload", "evidence", evidence.id, organisation_id=assessment.organisation_id,
+                 details={"indicator": indicator_key, "name": evidence.original_name, "size": len(content)})
+    db.commit()
     return evidence
 
 
-def delete_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment, evidence: Evidence,
-                    folder: Path) -> None:
+def evidence_content(db: DbSession, evidence_id: int) -> bytes | None:
+    content: bytes | None = db.scalar(select(EvidenceContent.content).where(EvidenceContent.evidence_id == evidence_id))
+    return content
+
+
+def delete_evidence(db: DbSession, ctx: Context, assessment: EditableAssessment, evidence: Evidence) -> None:
+    """The row and its bytes (deleted with it by the database)."""
     _editable(assessment)
     record_event(db, ctx, "delete", "evidence", evidence.id, organisation_id=assessment.organisation_id,
                  details={"name": evidence.original_name})
+    db.execute(delete(EvidenceContent).where(EvidenceContent.evidence_id == evidence.id))
     db.delete(evidence)
     db.commit()
-    (folder / evidence.storage_name).unlink(missing_ok=True)
 
 
 # --- The living action plan --------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_the_reviewer_sees_before_after_the_reply_and_the_new_evidence(dbs: Sess
     save_area(dbs, hr, assessment, RUBRIC, "leave", {"leave.paternity": "per_law"},
               area_version(dbs, assessment, "leave"))
     dbs.refresh(assessment)
-    add_evidence(dbs, hr, assessment, RUBRIC, "leave.paternity", "cham-cong.pdf", small_pdf(), tmp_path)
+    add_evidence(dbs, hr, assessment, RUBRIC, "leave.paternity", "cham-cong.pdf", small_pdf())
     dbs.refresh(assessment)
     submit(dbs, hr, assessment, RUBRIC, TODAY)
     threads = open_queries(dbs, assessment.id)

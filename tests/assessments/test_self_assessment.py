@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessments.evidence import safe_download_name, sniff
-from assessments.models import Answer, Assessment, Evidence, PlanItem
+from assessments.models import Answer, Assessment, Evidence, EvidenceContent, PlanItem
 from assessments.services import Context, ServiceError
 from assessments.services.common import InvalidAnswers
 from assessments.services.self_assessment import (
@@ -18,6 +17,7 @@ from assessments.services.self_assessment import (
     adopt_action,
     answers_of,
     delete_evidence,
+    evidence_content,
     save_answers,
     save_area,
     save_profile,
@@ -148,25 +148,24 @@ def test_download_names_are_safe(name: str, expected: str) -> None:
     assert safe_download_name(name) == expected
 
 
-def test_evidence_is_stored_under_a_random_name_and_deleted_with_its_row(dbs: Session, world: World,
-                                                                        tmp_path: Path) -> None:
+def test_evidence_is_stored_in_the_database_with_its_row_and_deleted_with_it(dbs: Session, world: World) -> None:
+    """Issue 19, item 2: every app server reads the file, and row and bytes are one transaction."""
     ctx = Context(world.users["hr_a"])
-    evidence = add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "../Quy chế.pdf",
-                            PDF, tmp_path)
-    stored = tmp_path / evidence.storage_name
-    assert stored.read_bytes() == PDF
+    evidence = add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "../Quy chế.pdf", PDF)
+    assert evidence_content(dbs, evidence.id) == PDF
     assert evidence.original_name == "Quy chế.pdf" and evidence.content_type == "application/pdf"
-    assert list(tmp_path.iterdir()) == [stored]  # no temporary file left behind
-    delete_evidence(dbs, ctx, world.assessment_a, evidence, tmp_path)
-    assert not stored.exists() and dbs.get(Evidence, evidence.id) is None
+    delete_evidence(dbs, ctx, world.assessment_a, evidence)
+    assert evidence_content(dbs, evidence.id) is None and dbs.get(Evidence, evidence.id) is None
+    assert dbs.scalar(select(func.count()).select_from(EvidenceContent)) == 1  # the world's own file
 
 
-def test_a_refused_upload_leaves_no_file(dbs: Session, world: World, tmp_path: Path) -> None:
+def test_a_refused_upload_leaves_no_file(dbs: Session, world: World) -> None:
     ctx = Context(world.users["hr_a"])
     for content in (b"<html>", b"MZ"):
         with pytest.raises(ServiceError, match="file_type_not_allowed"):
-            add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "x.pdf", content, tmp_path)
+            add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "leave.paternity", "x.pdf", content)
     with pytest.raises(ServiceError, match="unknown_indicator"):
-        add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "nope", "x.pdf", PDF, tmp_path)
-    assert list(tmp_path.iterdir()) == []
+        add_evidence(dbs, ctx, world.assessment_a, RUBRIC, "nope", "x.pdf", PDF)
+    dbs.rollback()
+    assert dbs.scalar(select(func.count()).select_from(EvidenceContent)) == 1  # the world's own file
     assert dbs.scalar(select(PlanItem).where(PlanItem.indicator_key == "nope")) is None
