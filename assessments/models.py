@@ -525,6 +525,19 @@ class EvidenceContent(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class PendingImport(Base):
+    """A file of parenting sessions checked and waiting for its uploader to confirm the import:
+    in the database, so the confirmation may reach any app server. Kept a day at most."""
+
+    __tablename__ = "pending_imports"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class PlanItemStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,21 +24,21 @@ from assessments.models import Organisation
 from assessments.parenting import IMPORT_COLUMNS, REQUIRED_COLUMNS, VENUES, normalise_header, parse_rows
 from assessments.provinces import PROVINCES
 from assessments.services import ServiceError
-from assessments.services.parenting import import_lookups, import_sessions, mark_stored_duplicates
+from assessments.services.parenting import (
+    import_lookups,
+    import_sessions,
+    keep_pending_import,
+    mark_stored_duplicates,
+    take_pending_import,
+)
 from assessments.tabular import TableError, read_table, template_xlsx
 from assessments.text import vietnamese_sort_key
 
 # --- Import ------------------------------------------------------------------------------------
 
 
-def _imports_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _read_upload(path: Path) -> list[dict[str, Any]]:
-    rows = read_table(path.name, path.read_bytes())
+def _read_upload(filename: str, content: bytes) -> list[dict[str, Any]]:
+    rows = read_table(filename, content)
     rows = [{normalise_header(k): v for k, v in row.items()} for row in rows]
     missing = REQUIRED_COLUMNS - set(rows[0]) if rows else set()
     if missing:
@@ -48,19 +46,10 @@ def _read_upload(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _parse_upload(path: Path) -> list[Any]:
-    rows = parse_rows(_read_upload(path), import_lookups(db.session), today_in_viet_nam())
+def _parse_upload(filename: str, content: bytes) -> list[Any]:
+    rows = parse_rows(_read_upload(filename, content), import_lookups(db.session), today_in_viet_nam())
     mark_stored_duplicates(db.session, rows)
     return rows
-
-
-def _upload_path(token: str) -> Path | None:
-    """The user's own pending upload; tokens name files only this user created."""
-    if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 80:
-        return None
-    for path in _imports_dir().glob(f"{current_user.id}-{token}.*"):
-        return path
-    return None
 
 
 TABLE_ERRORS = {
@@ -88,19 +77,17 @@ def import_file() -> Any:
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        extension = ".xlsx" if upload.filename.lower().endswith(".xlsx") else ".csv"
-        token = secrets.token_urlsafe(16)
-        path = _imports_dir() / f"{current_user.id}-{token}{extension}"
-        upload.save(path)
+        content = upload.read()
         try:
-            rows = _parse_upload(path)
+            rows = _parse_upload(upload.filename, content)
         except TableError as error:
-            path.unlink(missing_ok=True)
             form.file.errors = [_table_error_message(error)]
         else:
             accepted = sum(row.accepted for row in rows)
-            if accepted < len(rows):
-                path.unlink(missing_ok=True)  # nothing can be imported from it; do not keep it
+            # Kept (in the database: the confirmation may reach another app server) only when
+            # everything can be imported.
+            token = keep_pending_import(db.session, current_user.id, upload.filename, content) \
+                if accepted == len(rows) else ""
             return render_template("parenting/import_report.html", rows=rows, accepted=accepted,
                                    filename=upload.filename, confirm=ConfirmImportForm(upload=token),
                                    message_for=message_for, names=names_by_id())
@@ -115,19 +102,21 @@ def import_file() -> Any:
 @roles_required(*PARENTING_EDITORS)
 def import_confirm() -> Any:
     form = ConfirmImportForm()
-    path = _upload_path(form.upload.data or "") if form.validate_on_submit() else None
-    if path is None:
+    pending = take_pending_import(db.session, current_user.id, form.upload.data or "") \
+        if form.validate_on_submit() else None
+    if pending is None:
         flash(_("That upload is no longer available; upload the file again."), "error")
         return redirect(url_for("parenting.import_file"))
+    filename, content = pending
     try:
-        rows = _parse_upload(path)  # checked again: sessions may have been recorded meanwhile
-        count = import_sessions(db.session, service_context(), rows, path.name)
+        rows = _parse_upload(filename, content)  # checked again: sessions may have been recorded meanwhile
+        count = import_sessions(db.session, service_context(), rows, filename)  # and the pending file goes
     except (TableError, ServiceError):
         db.session.rollback()
+        take_pending_import(db.session, current_user.id, form.upload.data or "")
+        db.session.commit()
         flash(_("Nothing was imported: some rows are no longer valid. Upload the file again to see why."), "error")
         return redirect(url_for("parenting.import_file"))
-    finally:
-        path.unlink(missing_ok=True)
     flash(_("%(count)d sessions imported.", count=count), "success")
     return redirect(url_for("parenting.sessions"))
 

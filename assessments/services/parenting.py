@@ -5,22 +5,24 @@ The aggregations run in the database (GROUP BY), never as Python loops over ever
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Select, and_, delete, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from assessments.db import DbSession
+from assessments.db import DbSession, utcnow
 from assessments.dhis2 import MonthlyCount, is_uid
 from assessments.models import (
     Course,
     Facilitator,
     Organisation,
     ParentingSession,
+    PendingImport,
     Programme,
     Topic,
     Venue,
@@ -191,6 +193,29 @@ def import_lookups(db: DbSession) -> ImportLookups:
         named = courses.setdefault(programme_id, {})
         named[fold_name(name)] = None if fold_name(name) in named else cid  # two of one name: ambiguous
     return ImportLookups(programmes, topics, organisations, facilitators, venues, courses)
+
+
+PENDING_IMPORT_LIFETIME = timedelta(days=1)
+
+
+def keep_pending_import(db: DbSession, user_id: int, filename: str, content: bytes) -> str:
+    """Keep a checked file until its uploader confirms it; returns the token that names it (only
+    for that user). Files left unconfirmed for a day are dropped on the way."""
+    db.execute(delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_IMPORT_LIFETIME))
+    token = secrets.token_urlsafe(16)
+    db.add(PendingImport(token=token, user_id=user_id, filename=filename[:255], content=content))
+    db.commit()
+    return token
+
+
+def take_pending_import(db: DbSession, user_id: int, token: str) -> tuple[str, bytes] | None:
+    """The user's own pending file (name, content), removed in the caller's transaction: a
+    second confirmation of the same file finds nothing."""
+    found = db.get(PendingImport, token[:64])
+    if found is None or found.user_id != user_id or found.created_at < utcnow() - PENDING_IMPORT_LIFETIME:
+        return None
+    db.delete(found)
+    return found.filename, found.content
 
 
 def mark_stored_duplicates(db: DbSession, rows: list[ImportRow]) -> None:

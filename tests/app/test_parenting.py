@@ -23,6 +23,7 @@ from assessments.models import (
     Course,
     ParentingSession,
     ParentingTarget,
+    PendingImport,
     Programme,
     SupervisionVisit,
     Topic,
@@ -753,3 +754,21 @@ def test_a_course_takes_its_programmes_minimum_unless_it_names_its_own(client: F
     dbs.expire_all()
     stored = {c.name: c.sessions_to_complete for c in dbs.scalars(select(Course))}
     assert stored == {"Chuyền 3, khóa 1/2026": 6, "Chuyền 4": 8}
+
+
+def test_a_checked_import_waits_in_the_database_for_any_app_server_to_confirm(
+        client: FlaskClient, app: Flask, world: World, dbs: Session) -> None:
+    """Issue 19, item 2: the file between the check and the confirmation was on the disk of the
+    server that received it; a confirmation reaching another server found nothing."""
+    sign_in(client, world.users["unicef"])
+    page = upload(client, "sessions.csv", csv_file(GOOD_ROW)).get_data(as_text=True)
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    pending = dbs.get(PendingImport, token.group(1))
+    assert pending is not None and pending.filename == "sessions.csv" and pending.user_id == world.users["unicef"].id
+    other_server = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"])).test_client()
+    sign_in(other_server, world.users["unicef"])
+    assert other_server.post("/parenting/import/confirm", data={"upload": token.group(1)}).status_code == 302
+    assert count(dbs) == 2 and dbs.scalar(select(func.count()).select_from(PendingImport)) == 0
+    again = client.post("/parenting/import/confirm", data={"upload": token.group(1)}, follow_redirects=True)
+    assert "Tệp đã tải lên không còn; hãy tải lại." in again.get_data(as_text=True) and count(dbs) == 2
