@@ -13,10 +13,11 @@ import os
 import random
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask import Flask
@@ -57,25 +58,28 @@ PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: scrypt is slow on purpos
 MARKER_B = "ZZ-COMPANY-B-MARKER"
 IDENTITIES = ("anonymous", "hr_a", "hr_b", "hr_inactive", "reviewer", "unicef", "admin")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+T = TypeVar("T")
 UPLOADS = Path(tempfile.mkdtemp(prefix="ffw-uploads-"))  # evidence files written by tests
+
+
+def _throwaway_server(installed: bool, required_by: str, name: str, start: Callable[[], T]) -> Iterator[T]:
+    """A real server on loopback for the session; skipped where it is not installed, unless the
+    environment says the run needs it (make test does)."""
+    if not installed and os.environ.get(required_by) != "1":
+        pytest.skip(f"{name} is not installed (make test installs it)")
+    server = start()
+    yield server
+    server.stop()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    if find_bindir() is None and os.environ.get("REQUIRE_POSTGRES") != "1":
-        pytest.skip("PostgreSQL is not installed (make test installs it)")
-    server = start_postgres()
-    yield server
-    server.stop()
+    yield from _throwaway_server(find_bindir() is not None, "REQUIRE_POSTGRES", "PostgreSQL", start_postgres)
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    if find_redis() is None and os.environ.get("REQUIRE_REDIS") != "1":
-        pytest.skip("Redis is not installed (make test installs it)")
-    server = start_redis()
-    yield server
-    server.stop()
+    yield from _throwaway_server(find_redis() is not None, "REQUIRE_REDIS", "Redis", start_redis)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
