@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash
+from flask import flash, redirect, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from app.extensions import db
 from assessments.services import ServiceError
@@ -188,6 +189,20 @@ def attempt(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
         db.session.rollback()
         show_on_form(form, error)
         return False, None
+
+
+def add_from_form(form: FlaskForm, create: Callable[[], T], added: str,
+                  url_of: Callable[[T], str]) -> tuple[Response | None, int]:
+    """The posting half of a page that lists records and adds one (venues, facilitators,
+    courses): on success the redirect to the new record's page, with `added` flashed;
+    otherwise no response and the status to draw the page with (422 for a refused post)."""
+    if not form.validate_on_submit():
+        return None, 422 if request.method == "POST" else 200
+    ok, record = attempt(form, create)
+    if not ok or record is None:
+        return None, 422
+    flash(added, "success")
+    return redirect(url_of(record)), 302
 
 
 def show_on_form(form: FlaskForm, error: ServiceError) -> None:

@@ -895,17 +895,23 @@ class SupervisionVisit(Base):
     venue: Mapped[Venue | None] = relationship()
 
 
-class SessionMonthTotal(Base):
+class MonthTotalKey:
+    """What every table of session totals is keyed by first (sort_order: these columns lead the
+    table and its primary key, as the migrations made them)."""
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-1)  # the first day of the month
+    province_code: Mapped[str] = mapped_column(String(40), primary_key=True, sort_order=-1)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True, sort_order=-1)
+    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True, sort_order=-1)
+
+
+class SessionMonthTotal(MonthTotalKey, Base):
     """Parenting sessions added up per month, province, programme and kind of venue, kept in step
     with every write of a session (assessments/services/session_totals.py): the dashboard, the
     targets and the DHIS2 export read a few thousand of these rather than every session."""
 
     __tablename__ = "session_month_totals"
 
-    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the month
-    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
-    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     sessions: Mapped[int] = mapped_column(Integer, default=0)
     participants: Mapped[int] = mapped_column(Integer, default=0)
     female: Mapped[int] = mapped_column(Integer, default=0)
@@ -914,31 +920,23 @@ class SessionMonthTotal(Base):
     internal_migrants: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SessionTopicMonthTotal(Base):
+class SessionTopicMonthTotal(MonthTotalKey, Base):
     """Sessions per month, province, programme, kind of venue and topic (a session with two
     topics counts for each): the dashboard's topics, without joining every session."""
 
     __tablename__ = "session_topic_month_totals"
 
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
-    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
-    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True)
     sessions: Mapped[int] = mapped_column(Integer, default=0)
     participants: Mapped[int] = mapped_column(Integer, default=0)
     male: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SessionWorkplaceMonthTotal(Base):
+class SessionWorkplaceMonthTotal(MonthTotalKey, Base):
     """Sessions per month, province, programme, kind of venue and workplace: which workplaces
     were reached, without reading every session."""
 
     __tablename__ = "session_workplace_month_totals"
 
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
-    province_code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
-    venue_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     sessions: Mapped[int] = mapped_column(Integer, default=0)

@@ -116,6 +116,11 @@ class CourseData:
     completed: int | None = None  # entered when the course ends
 
 
+def sessions_to_complete_ok(sessions: int) -> bool:
+    """A course's, or a programme's, number of sessions a parent attends to complete it."""
+    return 1 <= sessions <= MAX_COURSE_SESSIONS
+
+
 def check_course(data: CourseData, today: date) -> dict[str, str]:
     """Every rule a course must meet; its number of sessions to complete is already the
     programme's minimum when it named none (services.courses)."""
@@ -128,7 +133,7 @@ def check_course(data: CourseData, today: date) -> dict[str, str]:
         errors["started_on"] = "course_in_future"
     if data.sessions_to_complete is None:
         errors["sessions_to_complete"] = "no_programme_minimum"
-    elif not 1 <= data.sessions_to_complete <= MAX_COURSE_SESSIONS:
+    elif not sessions_to_complete_ok(data.sessions_to_complete):
         errors["sessions_to_complete"] = "sessions_to_complete_out_of_range"
     if not 0 <= data.enrolled <= MAX_PARTICIPANTS:
         errors["enrolled"] = "too_large"

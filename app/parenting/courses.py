@@ -16,7 +16,7 @@ from app.parenting import bp
 from app.parenting.common import names_by_id, programme_list
 from app.parenting.forms import VENUE_LABELS, CourseForm
 from app.requests import service_context
-from app.service_errors import attempt
+from app.service_errors import add_from_form
 from app.versioned import save_versioned
 from assessments.db import today_in_viet_nam
 from assessments.models import Course, ParentingSession
@@ -41,16 +41,11 @@ def courses() -> Any:
     form = _form()
     if request.method == "GET":
         form.started_on.data = today_in_viet_nam()
-    status = 200
-    if form.validate_on_submit():
-        ok, course = attempt(form, lambda: create_course(db.session, service_context(), form.to_data(),
-                                                         today_in_viet_nam()))
-        if ok and course is not None:
-            flash(_("Course opened."), "success")
-            return redirect(url_for("parenting.course_detail", course_id=course.id))
-        status = 422
-    elif request.method == "POST":
-        status = 422
+    added, status = add_from_form(
+        form, lambda: create_course(db.session, service_context(), form.to_data(), today_in_viet_nam()),
+        _("Course opened."), lambda c: url_for("parenting.course_detail", course_id=c.id))
+    if added is not None:
+        return added
     return render_template("parenting/courses.html", form=form, listed=course_list(db.session),
                            names=names_by_id(), programmes=[p for p in programme_list() if p.active]), status
 

@@ -18,7 +18,7 @@ from app.parenting import bp
 from app.parenting.common import current_filters, names_by_id, programme_list
 from app.parenting.forms import VENUE_LABELS, FacilitatorForm
 from app.requests import service_context
-from app.service_errors import attempt
+from app.service_errors import add_from_form
 from app.versioned import save_versioned
 from assessments.models import Facilitator
 from assessments.report.chart import stacked_bar_chart_svg
@@ -47,15 +47,11 @@ def _form(record: Facilitator | None = None) -> FacilitatorForm:
 @roles_required(*PARENTING_EDITORS)
 def facilitators() -> Any:
     form = _form()
-    status = 200
-    if form.validate_on_submit():
-        ok, record = attempt(form, lambda: create_facilitator(db.session, service_context(), form.to_data()))
-        if ok and record is not None:
-            flash(_("Facilitator added."), "success")
-            return redirect(url_for("parenting.facilitator_detail", facilitator_id=record.id))
-        status = 422
-    elif request.method == "POST":
-        status = 422
+    added, status = add_from_form(
+        form, lambda: create_facilitator(db.session, service_context(), form.to_data()), _("Facilitator added."),
+        lambda f: url_for("parenting.facilitator_detail", facilitator_id=f.id))
+    if added is not None:
+        return added
     filters = current_filters()
     return render_template("parenting/facilitators.html", form=form, filters=filters,
                            listed=facilitator_list(db.session, filters), names=names_by_id(),

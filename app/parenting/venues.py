@@ -17,7 +17,7 @@ from app.parenting import bp
 from app.parenting.common import names_by_id
 from app.parenting.forms import VENUE_LABELS, VenueForm
 from app.requests import service_context
-from app.service_errors import attempt
+from app.service_errors import add_from_form
 from app.versioned import save_versioned
 from assessments.models import ParentingSession, Venue
 from assessments.parenting import COMMUNITY_VENUES
@@ -39,15 +39,10 @@ def _form(record: Venue | None = None) -> VenueForm:
 @roles_required(*PARENTING_EDITORS)
 def venues() -> Any:
     form = _form()
-    status = 200
-    if form.validate_on_submit():
-        ok, venue = attempt(form, lambda: create_venue(db.session, service_context(), form.to_data()))
-        if ok and venue is not None:
-            flash(_("Venue added."), "success")
-            return redirect(url_for("parenting.venue_detail", venue_id=venue.id))
-        status = 422
-    elif request.method == "POST":
-        status = 422
+    added, status = add_from_form(form, lambda: create_venue(db.session, service_context(), form.to_data()),
+                                  _("Venue added."), lambda v: url_for("parenting.venue_detail", venue_id=v.id))
+    if added is not None:
+        return added
     return render_template("parenting/venues.html", form=form, listed=venue_list(db.session),
                            venues=VENUE_LABELS), status
 

@@ -30,12 +30,12 @@ from assessments.models import (
     session_topics,
 )
 from assessments.parenting import (
-    MAX_COURSE_SESSIONS,
     ImportLookups,
     ImportRow,
     SessionData,
     check_session,
     place_key,
+    sessions_to_complete_ok,
 )
 from assessments.provinces import fold_name
 from assessments.services.common import Context, InvalidRecord, ServiceError, record_event
@@ -287,7 +287,7 @@ def set_programme_rules(db: DbSession, ctx: Context, programme: Programme, data_
     data_element = data_element.strip()
     if data_element and not is_uid(data_element):
         raise ServiceError("not_a_dhis2_uid", "dhis2_data_element")
-    if sessions_to_complete is not None and not 1 <= sessions_to_complete <= MAX_COURSE_SESSIONS:
+    if sessions_to_complete is not None and not sessions_to_complete_ok(sessions_to_complete):
         raise ServiceError("sessions_to_complete_out_of_range", "sessions_to_complete")
     old = {"dhis2_data_element": programme.dhis2_data_element, "sessions_to_complete": programme.sessions_to_complete}
     new = {"dhis2_data_element": data_element or None, "sessions_to_complete": sessions_to_complete}
