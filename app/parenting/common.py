@@ -4,7 +4,7 @@ programmes' names, and finding a session a person may see."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -23,6 +23,8 @@ from assessments.parenting import VENUES
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.services.parenting import SessionFilters
 from assessments.text import vietnamese_sort_key
+
+F = TypeVar("F")
 
 PAGE_SIZE = 25
 
@@ -97,3 +99,20 @@ def fill_place_choices(form: Any, keep_venue: int | None) -> None:
     form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
     form.venue_type.choices = as_choices(VENUE_LABELS.items())
     form.venue_id.choices = venue_choices(keep_venue)
+
+
+def programme_choices(keep: int | None = None) -> list[SelectChoice]:
+    """The programmes in use, and the record's own when it was retired since (it still shows)."""
+    lang = current_language()
+    return as_choices((p.id, p.name(lang)) for p in programme_list() if p.active or p.id == keep)
+
+
+def register_form(form: F, record: Any | None) -> F:
+    """A register's form (facilitators, courses, targets, venues): its province and programme
+    choices, and the record's version when a page is drawn fresh (a post carries its own)."""
+    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])  # type: ignore[attr-defined]
+    if hasattr(form, "programme_id"):
+        form.programme_id.choices = programme_choices(getattr(record, "programme_id", None))
+    if record is not None and request.method == "GET":
+        form.version.data = str(record.version)  # type: ignore[attr-defined]
+    return form

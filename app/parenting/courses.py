@@ -10,10 +10,8 @@ from flask_babel import gettext as _
 
 from app.access import PARENTING_EDITORS, roles_required
 from app.extensions import db
-from app.forms import as_choices
-from app.labels import current_language, province_choices
 from app.parenting import bp
-from app.parenting.common import names_by_id, programme_list
+from app.parenting.common import names_by_id, programme_list, register_form
 from app.parenting.forms import VENUE_LABELS, CourseForm
 from app.requests import service_context
 from app.service_errors import add_from_form
@@ -25,14 +23,7 @@ from assessments.services.parenting import SessionFilters, filtered, reach
 
 
 def _form(course: Course | None = None) -> CourseForm:
-    form = CourseForm(obj=course)
-    lang = current_language()
-    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programme_list()
-                                           if p.active or (course and p.id == course.programme_id))
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    if course is not None and request.method == "GET":
-        form.version.data = str(course.version)
-    return form
+    return register_form(CourseForm(obj=course), course)
 
 
 @bp.route("/courses", methods=["GET", "POST"])

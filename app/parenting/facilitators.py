@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 
 from app.access import PARENTING_EDITORS, roles_required
 from app.extensions import db
-from app.forms import as_choices
-from app.labels import current_language, province_choices
+from app.labels import current_language
 from app.parenting import bp
-from app.parenting.common import current_filters, names_by_id, programme_list
+from app.parenting.common import current_filters, names_by_id, programme_list, register_form
 from app.parenting.forms import VENUE_LABELS, FacilitatorForm
 from app.requests import service_context
 from app.service_errors import add_from_form
@@ -33,14 +32,7 @@ from assessments.services.supervision import checklist_of, trend, visits
 
 
 def _form(record: Facilitator | None = None) -> FacilitatorForm:
-    form = FacilitatorForm(obj=record)
-    lang = current_language()
-    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programme_list()
-                                           if p.active or (record and p.id == record.programme_id))
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    if record is not None and request.method == "GET":
-        form.version.data = str(record.version)
-    return form
+    return register_form(FacilitatorForm(obj=record), record)
 
 
 @bp.route("/facilitators", methods=["GET", "POST"])

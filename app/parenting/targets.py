@@ -11,10 +11,9 @@ from sqlalchemy import select
 
 from app.access import PARENTING_EDITORS, roles_required
 from app.extensions import db
-from app.forms import as_choices
-from app.labels import current_language, province_choices
+from app.labels import current_language
 from app.parenting import bp
-from app.parenting.common import programme_list
+from app.parenting.common import programme_list, register_form
 from app.parenting.forms import DeleteForm, TargetForm
 from app.requests import service_context
 from app.versioned import save_versioned
@@ -28,14 +27,7 @@ from assessments.targets import YEARS_AROUND
 
 
 def _form(record: ParentingTarget | None) -> TargetForm:
-    form = TargetForm(obj=record)
-    lang = current_language()
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programme_list()
-                                           if p.active or (record and p.id == record.programme_id))
-    if record is not None and request.method == "GET":
-        form.version.data = str(record.version)
-    return form
+    return register_form(TargetForm(obj=record), record)
 
 
 def _stored(form: TargetForm) -> tuple[ParentingTarget, int, dict[str, Any]]:

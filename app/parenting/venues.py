@@ -12,9 +12,8 @@ from flask_babel import gettext as _
 from app.access import PARENTING_EDITORS, roles_required
 from app.extensions import db
 from app.forms import as_choices
-from app.labels import province_choices
 from app.parenting import bp
-from app.parenting.common import names_by_id
+from app.parenting.common import names_by_id, register_form
 from app.parenting.forms import VENUE_LABELS, VenueForm
 from app.requests import service_context
 from app.service_errors import add_from_form
@@ -27,11 +26,8 @@ from assessments.services.venues import create_venue, update_venue, venue_list
 
 
 def _form(record: Venue | None = None) -> VenueForm:
-    form = VenueForm(obj=record)
+    form = register_form(VenueForm(obj=record), record)
     form.kind.choices = as_choices((key, VENUE_LABELS[key]) for key in COMMUNITY_VENUES)
-    form.province_code.choices = as_choices([("", _("Choose…")), *province_choices()])
-    if record is not None and request.method == "GET":
-        form.version.data = str(record.version)
     return form
 
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import as_choices
 from app.labels import current_language
 from app.parenting import bp
-from app.parenting.common import current_filters, fill_place_choices, names_by_id, programme_list
+from app.parenting.common import current_filters, fill_place_choices, names_by_id, programme_choices, programme_list
 from app.parenting.forms import VENUE_LABELS, VisitForm
 from app.requests import service_context
 from app.service_errors import attempt
@@ -27,9 +27,7 @@ from assessments.supervision import SCORES, load_checklists
 
 def _form(visit: SupervisionVisit | None = None) -> VisitForm:
     form = VisitForm(obj=visit)
-    lang = current_language()
-    programmes = [p for p in programme_list() if p.active or (visit and p.id == visit.programme_id)]
-    form.programme_id.choices = as_choices((p.id, p.name(lang)) for p in programmes)
+    form.programme_id.choices = programme_choices(visit.programme_id if visit else None)
     facilitators = [f for f in db.session.scalars(select(Facilitator).order_by(Facilitator.full_name))
                     if f.active or (visit and f.id == visit.facilitator_id)]
     form.facilitator_id.choices = as_choices([(None, _("None")), *((f.id, f.full_name) for f in facilitators)])
