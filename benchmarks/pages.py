@@ -75,10 +75,16 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def start_gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int = 2,
+                   log: Path | None = None) -> subprocess.Popen[bytes]:
+    """gunicorn with sync workers on 127.0.0.1:port, once it accepts connections (its output
+    goes to `log` when given; the scale-out test reads it when something fails)."""
+    output = None if log is None else log.open("ab")
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
-        cwd=ROOT, env=env)
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", app], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+    if output is not None:
+        output.close()  # the child has its own copy
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:

@@ -5,13 +5,8 @@ and the next worker makes the plan once the lease runs out."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,39 +22,9 @@ from assessments.services.reviews import verify
 from assessments.simulate import best_answers
 from tests.app.test_assessment import RUBRIC, complete_and_submit
 from tests.conftest import World, app_config
+from tests.support.processes import job_worker_process, wait_for
 from tests.support.redis import RedisServer
 from tests.support.smtp import SmtpServer
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def worker(database_url: str, broker: str, log: Path, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url, "JOBS_BROKER_URL": broker,
-           "PLAN_RENDER_DEBOUNCE_SECONDS": "0", "PLAN_RENDER_LEASE_SECONDS": "4",
-           "PLAN_RENDER_SWEEP_SECONDS": "0.5", "FLASK_APP": "wsgi", **settings}
-    with log.open("ab") as output:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env,
-                                   stdout=output, stderr=subprocess.STDOUT)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"not within {seconds} s; the worker said:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -92,13 +57,13 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_plan_appears(dbs: Sessio
         dbs.rollback()
         return int(count or 0)
 
-    with worker(database_url, broker, log) as first:
+    with job_worker_process(database_url, broker, log) as first:
         web.extensions["jobs"].plans_changed({assessment.id})  # what the web layer does after the commit
         wait_for(lambda: state() == ("rendering", 1), 60, log)
         first.send_signal(signal.SIGKILL)  # mid-render: no goodbye, the claim stays behind
         first.wait()
     assert state() == ("rendering", 1) and documents() < 3
-    with worker(database_url, broker, log):
+    with job_worker_process(database_url, broker, log):
         wait_for(lambda: state() == ("done", 2), 90, log)  # the lease ran out; the sweep handed it on
     assert documents() == 3
 
@@ -113,7 +78,7 @@ def test_a_verification_made_on_the_web_is_mailed_and_its_plan_made_by_the_worke
     log = tmp_path / "worker.log"
     mail_settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port), "MAIL_WORKER_INTERVAL": "3600",
                      "APP_BASE_URL": "http://ffw.test"}
-    with worker(database_url, broker, log, **mail_settings):
+    with job_worker_process(database_url, broker, log, **mail_settings):
         with web.app_context():
             reviewer = db.session.get(User, world.users["reviewer"].id)
             verify(db.session, Context(reviewer), db.session.get(Assessment, assessment.id), "Tốt")
