@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -102,6 +102,9 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], rows_per_ch
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([spreadsheet_safe(h) for h in header])
+    yield buffer.getvalue().encode("utf-8")  # at once: the download starts before any row is read
+    buffer.seek(0)
+    buffer.truncate()
     for number, row in enumerate(rows, start=1):
         writer.writerow([spreadsheet_safe(v) for v in row])
         if number % rows_per_chunk == 0:
@@ -117,9 +120,11 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data",
                documentation: Sequence[tuple[str, str]] = (),
-               documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds")) -> bytes:
+               documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds"),
+               into: BinaryIO | None = None) -> bytes:
     """Numbers stay numbers and dates dates (Excel can sort and sum them); with `documentation`,
-    a second sheet says what each column holds."""
+    a second sheet says what each column holds. Written row by row (write-only mode: memory stays
+    flat however many rows); into a file when given one (then returns b""), else returned."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -133,6 +138,9 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title
         notes.append([column, meaning])
         for name, text in documentation:
             notes.append([name, spreadsheet_safe(text)])
+    if into is not None:
+        workbook.save(into)
+        return b""
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -31,8 +31,8 @@ EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venu
                   "venue", "course")
 
 
-def download(fmt: str, stem: str, header: Any, rows: Any, *, stream: bool = False) -> Response:
-    return table_download(fmt, stem, header, rows, "Sessions", stream=stream)
+def download(fmt: str, stem: str, header: Any, rows: Any) -> Response:
+    return table_download(fmt, stem, header, rows, "Sessions")
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -56,7 +56,7 @@ def export(fmt: str) -> Response:
                        s.participants_male, s.ethnic_minority, s.internal_migrants, s.notes,
                        s.venue.name if s.venue else "", s.course.name if s.course else "")
 
-    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows(), stream=True)
+    return download(fmt, "parenting-sessions", EXPORT_COLUMNS, rows())
 
 
 @bp.route("/export/dhis2.json")
