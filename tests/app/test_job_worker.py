@@ -5,6 +5,7 @@ and the next worker makes the plan once the lease runs out."""
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,7 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_plan_appears(dbs: Sessio
     with job_worker_process(database_url, broker, log) as first:
         web.extensions["jobs"].plans_changed({assessment.id})  # what the web layer does after the commit
         wait_for(lambda: state() == ("rendering", 1), 60, log)
+        assert os.getpriority(os.PRIO_PROCESS, first.pid) == os.getpriority(os.PRIO_PROCESS, 0) + 10  # renders yield
         first.send_signal(signal.SIGKILL)  # mid-render: no goodbye, the claim stays behind
         first.wait()
     assert state() == ("rendering", 1) and documents() < 3
