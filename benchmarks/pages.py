@@ -96,14 +96,14 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int = 2,
     raise RuntimeError(f"gunicorn for {app} did not start")
 
 
-def sign_in(port: int) -> tuple[str, str]:
-    """The HR demo user's session cookie and a CSRF token for it."""
+def sign_in(port: int, email: str = "hr@demo.vn", password: str = "demo-hr-2026") -> tuple[str, str]:
+    """A demo user's session cookie (the HR officer's unless named) and a CSRF token for it."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode()).group(1)
-    body = urlencode({"csrf_token": token, "email": "hr@demo.vn", "password": "demo-hr-2026"})
+    body = urlencode({"csrf_token": token, "email": email, "password": password})
     conn.request("POST", "/auth/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()
     response.read()
@@ -115,7 +115,7 @@ def sign_in(port: int) -> tuple[str, str]:
     cookie = (response.getheader("Set-Cookie") or cookie).split(";")[0]
     token = re.search(r'name="csrf_token" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    return cookie, token.group(1)
+    return cookie, token.group(1) if token else ""  # a reviewer's list has no form to post
 
 
 def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: dict[str, str] | None = None,
@@ -136,15 +136,19 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: 
             "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0.0}
 
 
-def demo_database() -> tuple[Path, dict[str, str]]:
-    """A throwaway folder with a migrated SQLite database holding the demo data, and the
-    environment that points the app at it (wrk must be installed)."""
+def require_wrk() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
+
+
+def demo_database(database_url: str | None = None, **settings: str) -> tuple[Path, dict[str, str]]:
+    """A throwaway folder, a migrated database holding the demo data (a SQLite file in the
+    folder unless a URL is given), and the environment that points the app at it."""
     workdir = Path(tempfile.mkdtemp(prefix="ffw-bench-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir),
+    env = {**os.environ, "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bench.db'}",
+           "UPLOAD_FOLDER": str(workdir), "JOBS_BROKER_URL": f"sqlite:///{workdir / 'jobs.db'}",
            "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT), "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
-           "SECRET_KEY": "benchmark-" + "x" * 40}  # both gunicorn workers must sign cookies alike
+           "SECRET_KEY": "benchmark-" + "x" * 40, **settings}  # every gunicorn worker must sign cookies alike
     run([PYTHON, "-m", "flask", "db", "upgrade"], env)
     run([PYTHON, "-m", "flask", "demo", "load"], env)
     return workdir, env
@@ -168,7 +172,7 @@ def print_table(title: str, results: dict[str, dict[str, float]], goal: str) -> 
     print(goal)
 
 
-def seed_save_targets(env: dict[str, str]) -> list[int]:
+def seed_save_targets(env: dict[str, str], count: int = SAVE_ASSESSMENTS) -> list[int]:
     """The demo HR company's submitted assessment and its draft, then drafts of its own, one per
     saved area in flight."""
     code = f"""
@@ -187,7 +191,7 @@ with app.app_context():
                                                               Assessment.status == "submitted"))
     rubric = default_registry().latest("crbp-vn")
     ids = []
-    for n in range({SAVE_ASSESSMENTS}):
+    for n in range({count}):
         a = Assessment(organisation_id=hr.organisation_id, cycle=3000 + n, rubric_key=rubric.key,
                        rubric_version=rubric.version, rubric_hash=rubric.content_hash, profile=draft.profile,
                        profile_confirmed_at=utcnow())
@@ -205,6 +209,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
+    require_wrk()
     workdir, env = demo_database()
     submitted, draft, *save_ids = seed_save_targets(env)
 

@@ -28,6 +28,7 @@ from benchmarks.pages import (  # noqa: E402
     demo_database,
     free_port,
     print_table,
+    require_wrk,
     run,
     start_gunicorn,
     stop,
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    require_wrk()
     workdir, env = demo_database()
     slug = open_round_slug(env)
 

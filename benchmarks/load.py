@@ -1,0 +1,446 @@
+"""Many people at once, through real app servers on this machine (issue 19).
+
+    .venv/bin/python benchmarks/load.py [--seconds 60] [--databases sqlite,postgresql] [--workers 2]
+
+For each database: the demo data, one draft assessment per simulated HR officer, a job worker
+beside the app servers, and two mixes of users, each for --seconds:
+
+- stress: 20 users without pauses (the most the servers do);
+- deadline day: 300 users pausing 1-3 s between requests, as people do.
+
+SQLite runs one app server (its file lives on one machine); PostgreSQL runs two, on different
+ports, with Redis as the job broker, and requests are spread over them in turn, as a proxy
+would. Each app server is gunicorn with --workers sync workers. Four users in five are HR
+officers (their assessments page, an area page, a save of that area, the results, the PDF plan),
+one in five a Chamber reviewer (the queue, an assessment, the benchmarks). Besides them one HR
+officer edits a plan action every 3 s and asks for its PDF, so the job worker is rendering PDFs throughout, and a
+probe asks /healthz five times a second. Printed per mix: requests/s, errors and p50/p95/p99 per
+request type; and first, the ceiling: a bare Flask hello-world under the same gunicorn, 20 users
+without pauses, in the same run.
+
+Targets: 0 errors; deadline day: every page p95 < 200 ms, the PDF download p95 < 100 ms (it is
+always a stored file), /healthz p99 < 50 ms while PDFs render; stress: more requests/s than the
+190 an outside test measured before issue 19. The client, the servers, the worker and the
+databases share this machine's cores. Traffic goes to 127.0.0.1 only and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import cycle
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.pages import PYTHON, demo_database, free_port, sign_in, start_gunicorn, stop  # noqa: E402
+
+STRESS_USERS = 20
+DEADLINE_USERS = 300
+REVIEWER_SHARE = 5  # every fifth user is a reviewer
+PLAN_EDIT_EVERY = 3.0  # seconds between the plan editor's saves
+HEALTH_EVERY = 0.2
+BEFORE_ISSUE_19_RPS = 190  # the outside test's figure: 20 users, SQLite, 2 workers, quiet machine
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    cookies: dict[str, str]  # what Set-Cookie asked to store
+    body: bytes
+
+
+async def http(port: int, method: str, path: str, cookies: dict[str, str],
+               form: dict[str, str] | None = None) -> Reply:
+    """One request on a connection of its own (gunicorn's sync workers close each one)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    body = urlencode(form).encode() if form is not None else b""
+    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close", "Accept-Language: vi"]
+    if cookies:
+        head.append("Cookie: " + "; ".join(f"{name}={value}" for name, value in cookies.items()))
+    if form is not None:
+        head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    raw = await reader.read()  # to the end: the server closes the connection after its reply
+    writer.close()
+    header_block, _sep, content = raw.partition(b"\r\n\r\n")
+    lines = header_block.decode("latin-1").split("\r\n")
+    headers: dict[str, str] = {}
+    new_cookies: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _colon, value = line.partition(":")
+        if name.lower() == "set-cookie":
+            cookie_name, _eq, rest = value.strip().partition("=")
+            new_cookies[cookie_name] = rest.split(";")[0]
+        else:
+            headers[name.lower()] = value.strip()
+    return Reply(int(lines[0].split()[1]), headers, new_cookies, content)
+
+
+@dataclass
+class Recorder:
+    """Latencies (ms) and errors per request type, for the requests that ended inside the window."""
+
+    until: float
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    samples: list[str] = field(default_factory=list)
+
+    def running(self) -> bool:
+        # Loops check this as well as being cancelled: asyncio.wait_for in Python 3.11 can swallow
+        # a cancellation that arrives just as the request ends, and the user would go on for ever.
+        return time.monotonic() < self.until
+
+    async def request(self, kind: str, call: Awaitable[Reply], ok: Callable[[Reply], bool]) -> Reply | None:
+        started = time.monotonic()
+        try:
+            reply: Reply | None = await asyncio.wait_for(call, 30)
+            good = reply is not None and ok(reply)
+            problem = "" if good else f"{kind}: HTTP {reply.status if reply else '?'}"
+        except (TimeoutError, OSError, IndexError, ValueError) as error:
+            reply, good, problem = None, False, f"{kind}: {type(error).__name__} {error}"
+        ended = time.monotonic()
+        if ended <= self.until:
+            self.latencies[kind].append((ended - started) * 1000)
+            if not good:
+                self.errors[kind] += 1
+                if len(self.samples) < 5:
+                    self.samples.append(problem)
+        return reply
+
+
+@dataclass
+class Officer:
+    """A signed-in person: their session cookies, the CSRF token of that session, their draft."""
+
+    cookies: dict[str, str]
+    csrf: str
+    draft: int = 0
+
+
+@dataclass
+class Site:
+    """What the simulated people use: the app servers' ports (taken in turn, as a proxy does),
+    signed-in sessions and the records they work on."""
+
+    ports: list[int]
+    hr: Officer  # the demo company's HR officer
+    reviewer: Officer
+    drafting: list[Officer]  # each with a company and a draft of their own
+    download: int  # a submitted assessment whose PDF is stored
+    plan: int  # the submitted assessment whose plan action the editor keeps changing
+    plan_item: int
+    reviewable: list[int]
+    next_port: Iterator[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.next_port = cycle(self.ports)
+
+    def get(self, path: str, cookies: dict[str, str]) -> Awaitable[Reply]:
+        return http(next(self.next_port), "GET", path, cookies)
+
+    def post(self, path: str, cookies: dict[str, str], csrf: str, form: dict[str, str]) -> Awaitable[Reply]:
+        return http(next(self.next_port), "POST", path, cookies, {"csrf_token": csrf, **form})
+
+
+def page(reply: Reply) -> bool:
+    return reply.status == 200
+
+
+def redirected(reply: Reply) -> bool:
+    return reply.status == 302
+
+
+def stored_pdf(reply: Reply) -> bool:
+    return reply.status == 200 and reply.body.startswith(b"%PDF")
+
+
+def area_version(reply: Reply | None) -> str | None:
+    found = reply is not None and re.search(rb'name="version" (?:type="hidden" )?value="(\d+)"', reply.body)
+    return found.group(1).decode() if found else None
+
+
+async def drafting_officer(site: Site, rec: Recorder, officer: Officer,
+                           pause: Callable[[], Awaitable[None]]) -> None:
+    """An HR officer filling in their company's draft: the assessments page, an area, a save."""
+    cookies = dict(officer.cookies)
+    area = f"/assessments/{officer.draft}/areas/leave"
+    version: str | None = None
+    while rec.running():
+        step = random.choices(("list", "area", "save"), weights=(1, 3, 2))[0]
+        if step == "save" and version is not None:
+            reply = await rec.request("area save POST", site.post(area, cookies, officer.csrf, {
+                "version": version, "leave__paternity": "per_law", "leave__maternity_policy": "law_in_writing",
+                "leave__social_insurance_enrolment": str(random.randint(80, 100))}), redirected)
+            version = reply.headers.get("x-area-version", version) if reply else version
+        elif step in ("area", "save"):
+            reply = await rec.request("area page", site.get(area, cookies), page)
+            version = area_version(reply) or version
+        else:
+            reply = await rec.request("HR assessments", site.get("/assessments/", cookies), page)
+        if reply is not None:
+            cookies |= reply.cookies  # flashed messages ride in the session cookie
+        await pause()
+
+
+async def submitted_officer(site: Site, rec: Recorder, pause: Callable[[], Awaitable[None]]) -> None:
+    """An HR officer of the demo company, which has submitted: its results and its PDF plan."""
+    cookies = dict(site.hr.cookies)
+    while rec.running():
+        step = random.choices(("list", "results", "pdf"), weights=(1, 2, 2))[0]
+        if step == "list":
+            reply = await rec.request("HR assessments", site.get("/assessments/", cookies), page)
+        elif step == "results":
+            reply = await rec.request("results", site.get(f"/assessments/{site.download}/results", cookies), page)
+        else:
+            reply = await rec.request("PDF download", site.get(f"/assessments/{site.download}/plan.pdf", cookies),
+                                      stored_pdf)
+        if reply is not None:
+            cookies |= reply.cookies
+        await pause()
+
+
+async def reviewer(site: Site, rec: Recorder, pause: Callable[[], Awaitable[None]]) -> None:
+    cookies = dict(site.reviewer.cookies)
+    while rec.running():
+        step = random.choices(("queue", "assessment", "benchmarks"), weights=(2, 2, 1))[0]
+        if step == "queue":
+            reply = await rec.request("review queue", site.get("/review/", cookies), page)
+        elif step == "assessment":
+            reply = await rec.request("review assessment",
+                                      site.get(f"/review/{random.choice(site.reviewable)}", cookies), page)
+        else:
+            reply = await rec.request("benchmarks", site.get("/compare/benchmarks", cookies), page)
+        if reply is not None:
+            cookies |= reply.cookies
+        await pause()
+
+
+async def plan_editor(site: Site, rec: Recorder) -> None:
+    """Keeps changing one plan action, so the job worker keeps rendering the plan's PDFs."""
+    cookies = dict(site.hr.cookies)
+    edits = 0
+    while rec.running():
+        reply = await rec.request("results", site.get(f"/assessments/{site.plan}/results", cookies), page)
+        found = reply and re.search(rb'/plan/%d".*?name="version"[^>]*value="(\d+)"' % site.plan_item, reply.body,
+                                    re.S)
+        if reply is not None and found:
+            cookies |= reply.cookies
+            edits += 1
+            reply = await rec.request("plan edit POST", site.post(f"/assessments/{site.plan}/plan/{site.plan_item}",
+                                                                  cookies, site.hr.csrf, {
+                "version": found.group(1).decode(), "text": f"Rà soát quy chế nghỉ thai sản (lần {edits})",
+                "owner_user_id": "", "owner": "Nguyễn Thị Lan", "due_date": "2027-03-31",
+                "status": "in_progress"}), redirected)
+            cookies |= reply.cookies if reply is not None else {}
+            # and wants it on paper: a page saying it is being made (202), or the PDF
+            reply = await rec.request("PDF after an edit", site.get(f"/assessments/{site.plan}/plan.pdf", cookies),
+                                      lambda r: r.status == 202 or stored_pdf(r))
+            cookies |= reply.cookies if reply is not None else {}
+        await asyncio.sleep(PLAN_EDIT_EVERY)
+
+
+async def health_probe(site: Site, rec: Recorder) -> None:
+    while rec.running():
+        await rec.request("/healthz", site.get("/healthz", {}), page)
+        await asyncio.sleep(HEALTH_EVERY)
+
+
+async def run_mix(site: Site, users: int, seconds: float, pausing: bool) -> Recorder:
+    rec = Recorder(until=time.monotonic() + seconds)
+
+    async def pause() -> None:
+        if pausing:
+            await asyncio.sleep(random.uniform(1, 3))
+
+    async def staggered(delay: float, work: Awaitable[None]) -> None:
+        await asyncio.sleep(delay)  # people do not all press at the same instant
+        await work
+
+    spread = 3.0 if pausing else 0.5
+    def person(n: int) -> Awaitable[None]:  # of five people: two fill in drafts, two read results, one reviews
+        if n % 5 == 4:
+            return reviewer(site, rec, pause)
+        if n % 5 in (1, 3):
+            return submitted_officer(site, rec, pause)
+        return drafting_officer(site, rec, site.drafting[n // 5 * 2 + n % 5 // 2], pause)
+
+    tasks = [asyncio.create_task(staggered(random.uniform(0, spread), person(n))) for n in range(users)]
+    tasks += [asyncio.create_task(plan_editor(site, rec)), asyncio.create_task(health_probe(site, rec))]
+    await asyncio.sleep(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return rec
+
+
+async def hello_mix(port: int, seconds: float) -> Recorder:
+    rec = Recorder(until=time.monotonic() + seconds)
+
+    async def user() -> None:
+        while rec.running():
+            await rec.request("hello-world", http(port, "GET", "/", {}), page)
+
+    tasks = [asyncio.create_task(user()) for _ in range(STRESS_USERS)]
+    await asyncio.sleep(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return rec
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(title: str, rec: Recorder, seconds: float) -> None:
+    total = sum(len(v) for v in rec.latencies.values())
+    errors = sum(rec.errors.values())
+    print(f"\n{title}: {total / seconds:,.0f} req/s, {errors} errors")
+    print(f"  {'request':<20}{'count':>8}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in sorted(rec.latencies):
+        values = rec.latencies[kind]
+        print(f"  {kind:<20}{len(values):>8}{rec.errors.get(kind, 0):>8}{statistics.median(values):>9.1f}"
+              f"{percentile(values, 0.95):>9.1f}{percentile(values, 0.99):>9.1f}")
+    for sample in rec.samples:
+        print(f"  error: {sample}")
+
+
+SEED = """
+import sys
+from sqlalchemy import delete, select
+from app import create_app
+from app.extensions import db
+from assessments.db import today_in_viet_nam, utcnow
+from assessments.models import Assessment, Organisation, PlanItem, PlanRender, Role, User
+from assessments.passwords import hash_password
+from assessments.services.reports import plan_pdf
+from rubrics.loader import default_registry
+app = create_app()
+with app.app_context():
+    hr = db.session.scalar(select(User).where(User.email == "hr@demo.vn"))
+    own = list(db.session.scalars(select(Assessment).where(Assessment.organisation_id == hr.organisation_id)
+                                  .order_by(Assessment.cycle)))
+    draft = next(a for a in own if a.status == "draft")
+    plan_item = db.session.scalar(select(PlanItem).where(PlanItem.assessment_id.in_([a.id for a in own]))
+                                  .order_by(PlanItem.id))
+    plan = db.session.get(Assessment, plan_item.assessment_id)
+    download = next(a for a in own if a.status != "draft" and a is not plan)
+    rubric = default_registry().latest("crbp-vn")
+    password = hash_password(sys.argv[2])  # hashed once: every company's officer signs in with it
+    drafts = []
+    for n in range(int(sys.argv[1])):  # a company of its own for each officer filling in a draft
+        company = Organisation(name=f"Công ty thử tải {n + 1}", tax_code=f"9{n:09d}", province_code="hung-yen",
+                               sector_code="garment-textile", workforce_total=800, workforce_women=560)
+        db.session.add(company)
+        db.session.flush()
+        db.session.add(User(email=f"load-{n}@example.vn", password_hash=password, role=Role.HR,
+                            organisation_id=company.id))
+        a = Assessment(organisation_id=company.id, cycle=today_in_viet_nam().year, rubric_key=rubric.key,
+                       rubric_version=rubric.version, rubric_hash=rubric.content_hash, profile=draft.profile,
+                       profile_confirmed_at=utcnow())
+        db.session.add(a)
+        db.session.flush()
+        drafts.append(a.id)
+    # The demo's own render requests would have the worker busy with them; this run makes its own.
+    db.session.execute(delete(PlanRender))
+    plan_pdf(db.session, download, default_registry().get(download.rubric_key, download.rubric_version), "vi")
+    db.session.commit()
+    reviewable = db.session.scalars(select(Assessment.id).where(Assessment.status != "draft")).all()
+    print(download.id, plan.id, plan_item.id, ",".join(map(str, reviewable)), *drafts)
+"""
+LOAD_PASSWORD = "load-test-password-2026"
+
+
+def drafting_users(users: int) -> int:
+    return users // 5 * 2 + min(users % 5, 2)
+
+
+@contextmanager
+def deployment(database: str, workers: int, users: int) -> Iterator[Site]:
+    """The demo database, the app servers (one on SQLite, two on PostgreSQL) and a job worker."""
+    extra: list[object] = []
+    settings = {"API_RATE_LIMIT_PER_ADDRESS": "1000000 per minute"}
+    url = None
+    if database == "postgresql":
+        from tests.support.postgres import start_postgres
+        from tests.support.redis import start_redis
+
+        postgres, redis = start_postgres(), start_redis()
+        extra += [postgres, redis]
+        url = postgres.create_database("ffw_load")
+        settings["JOBS_BROKER_URL"] = redis.url(0)
+    workdir, env = demo_database(url, **settings)
+    seeded = subprocess.run([PYTHON, "-c", SEED, str(drafting_users(users)), LOAD_PASSWORD], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if seeded.returncode:
+        sys.exit(seeded.stderr)
+    download, plan, plan_item, reviewable, *drafts = seeded.stdout.split()
+    ports = [free_port() for _ in range(2 if database == "postgresql" else 1)]
+    log = workdir / "servers.log"
+    processes = [start_gunicorn("wsgi:app", port, env, workers=workers, log=log) for port in ports]
+    with log.open("ab") as output:
+        processes.append(subprocess.Popen([PYTHON, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env, stdout=output,
+                                          stderr=subprocess.STDOUT))
+    try:
+        def officer(email: str, password: str, draft: str = "0") -> Officer:
+            cookie, csrf = sign_in(ports[0], email, password)
+            return Officer(dict([cookie.split("=", 1)]), csrf, int(draft))
+
+        with ThreadPoolExecutor(4) as pool:  # 120 sign-ins (scrypt, 50 ms each) on both cores
+            drafting = list(pool.map(lambda n: officer(f"load-{n}@example.vn", LOAD_PASSWORD, drafts[n]),
+                                     range(len(drafts))))
+        yield Site(ports, officer("hr@demo.vn", "demo-hr-2026"), officer("reviewer@demo.vn", "demo-reviewer-2026"),
+                   drafting, int(download), int(plan), int(plan_item), [int(r) for r in reviewable.split(",")])
+    finally:
+        stop(tuple(processes), workdir)
+        for server in extra:
+            server.stop()  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app server")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; gunicorn {args.workers} sync workers per app server; {args.seconds:.0f} s a mix")
+
+    hello_port = free_port()
+    hello = start_gunicorn("benchmarks.hello_app:app", hello_port, {**os.environ, "PYTHONPATH": str(ROOT)},
+                           workers=args.workers)
+    try:
+        report(f"ceiling: hello-world, {STRESS_USERS} users without pauses", asyncio.run(hello_mix(
+            hello_port, min(args.seconds, 10))), min(args.seconds, 10))
+    finally:
+        hello.terminate()
+        hello.wait()
+    for database in args.databases.split(","):
+        servers = "two app servers" if database == "postgresql" else "one app server"
+        with deployment(database, args.workers, DEADLINE_USERS) as site:
+            report(f"{database}, {servers}: stress, {STRESS_USERS} users without pauses",
+                   asyncio.run(run_mix(site, STRESS_USERS, args.seconds, pausing=False)), args.seconds)
+            report(f"{database}, {servers}: deadline day, {DEADLINE_USERS} users pausing 1-3 s",
+                   asyncio.run(run_mix(site, DEADLINE_USERS, args.seconds, pausing=True)), args.seconds)
+    print(f"\ntargets: 0 errors; deadline day p95 < 200 ms on every page, PDF download p95 < 100 ms, /healthz "
+          f"p99 < 50 ms; stress above the {BEFORE_ISSUE_19_RPS} req/s measured before issue 19")
+
+
+if __name__ == "__main__":
+    main()
