@@ -10,10 +10,11 @@ beside the app servers, and two mixes of users, each for --seconds:
 
 SQLite runs one app server (its file lives on one machine); PostgreSQL runs two, on different
 ports, with Redis as the job broker, and requests are spread over them in turn, as a proxy
-would. Each app server is gunicorn with --workers sync workers. Four users in five are HR
-officers (their assessments page, an area page, a save of that area, the results, the PDF plan),
-one in five a Chamber reviewer (the queue, an assessment, the benchmarks). Besides them one HR
-officer edits a plan action every 3 s and asks for its PDF, so the job worker is rendering PDFs throughout, and a
+would. Each app server is gunicorn with --workers sync workers. Of five users, two are HR
+officers filling in their company's draft (the assessments page, an area page, a save), two
+are officers of a company that has submitted (its results, its PDF plan) and one is a Chamber
+reviewer (the queue, an assessment, the benchmarks). Besides them one HR officer edits a plan
+action every 3 s and asks for its PDF, so the job worker is rendering PDFs throughout, and a
 probe asks /healthz five times a second. Printed per mix: requests/s, errors and p50/p95/p99 per
 request type; and first, the ceiling: a bare Flask hello-world under the same gunicorn, 20 users
 without pauses, in the same run.
