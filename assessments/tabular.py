@@ -124,7 +124,7 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title
                into: BinaryIO | None = None) -> bytes:
     """Numbers stay numbers and dates dates (Excel can sort and sum them); with `documentation`,
     a second sheet says what each column holds. Written row by row (write-only mode: memory stays
-    flat however many rows); into a file when given one (then returns b""), else returned."""
+    flat however many rows) into `into`, a file, or else into memory and returned."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -138,12 +138,9 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title
         notes.append([column, meaning])
         for name, text in documentation:
             notes.append([name, spreadsheet_safe(text)])
-    if into is not None:
-        workbook.save(into)
-        return b""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    target = io.BytesIO() if into is None else into
+    workbook.save(target)
+    return target.getvalue() if isinstance(target, io.BytesIO) else b""
 
 
 def template_xlsx(columns: Sequence[str], documentation: Sequence[tuple[str, str]], lists: dict[str, list[str]],

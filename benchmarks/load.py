@@ -199,37 +199,31 @@ async def drafting_officer(site: Site, rec: Recorder, officer: Officer,
         await pause()
 
 
-async def submitted_officer(site: Site, rec: Recorder, pause: Callable[[], Awaitable[None]]) -> None:
-    """An HR officer of the demo company, which has submitted: its results and its PDF plan."""
-    cookies = dict(site.hr.cookies)
+# A page someone reads: its name in the figures, its path (drawn afresh each time), what a good reply is.
+Page = tuple[str, Callable[[Site], str], Callable[[Reply], bool]]
+
+
+async def reader(site: Site, rec: Recorder, officer: Officer, pages: list[tuple[int, Page]],
+                 pause: Callable[[], Awaitable[None]]) -> None:
+    """Someone who only reads: one of `pages` at a time, chosen by weight."""
+    cookies = dict(officer.cookies)
     while rec.running():
-        step = random.choices(("list", "results", "pdf"), weights=(1, 2, 2))[0]
-        if step == "list":
-            reply = await rec.request("HR assessments", site.get("/assessments/", cookies), page)
-        elif step == "results":
-            reply = await rec.request("results", site.get(f"/assessments/{site.download}/results", cookies), page)
-        else:
-            reply = await rec.request("PDF download", site.get(f"/assessments/{site.download}/plan.pdf", cookies),
-                                      stored_pdf)
+        kind, path, ok = random.choices([p for _w, p in pages], weights=[w for w, _p in pages])[0]
+        reply = await rec.request(kind, site.get(path(site), cookies), ok)
         if reply is not None:
             cookies |= reply.cookies
         await pause()
 
 
-async def reviewer(site: Site, rec: Recorder, pause: Callable[[], Awaitable[None]]) -> None:
-    cookies = dict(site.reviewer.cookies)
-    while rec.running():
-        step = random.choices(("queue", "assessment", "benchmarks"), weights=(2, 2, 1))[0]
-        if step == "queue":
-            reply = await rec.request("review queue", site.get("/review/", cookies), page)
-        elif step == "assessment":
-            reply = await rec.request("review assessment",
-                                      site.get(f"/review/{random.choice(site.reviewable)}", cookies), page)
-        else:
-            reply = await rec.request("benchmarks", site.get("/compare/benchmarks", cookies), page)
-        if reply is not None:
-            cookies |= reply.cookies
-        await pause()
+# An HR officer of the demo company, which has submitted: its results and its PDF plan.
+SUBMITTED_OFFICER: list[tuple[int, Page]] = [
+    (1, ("HR assessments", lambda site: "/assessments/", page)),
+    (2, ("results", lambda site: f"/assessments/{site.download}/results", page)),
+    (2, ("PDF download", lambda site: f"/assessments/{site.download}/plan.pdf", stored_pdf))]
+REVIEWER: list[tuple[int, Page]] = [
+    (2, ("review queue", lambda site: "/review/", page)),
+    (2, ("review assessment", lambda site: f"/review/{random.choice(site.reviewable)}", page)),
+    (1, ("benchmarks", lambda site: "/compare/benchmarks", page))]
 
 
 async def plan_editor(site: Site, rec: Recorder) -> None:
@@ -276,9 +270,9 @@ async def run_mix(site: Site, users: int, seconds: float, pausing: bool) -> Reco
     spread = 3.0 if pausing else 0.5
     def person(n: int) -> Awaitable[None]:  # of five people: two fill in drafts, two read results, one reviews
         if n % 5 == 4:
-            return reviewer(site, rec, pause)
+            return reader(site, rec, site.reviewer, REVIEWER, pause)
         if n % 5 in (1, 3):
-            return submitted_officer(site, rec, pause)
+            return reader(site, rec, site.hr, SUBMITTED_OFFICER, pause)
         return drafting_officer(site, rec, site.drafting[n // 5 * 2 + n % 5 // 2], pause)
 
     tasks = [asyncio.create_task(staggered(random.uniform(0, spread), person(n))) for n in range(users)]
