@@ -8,6 +8,9 @@ session's requests are nudged onto the queue with a short delay (the debounce). 
 asked for but not done: a nudge lost with a broker restart, a worker killed mid-render (its
 lease runs out). So nothing depends on the queue keeping a message.
 
+Benchmarks too: a transaction that changed the scores nudges `refresh_benchmarks`, which
+ranks every score again and keeps the result in the database for the pages to read.
+
 Mail rides the same queue: a transaction that wrote an outbox row nudges `send_mail` after its
 commit, and the worker also runs the mail worker's round (digests due, retries) every
 MAIL_WORKER_INTERVAL seconds, so `flask jobs worker` is the one worker a deployment needs.
@@ -38,12 +41,16 @@ from app.extensions import db
 from app.mail_cli import mail_round
 from assessments.outbox import MAIL_WRITTEN
 from assessments.report.survey_papers import RoundPaper
+from assessments.services.compare import SCORES_CHANGED, StoredBenchmarks, refresh_benchmarks, stored_benchmarks
 from assessments.services.plan_renders import lapsed, requested_in
 from assessments.services.reports import make_plan
 from assessments.services.surveys import make_paper
 from config import ConfigError
 
 log = logging.getLogger(__name__)
+
+# Submissions often come in bursts (a deadline): one refresh a second after the last of them.
+BENCHMARKS_DEBOUNCE_SECONDS = 1.0
 
 
 def make_huey(url: str) -> Huey:
@@ -82,7 +89,16 @@ class Jobs:
                 finally:
                     db.session.remove()
 
+        @self.huey.task(name="refresh_benchmarks")
+        def refresh_benchmarks_task() -> int:
+            with self.app.app_context():
+                try:
+                    return refresh_benchmarks(db.session)
+                finally:
+                    db.session.remove()
+
         self.render_plan = render_plan
+        self.refresh_benchmarks = refresh_benchmarks_task
         self.send_mail = send_mail
         self.make_survey_paper = make_survey_paper
 
@@ -100,8 +116,17 @@ class Jobs:
         for assessment_id in sorted(assessment_ids):
             self.render_plan.schedule((assessment_id,), delay=self.debounce.total_seconds())
 
+    def benchmarks_wanted(self) -> None:
+        """Nudge the queue to make the benchmarks again (it does nothing if they are current).
+        From a page that found them stale: if the broker is down, the sweep asks later."""
+        try:
+            self.refresh_benchmarks.schedule(delay=BENCHMARKS_DEBOUNCE_SECONDS)
+        except Exception:
+            log.exception("could not queue the benchmarks; the sweep will")
+
     def sweep(self) -> int:
-        """Nudge again every request whose nudge was lost or whose worker died."""
+        """Nudge again every request whose nudge was lost or whose worker died, and the
+        benchmarks (a no-op when they are current)."""
         with self.app.app_context():
             try:
                 due = lapsed(db.session)
@@ -109,7 +134,16 @@ class Jobs:
                 db.session.remove()
         for assessment_id in due:
             self.render_plan(assessment_id)
+        self.refresh_benchmarks()
         return len(due)
+
+
+def benchmarks_to_show(by: str, cycle: int | None) -> StoredBenchmarks:
+    """The benchmarks a page or the API shows; if they are stale, the worker is asked for new ones."""
+    shown = stored_benchmarks(db.session, by, cycle)
+    if shown.refresh:
+        current_app.extensions["jobs"].benchmarks_wanted()
+    return shown
 
 
 def _nudge_after_commit(session: Session) -> None:
@@ -117,7 +151,8 @@ def _nudge_after_commit(session: Session) -> None:
         return
     requested = requested_in(session)
     mail = session.info.pop(MAIL_WRITTEN, False)
-    if not requested and not mail:
+    scores = session.info.pop(SCORES_CHANGED, False)
+    if not requested and not mail and not scores:
         return
     jobs: Jobs = current_app.extensions["jobs"]
     try:
@@ -125,13 +160,16 @@ def _nudge_after_commit(session: Session) -> None:
             jobs.plans_changed(requested)
         if mail:
             jobs.send_mail()
+        if scores:
+            jobs.benchmarks_wanted()
     except Exception:  # the broker is down: the change is saved, the sweep does it later
-        log.exception("could not queue plans %s or mail; the sweep will", sorted(requested))
+        log.exception("could not queue plans %s, mail or benchmarks; the sweep will", sorted(requested))
 
 
 def _forget_after_rollback(session: Session) -> None:
     requested_in(session)  # a rolled-back request asked for nothing, a rolled-back mail is no mail
     session.info.pop(MAIL_WRITTEN, None)
+    session.info.pop(SCORES_CHANGED, None)
 
 
 def init_jobs(app: Flask) -> None:

@@ -18,14 +18,12 @@ from flask_limiter import Limiter
 from limits import parse
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.access import bearer_token
 from app.requests import client_address
-from assessments.db import table_of
+from assessments.db import table_of, upsert_on
 from assessments.models import RateLimitCounter
 
 DATABASE_STORAGE = "ffw+database://"
@@ -50,7 +48,7 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
         engine = _engine()
-        insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_on(engine.dialect.name)
         expired = TABLE.c.expires_at <= now
         new_row = insert(TABLE).values(key=key, count=amount, expires_at=now + expiry)
         statement = new_row.on_conflict_do_update(index_elements=[TABLE.c.key], set_={

@@ -7,6 +7,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +26,12 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 def table_of(model: Any) -> Table:
     """A mapped class's table, typed as one (SQLAlchemy types `__table__` as any FromClause)."""
     return cast(Table, model.__table__)
+
+
+def upsert_on(dialect_name: str) -> Any:
+    """The INSERT that takes ON CONFLICT DO UPDATE (one statement, so two writers at once both
+    land) for the database in use: SQLite and PostgreSQL spell it alike, SQLAlchemy per dialect."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 # What services take as their database session: a plain Session (scripts, tests) or the

@@ -662,6 +662,23 @@ class ScoresVersion(Base):
     token: Mapped[str] = mapped_column(String(32))
 
 
+class BenchmarkSnapshot(Base):
+    """The benchmarks of one grouping (sector or province) in one cycle, as the job worker last
+    made them (assessments.services.compare.refresh_benchmarks). Ranking every score takes a few
+    hundred milliseconds at 10,000 organisations, so pages read this instead of computing it in
+    a person's request. `token` is the ScoresVersion they were made for: another token means the
+    scores changed since and a newer snapshot is on its way."""
+
+    __tablename__ = "benchmark_snapshots"
+
+    grouping: Mapped[str] = mapped_column(String(16), primary_key=True)  # sector or province
+    cycle: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: nothing scored yet
+    opens_on: Mapped[bool] = mapped_column(default=False)  # the cycle the page shows when none is chosen
+    token: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # compare.encode_benchmarks
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RateLimitCounter(Base):
     """A fixed-window counter of the JSON API's rate limits (app.rate_limits): kept in the
     database, like sign-in throttling, so that every app server counts the same requests."""

@@ -6,7 +6,7 @@ Seeds a migrated database with N organisations (spread over provinces, sectors a
 with one submitted assessment (real score cards from generated answers, every answer stored),
 then prints the median time, through the Flask app signed in as a reviewer, of: the list page,
 a filtered and area-sorted list, the benchmark page by province (also right after the scores
-changed), and the full exports (the list as CSV, every answer as CSV and XLSX): the time to the
+changed, before the job worker has made them again; its time to make them is printed too), and the full exports (the list as CSV, every answer as CSV and XLSX): the time to the
 first byte and to the last. Targets (issues 6 and 19): each page under 150 ms, an export's first
 byte within 0.5 s and its last within 5 s.
 PostgreSQL is started as a throwaway server (tests/support/postgres.py) when it is installed.
@@ -107,6 +107,13 @@ def measure(database_url: str, count: int, runs: int) -> dict[str, float]:
     client.post("/auth/login", data={"csrf_token": token, "email": "bench@example.vn",
                                      "password": "benchmark-password-1"})
     results = {}
+    from app.extensions import db
+    from assessments.services.compare import refresh_benchmarks, scores_changed
+
+    with app.app_context():  # what the job worker does once the seeded scores are committed
+        start = time.perf_counter()
+        refresh_benchmarks(db.session)
+        results["job worker: every benchmark made again (not in a request)"] = time.perf_counter() - start
     for name, url in PAGES.items():
         start = time.perf_counter()
         assert client.get(url).status_code == 200, url  # the first request: nothing computed yet
@@ -118,10 +125,8 @@ def measure(database_url: str, count: int, runs: int) -> dict[str, float]:
             times.append(time.perf_counter() - start)
             assert response.status_code == 200
         results[name] = statistics.median(times)
-    # An assessment submitted (the scores changed), then someone opens the benchmarks.
-    from app.extensions import db
-    from assessments.services.compare import scores_changed
-
+    # An assessment submitted (the scores changed), then someone opens the benchmarks before the
+    # job worker has made them again.
     times = []
     for _ in range(runs):
         with app.app_context():
@@ -179,6 +184,9 @@ def main() -> None:
 def report(results: dict[str, float]) -> None:
     for name, seconds in results.items():
         page = name.removesuffix(" (first request)").removesuffix(" (after a score change)")
+        if name.startswith("job worker"):
+            print(f"  {name:<52} {seconds * 1000:8.0f} ms")
+            continue
         target = 0.150 if page in PAGES else 0.5 if name.endswith("first byte") else 5.0
         verdict = "ok" if seconds < target else "over target"
         print(f"  {name:<52} {seconds * 1000:8.0f} ms   (target < {target * 1000:.0f} ms: {verdict})")

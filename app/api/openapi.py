@@ -173,7 +173,9 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [{"name": "by", "in": "query", "schema": {"enum": ["sector", "province"]}},
                                {"name": "cycle", "in": "query",
                                 "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}],
-                "responses": {"200": {"description": "Groups large enough to show (`min_group`)"},
+                "responses": {"200": {"description": "Groups large enough to show (`min_group`). The figures are "
+                                                     "made in the background when scores change: `as_of` says "
+                                                     "when, and `updating` is true while newer ones are made"},
                               **_error_responses(400, 401)},
             }},
             "/trends": {"get": {

@@ -16,6 +16,7 @@ from app.api.openapi import openapi_document
 from app.compare.filters import filters_from_query
 from app.extensions import db
 from app.http import json_error
+from app.jobs import benchmarks_to_show
 from app.rubric_in_use import latest_rubric
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, ParentingSession, Role
@@ -30,8 +31,6 @@ from assessments.services.compare import (
     MIN_GROUP,
     Distribution,
     ListRow,
-    benchmarks,
-    latest_cycle_with_benchmarks,
     list_page,
     trends,
 )
@@ -236,8 +235,8 @@ def benchmarks_api() -> Response:
     if problems:
         return json_error(400, "invalid_query", "Some query parameters are not valid.", problems)
     by = request.args.get("by", "sector")
-    cycle = int(request.args["cycle"]) if "cycle" in request.args else latest_cycle_with_benchmarks(db.session, by)
-    result = benchmarks(db.session, by, cycle)
+    shown = benchmarks_to_show(by, int(request.args["cycle"]) if "cycle" in request.args else None)
+    result, cycle = shown.result, shown.result.cycle
     rubric = latest_rubric()
     groups = []
     for group in sorted(result.groups):
@@ -247,7 +246,9 @@ def benchmarks_api() -> Response:
         groups.append({"group": group, "overall": overall,
                        "areas": {a.key: _distribution(result.areas.get((group, a.key))) for a in rubric.areas},
                        "legal_gap_shares": {k: round(v, 3) for (g_, k), v in result.gap_shares.items() if g_ == group}})
-    return jsonify({"by": by, "cycle": cycle, "min_group": MIN_GROUP, "groups": groups})
+    return jsonify({"by": by, "cycle": cycle, "min_group": MIN_GROUP, "groups": groups,
+                    "as_of": shown.made_at.isoformat() if shown.made_at else None,
+                    "updating": shown.refresh and shown.made_at is not None})
 
 
 @bp.route("/trends")

@@ -18,6 +18,7 @@ from app.compare import bp
 from app.compare.filters import filters_from_query
 from app.downloads import table_download
 from app.extensions import db
+from app.jobs import benchmarks_to_show
 from app.labels import current_language, former_province_name, province_name, sector_name, status_name
 from app.rubric_in_use import latest_rubric
 from assessments.provinces import PROVINCES_BY_CODE
@@ -34,11 +35,9 @@ from assessments.services.compare import (
     ListRow,
     all_rows,
     answers_of,
-    benchmarks,
     discrepancy_shares,
     export_details,
     gaps_of,
-    latest_cycle_with_benchmarks,
     list_page,
     side_by_side,
     statuses_of,
@@ -123,13 +122,12 @@ def side_by_side_view() -> Any:
 @roles_required(*EVERYONE)
 def benchmarks_view() -> str:
     by = request.args.get("by", "sector") if request.args.get("by") in GROUPINGS else "sector"
-    filters = current_filters()
-    cycle = filters.cycle or latest_cycle_with_benchmarks(db.session, by)
-    result = benchmarks(db.session, by, cycle)
+    shown = benchmarks_to_show(by, current_filters().cycle)
+    result, cycle = shown.result, shown.result.cycle
     names = sector_name if by == "sector" else province_name
     rubric = current_rubric()
     groups = sorted(result.groups, key=lambda group: vietnamese_sort_key(names(group)))
-    return render_template("compare/benchmarks.html", result=result, by=by, cycle=cycle, names=names,
+    return render_template("compare/benchmarks.html", result=result, by=by, cycle=cycle, names=names, shown=shown,
                            min_group=MIN_GROUP, rubric=rubric, groups=groups,
                            surveyed=discrepancy_shares(db.session, by, cycle),
                            gap_indicators=[i for a in rubric.areas for i in a.indicators if i.legal], **_choices())

@@ -11,19 +11,31 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Select, and_, exists, func, literal, select, union_all, update
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from assessments.caching import BoundedCache
-from assessments.db import DbSession, to_viet_nam_date
+from assessments.db import DbSession, to_viet_nam_date, upsert_on, utcnow
 from assessments.models import (
     Answer,
     AreaScoreRow,
     Assessment,
     AssessmentStatus,
+    BenchmarkSnapshot,
     LegalGapRow,
     Organisation,
     ReviewDecision,
@@ -321,6 +333,8 @@ def _distributions(db: DbSession, values: Select[*tuple[Any, ...]] | CompoundSel
 
 # --- Computed once per state of the scores ---------------------------------------------------------
 
+# Where the session notes that its transaction changed the scores (app/jobs.py reads it).
+SCORES_CHANGED = "scores_changed"
 _MEMO: BoundedCache[tuple[Any, ...], Any] = BoundedCache(256)
 
 
@@ -330,12 +344,17 @@ def scores_changed(db: DbSession) -> None:
     token = secrets.token_hex(16)
     if db.execute(update(ScoresVersion).where(ScoresVersion.id == 1).values(token=token)).rowcount == 0:  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
         db.add(ScoresVersion(id=1, token=token))
+    db.info[SCORES_CHANGED] = True  # after the commit, the web layer asks the job worker for new benchmarks
+
+
+def _scores_token(db: DbSession) -> str | None:
+    return db.scalar(select(ScoresVersion.token).where(ScoresVersion.id == 1))
 
 
 def _memoised(db: DbSession, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """compute() once per state of the scores (the ScoresVersion token) and database. Without a
     token (a database never scored since) nothing is kept."""
-    token = db.scalar(select(ScoresVersion.token).where(ScoresVersion.id == 1))
+    token = _scores_token(db)
     if token is None:
         return compute()
     full_key = (str(db.get_bind().engine.url), token, *key)
@@ -383,6 +402,70 @@ def _benchmarks(db: DbSession, by: str, cycle: int | None, filters: Filters) -> 
         if sizes.get(grp, 0) >= MIN_GROUP:
             shares[(grp, indicator)] = count / sizes[grp]
     return Benchmarks(by=by, cycle=cycle, groups=sizes, areas=areas, gap_shares=shares)
+
+
+# --- Kept in the database: made by the job worker when the scores change ---------------------------
+
+
+def encode_benchmarks(result: Benchmarks) -> dict[str, Any]:
+    """As JSON (lists, not objects: a group may be None, and JSON keys are strings)."""
+    return {"by": result.by, "cycle": result.cycle, "groups": list(result.groups.items()),
+            "areas": [[grp, part, d.count, d.q1, d.median, d.q3] for (grp, part), d in result.areas.items()],
+            "gap_shares": [[grp, indicator, share] for (grp, indicator), share in result.gap_shares.items()]}
+
+
+def decode_benchmarks(data: dict[str, Any]) -> Benchmarks:
+    return Benchmarks(by=data["by"], cycle=data["cycle"], groups=dict(data["groups"]),
+                      areas={(grp, part): Distribution(count, q1, median, q3)
+                             for grp, part, count, q1, median, q3 in data["areas"]},
+                      gap_shares={(grp, indicator): share for grp, indicator, share in data["gap_shares"]})
+
+
+@dataclass(frozen=True)
+class StoredBenchmarks:
+    """Benchmarks as a page shows them."""
+
+    result: Benchmarks
+    made_at: datetime | None  # when the worker made them; None: computed for this request
+    refresh: bool  # the worker should make them (again): none were kept, or the scores changed since
+
+
+def stored_benchmarks(db: DbSession, by: str, cycle: int | None) -> StoredBenchmarks:
+    """The benchmarks the job worker kept for this grouping and cycle (None: the cycle the page
+    opens on), even when the scores changed since: their new ones are minutes away at most, and
+    ranking every score is not done in a person's request. Only when none were kept (a new
+    database, a cycle with no scores) are they computed here; the caller then asks the worker."""
+    which = BenchmarkSnapshot.cycle == cycle if cycle else BenchmarkSnapshot.opens_on.is_(True)
+    kept = db.execute(select(BenchmarkSnapshot.payload, BenchmarkSnapshot.token, BenchmarkSnapshot.made_at)
+                      .where(BenchmarkSnapshot.grouping == by, which)).first()
+    if kept is None:
+        return StoredBenchmarks(benchmarks(db, by, cycle or latest_cycle_with_benchmarks(db, by)), None, True)
+    return StoredBenchmarks(decode_benchmarks(kept.payload), kept.made_at, kept.token != _scores_token(db))
+
+
+def refresh_benchmarks(db: DbSession, now: datetime | None = None) -> int:
+    """The job worker's: make the benchmarks of each grouping and scored cycle again if the
+    scores changed since they were kept, commit, and say how many were made. They are kept with
+    the token read first, so a change made meanwhile leaves them stale for its own nudge."""
+    token = _scores_token(db) or ""
+    if set(db.scalars(select(BenchmarkSnapshot.token).distinct())) == {token}:
+        return 0
+    now = now or utcnow()
+    cycles = set(db.scalars(select(Assessment.cycle).where(Assessment.status.in_(SCORED)).distinct()))
+    insert = upsert_on(db.get_bind().dialect.name)
+    made = 0
+    for by in GROUPINGS:
+        opens_on = latest_cycle_with_benchmarks(db, by)
+        for cycle in sorted(cycles | {opens_on or 0}):
+            values = {"opens_on": cycle == (opens_on or 0), "token": token, "made_at": now,
+                      "payload": encode_benchmarks(_benchmarks(db, by, cycle or None, Filters()))}
+            db.execute(insert(BenchmarkSnapshot).values(grouping=by, cycle=cycle, **values)
+                       .on_conflict_do_update(index_elements=["grouping", "cycle"], set_=values))
+            made += 1
+    # Left with an older token: a cycle no longer scored (its last assessment was returned).
+    db.execute(delete(BenchmarkSnapshot).where(BenchmarkSnapshot.token != token))
+    db.commit()
+    return made
 
 
 @dataclass(frozen=True)

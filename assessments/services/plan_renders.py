@@ -24,10 +24,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from assessments.db import DbSession, utcnow
+from assessments.db import DbSession, upsert_on, utcnow
 from assessments.models import PlanRender
 from assessments.report.render import EDITIONS
 
@@ -47,7 +45,7 @@ def request_render(db: DbSession, assessment_id: int, now: datetime | None = Non
     now = now or utcnow()
     values = {"state": WAITING, "requested_at": now, "lease_until": None, "editions_done": 0, "attempts": 0,
               "error": ""}
-    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_on(db.get_bind().dialect.name)
     statement = insert(PlanRender).values(assessment_id=assessment_id, **values)
     db.execute(statement.on_conflict_do_update(index_elements=[PlanRender.assessment_id], set_=values))
     db.info.setdefault(REQUESTED, set()).add(assessment_id)

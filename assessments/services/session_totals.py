@@ -15,10 +15,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from assessments.db import DbSession, table_of
+from assessments.db import DbSession, table_of, upsert_on
 from assessments.models import (
     ParentingSession,
     SessionMonthTotal,
@@ -49,7 +47,7 @@ def _upsert(db: DbSession, table: Any, key: tuple[str, ...], deltas: dict[tuple[
     increments, so two writers counting into the same row at once both count."""
     if not deltas:
         return
-    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_on(db.get_bind().dialect.name)
     statement = insert(table)
     figures = next(iter(deltas.values())).keys()
     statement = statement.on_conflict_do_update(index_elements=[table.c[k] for k in key], set_={

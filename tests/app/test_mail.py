@@ -30,6 +30,7 @@ from tests.app.test_auth import is_signed_in, log_in
 from tests.app.test_review_compare import submitted
 from tests.conftest import World, add_assessment, add_user, reload, sign_in
 from tests.support.smtp import SmtpServer, html_of, text_of
+from tests.support.statements import statements_run
 
 BASE = "https://ffw.example.vn"
 LINK = re.compile(re.escape(BASE) + r"(/\S+)")
@@ -483,8 +484,6 @@ def test_a_digest_already_written_for_its_period_is_not_looked_for_again(app: Fl
                                                                           dbs: Session) -> None:
     """The worker asks every few seconds: after the first round of a period, a round reads the
     digests' markers, not every plan and every person again."""
-    from sqlalchemy import event
-
     assert world.plan_item_a is not None
     world.plan_item_a.due_date = date(2026, 12, 1)
     dbs.commit()
@@ -492,14 +491,8 @@ def test_a_digest_already_written_for_its_period_is_not_looked_for_again(app: Fl
         from app.extensions import db
 
         assert queue_digests(db.session, MONDAY_8AM).actions == 1
-        statements: list[str] = []
-        engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_run(db.engine) as statements:
             assert queue_digests(db.session, MONDAY_8AM + timedelta(hours=1)).actions == 0
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) <= 3, statements
     assert not any("plan_items" in s or "FROM users" in s for s in statements)
 

@@ -79,6 +79,35 @@ def test_hr_users_reach_benchmarks_only(client: FlaskClient, world: World, dbs: 
     assert world.org_a.name not in page
 
 
+def test_the_benchmarks_page_reads_what_the_worker_made_after_scores_change(client: FlaskClient, world: World,
+                                                                            dbs: Session) -> None:
+    """Issue 19 item 5: a verification (scores change) nudges the job worker to make the
+    benchmarks again after its commit; until it has, the page shows the figures kept before
+    and says newer ones are being made, without ranking every score in the request."""
+    assessment = submitted(dbs, world)
+    jobs = client.application.extensions["jobs"]
+    jobs.huey.flush()
+    sign_in(client, world.users["reviewer"])
+    page = client.get("/compare/benchmarks?by=sector").get_data(as_text=True)
+    assert "Số liệu tính đến" not in page  # nothing kept yet: computed for this request
+    assert [task.name for task in jobs.huey.pending()] == ["refresh_benchmarks"]  # ... and the worker asked
+    assert jobs.refresh_benchmarks.call_local() == 2  # sector and province, the one cycle
+    jobs.huey.flush()
+    page = client.get("/compare/benchmarks?by=sector").get_data(as_text=True)
+    assert "Số liệu tính đến" in page and "đang được tính lại" not in page
+    assert not jobs.huey.pending()  # current: nothing asked
+    jobs.huey.flush()
+
+    client.post(f"/review/{assessment.id}/indicator", data={"indicator": "leave.paternity", "decision": "accepted"})
+    assert client.post(f"/review/{assessment.id}/verify").status_code == 302
+    assert "refresh_benchmarks" in [task.name for task in jobs.huey.pending()]  # by the verification's commit
+    page = client.get("/compare/benchmarks?by=sector").get_data(as_text=True)
+    assert "Số liệu tính đến" in page and "đang được tính lại" in page
+    assert jobs.refresh_benchmarks.call_local() == 2
+    page = client.get("/compare/benchmarks?by=sector").get_data(as_text=True)
+    assert "Số liệu tính đến" in page and "đang được tính lại" not in page
+
+
 def test_exports_keep_vietnamese_and_neutralise_formulas(client: FlaskClient, world: World, dbs: Session) -> None:
     assessment = submitted(dbs, world)
     org = assessment.organisation

@@ -12,11 +12,21 @@ from sqlalchemy.orm import Session
 from assessments.db import today_in_viet_nam
 from assessments.models import Assessment, Organisation
 from assessments.services import Context
-from assessments.services.compare import Filters, benchmarks, list_page, side_by_side, trends
+from assessments.services.compare import (
+    Filters,
+    benchmarks,
+    list_page,
+    refresh_benchmarks,
+    side_by_side,
+    stored_benchmarks,
+    trends,
+)
+from assessments.services.reviews import return_to_company
 from assessments.services.self_assessment import save_answers, submit
 from assessments.simulate import random_answers
 from rubrics.loader import default_registry
 from tests.conftest import World, add_assessment, add_organisation, recorded
+from tests.support.statements import statements_run
 
 RUBRIC = default_registry().latest("crbp-vn")
 AREAS = [a.key for a in RUBRIC.areas]
@@ -105,3 +115,44 @@ def test_trends_cycle_by_cycle(dbs: Session, seven_factories: list[Assessment]) 
     assert list(result) == [2025, 2026] and all(d.count == 7 for d in result.values())
     assert result[2026].median == pytest.approx(statistics.median(a.percent for a in seven_factories[:7]))
     assert trends(dbs, "province", "hai-phong")[2026].shown is False
+
+
+def test_pages_read_the_benchmarks_the_worker_kept(dbs: Session, world: World,
+                                                   seven_factories: list[Assessment]) -> None:
+    """Issue 19 item 5: ranking every score takes a few hundred milliseconds at 10,000
+    organisations, so the job worker does it when the scores change and keeps the result; a page
+    reads what was kept, even right after a submission, and knows newer figures are coming."""
+    first = stored_benchmarks(dbs, "sector", None)
+    assert first.made_at is None and first.refresh  # none kept yet: computed once, the worker is asked
+    assert first.result == benchmarks(dbs, "sector", 2026)
+    assert refresh_benchmarks(dbs) == 4  # sector and province, cycles 2025 and 2026
+    assert refresh_benchmarks(dbs) == 0  # the scores did not change since
+    kept = stored_benchmarks(dbs, "sector", None)
+    assert kept.made_at is not None and not kept.refresh
+    assert kept.result == first.result and kept.result.cycle == 2026  # the page opens on the latest cycle
+    assert stored_benchmarks(dbs, "province", 2025).result == benchmarks(dbs, "province", 2025)
+
+    late = add_organisation(dbs, "Xưởng may muộn", "0712345678", province="ha-noi", sector="garment-textile")
+    scored(dbs, world, late, 2026, 0.9, 7)
+    dbs.commit()
+    with statements_run(dbs.get_bind()) as statements:  # type: ignore[arg-type]
+        stale = stored_benchmarks(dbs, "sector", None)
+    assert stale.refresh and stale.result == kept.result  # what was kept, and newer figures are coming
+    assert len(statements) == 2 and not any("row_number" in s.lower() for s in statements), statements
+    assert refresh_benchmarks(dbs) == 4
+    fresh = stored_benchmarks(dbs, "sector", None)
+    assert not fresh.refresh and fresh.result.groups["garment-textile"] == 8
+    assert fresh.result == benchmarks(dbs, "sector", 2026)
+
+
+def test_a_cycle_left_without_scores_loses_its_benchmarks(dbs: Session, world: World) -> None:
+    org = add_organisation(dbs, "Xưởng may", "0700000001", province="ha-noi", sector="garment-textile")
+    only = scored(dbs, world, org, 2024, 0.5, 1)
+    dbs.commit()
+    assert refresh_benchmarks(dbs) == 2
+    assert stored_benchmarks(dbs, "sector", 2024).result.groups == {"garment-textile": 1}
+    return_to_company(dbs, Context(world.users["reviewer"]), only, "Thiếu bằng chứng")
+    assert refresh_benchmarks(dbs) == 2  # the page's opening cycle: none, kept as cycle 0
+    gone = stored_benchmarks(dbs, "sector", 2024)
+    assert gone.made_at is None and gone.result.groups == {}
+    assert stored_benchmarks(dbs, "sector", None).result.cycle is None
