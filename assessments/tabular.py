@@ -8,10 +8,11 @@ cells that a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, BinaryIO
+from typing import Any
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -120,27 +121,94 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data",
                documentation: Sequence[tuple[str, str]] = (),
-               documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds"),
-               into: BinaryIO | None = None) -> bytes:
-    """Numbers stay numbers and dates dates (Excel can sort and sum them); with `documentation`,
-    a second sheet says what each column holds. Written row by row (write-only mode: memory stays
-    flat however many rows) into `into`, a file, or else into memory and returned."""
-    from openpyxl import Workbook
+               documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds")) -> bytes:
+    return b"".join(xlsx_chunks(header, rows, sheet_title, documentation, documentation_titles))
 
+
+class _Pending(io.RawIOBase):
+    """Where the zip is written: what arrived since it was last taken. Not seekable, so
+    zipfile writes each entry's sizes after its data (a data descriptor), as streamed zips do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        taken = b"".join(self.parts)
+        self.parts.clear()
+        return taken
+
+
+def xlsx_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Data",
+                documentation: Sequence[tuple[str, str]] = (),
+                documentation_titles: tuple[str, str, str] = ("Columns", "Column", "What it holds"),
+                rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """The XLSX a piece at a time, its first bytes before any row is read. Numbers stay numbers
+    and dates dates (Excel can sort and sum them); with `documentation`, a second sheet says
+    what each column holds.
+
+    Cells are written by openpyxl's write-only sheet, but into the zip entry itself rather than
+    the temporary file openpyxl would copy into the zip once every row is written: so the zip
+    starts with the data sheet and grows as rows are read. The rest of the workbook (the
+    documentation sheet, styles, the workbook's parts) follows, written by openpyxl."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    pending = _Pending()
+    archive = zipfile.ZipFile(pending, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
+    # Not Zip64: Excel is wary of it in streamed entries, and a sheet stays far below 2 GiB.
+    entry = archive.open(_STREAMED_SHEET, "w")
+    sheet._writer = WorksheetWriter(sheet, out=entry)
+    sheet._writer.write_top()
     sheet.append([spreadsheet_safe(h) for h in header])
-    for row in rows:
+    yield pending.take()
+    for number, row in enumerate(rows, start=1):
         sheet.append([spreadsheet_safe(v) for v in row])
+        if number % rows_per_chunk == 0:
+            yield pending.take()
+    sheet.close()
+    entry.close()
     if documentation:
         title, column, meaning = documentation_titles
         notes = workbook.create_sheet(title[:31])
         notes.append([column, meaning])
         for name, text in documentation:
             notes.append([name, spreadsheet_safe(text)])
-    target = io.BytesIO() if into is None else into
-    workbook.save(target)
-    return target.getvalue() if isinstance(target, io.BytesIO) else b""
+    _workbook_writer()(workbook, archive).save()
+    yield pending.take()
+
+
+_STREAMED_SHEET = "xl/worksheets/sheet1.xml"  # the first sheet's place in every workbook openpyxl writes
+
+
+@functools.cache
+def _workbook_writer() -> type:
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.writer.excel import ExcelWriter
+
+    class WorkbookAfterStreamedSheet(ExcelWriter):
+        """openpyxl's writer of a workbook's parts, which lists the first sheet (already in the
+        zip) instead of copying it in from a temporary file."""
+
+        def write_worksheet(self, ws: Any) -> None:
+            if ws is not self.workbook.worksheets[0]:
+                super().write_worksheet(ws)
+                return
+            assert ws.path[1:] == _STREAMED_SHEET, ws.path
+            ws._drawing = SpreadsheetDrawing()
+            ws._rels = ws._writer._rels
+            self.manifest.append(ws)
+
+    return WorkbookAfterStreamedSheet
 
 
 def template_xlsx(columns: Sequence[str], documentation: Sequence[tuple[str, str]], lists: dict[str, list[str]],
