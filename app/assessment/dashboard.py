@@ -18,7 +18,15 @@ from app.requests import service_context
 from app.rubric_in_use import latest_rubric
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam
-from assessments.models import EDITABLE_STATUSES, Assessment, AssessmentStatus, Organisation, PlanItem, Role
+from assessments.models import (
+    EDITABLE_STATUSES,
+    WITHOUT_STORED_RESULT,
+    Assessment,
+    AssessmentStatus,
+    Organisation,
+    PlanItem,
+    Role,
+)
 from assessments.services import ServiceError
 from assessments.services.reviews import returned_notices
 from assessments.services.self_assessment import current_card, progress, start_assessment
@@ -30,7 +38,7 @@ from assessments.services.teams import assigned_to
 @bp.route("/")
 @roles_required(*EVERYONE)
 def index() -> str:
-    query = select(Assessment).order_by(Assessment.cycle.desc(), Assessment.id.desc())
+    query = select(Assessment).options(WITHOUT_STORED_RESULT).order_by(Assessment.cycle.desc(), Assessment.id.desc())
     if current_user.role == Role.HR:
         query = query.where(Assessment.organisation_id == current_user.organisation_id)
     else:
@@ -50,7 +58,7 @@ def hr_overview() -> dict[str, Any]:
     if current_user.role != Role.HR:
         return {"current": None, "overdue": [], "mine": []}
     today = today_in_viet_nam()
-    current = db.session.scalar(select(Assessment).where(
+    current = db.session.scalar(select(Assessment).options(WITHOUT_STORED_RESULT).where(
         Assessment.organisation_id == current_user.organisation_id, Assessment.cycle == today.year,
         Assessment.status.in_(EDITABLE_STATUSES)))
     overdue = db.session.scalars(

@@ -21,7 +21,7 @@ from app.requests import service_context
 from app.review import bp
 from app.service_errors import message_for
 from assessments.db import today_in_viet_nam, utcnow
-from assessments.models import Assessment, AssessmentStatus, Organisation
+from assessments.models import WITHOUT_STORED_RESULT, Assessment, AssessmentStatus, Organisation
 from assessments.provinces import PROVINCES_BY_CODE
 from assessments.report.words import answer_text
 from assessments.result import ScoreRecord
@@ -81,7 +81,8 @@ def queue() -> str:
             return []
         order = Assessment.submitted_at.desc() if newest_first else Assessment.submitted_at
         query = (select(Assessment).join(Organisation, Organisation.id == Assessment.organisation_id)
-                 .options(joinedload(Assessment.organisation)).where(Assessment.status == wanted))
+                 .options(joinedload(Assessment.organisation), WITHOUT_STORED_RESULT)
+                 .where(Assessment.status == wanted))
         if province:
             query = query.where(Organisation.province_code == province)
         if sector:

@@ -17,7 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from assessments.db import DbSession, utcnow
-from assessments.models import Assessment, AssessmentStatus, Evidence, ReviewDecision, ReviewNote
+from assessments.models import (
+    WITHOUT_STORED_RESULT,
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    ReviewDecision,
+    ReviewNote,
+)
 from assessments.services import notifications
 from assessments.services.common import Context, ServiceError, record_event
 from assessments.services.compare import scores_changed
@@ -117,8 +124,9 @@ def returned_notice(db: DbSession, assessment: Assessment) -> ReturnedNotice | N
 
 def returned_notices(db: DbSession, organisation_id: int) -> list[ReturnedNotice]:
     """The organisation's assessments back with it, newest cycle first."""
-    returned = db.scalars(select(Assessment).where(Assessment.organisation_id == organisation_id,
-                                                   Assessment.status == AssessmentStatus.RETURNED)
+    returned = db.scalars(select(Assessment).options(WITHOUT_STORED_RESULT)
+                          .where(Assessment.organisation_id == organisation_id,
+                                 Assessment.status == AssessmentStatus.RETURNED)
                           .order_by(Assessment.cycle.desc()))
     return [notice for assessment in returned if (notice := returned_notice(db, assessment)) is not None]
 

@@ -378,12 +378,15 @@ class Heard:
 
 def latest_voices(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, Heard]:
     """For each assessment (id -> its rubric's survey): its newest round whose results show
-    (enough workers answered), and what workers said in it. Four statements, however many."""
+    (enough workers answered), and what workers said in it. Four statements, however many
+    (one when none has a round)."""
     ids = [key for key, survey in survey_of_assessment.items() if survey is not None]
     if not ids:
         return {}
     rounds = list(db.scalars(select(SurveyRound).where(SurveyRound.assessment_id.in_(ids))
                              .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())))
+    if not rounds:  # most assessments: no survey, nothing more to read
+        return {}
     answered, counts = _counts(db, [r.id for r in rounds])
     hr_answers = _hr_answers(db, ids)
     found: dict[int, Heard] = {}

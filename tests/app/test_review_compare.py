@@ -17,6 +17,7 @@ from assessments.models import Assessment, ReviewNote
 from assessments.simulate import best_answers
 from tests.app.test_assessment import RUBRIC, complete_and_submit
 from tests.conftest import World, reload, sign_in
+from tests.support.statements import statements_run
 
 
 def submitted(dbs: Session, world: World) -> Assessment:
@@ -66,6 +67,24 @@ def test_query_return_resubmit_verify_with_history(client: FlaskClient, world: W
     # A verified assessment is not reviewed again.
     assert "Chỉ có thể thẩm định" in client.post(f"{base}/return", data={"comment": "x"},
                                                 follow_redirects=True).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who, url", [("reviewer", "/review/"), ("reviewer", "/assessments/"),
+                                      ("hr_a", "/assessments/")])
+def test_lists_never_read_the_stored_score_cards(client: FlaskClient, world: World, dbs: Session, who: str,
+                                                 url: str) -> None:
+    """Issue 19: the review queue spent a third of its time decoding each listed assessment's
+    stored result (kilobytes of JSON) that it never shows. Lists read the columns they show."""
+    assessment_id = submitted(dbs, world).id
+    sign_in(client, world.users[who])
+    with client.application.app_context():
+        from app.extensions import db
+
+        with statements_run(db.engine) as statements:
+            page = client.get(url)
+    assert page.status_code == 200 and f"/{assessment_id}" in page.get_data(as_text=True)
+    listed = [s for s in statements if "FROM assessments" in s]
+    assert listed and not [s for s in listed if "assessments.result" in s], listed
 
 
 def test_hr_users_reach_benchmarks_only(client: FlaskClient, world: World, dbs: Session) -> None:

@@ -27,6 +27,7 @@ from assessments.services.surveys import (
     begin_response,
     close_round,
     codes_of,
+    latest_voices,
     open_round,
     round_state,
     round_view,
@@ -36,6 +37,7 @@ from assessments.services.surveys import (
 from rubrics.loader import default_registry
 from tests.assessments.test_races import run_together
 from tests.conftest import World, add_assessment
+from tests.support.statements import statements_run
 
 RUBRIC = default_registry().get("crbp-vn", "2026.2")
 SURVEY = RUBRIC.data.survey
@@ -284,3 +286,12 @@ def test_a_group_of_ten_is_shown_and_the_change_since_last_cycle_is_given(dbs: S
     assert next(g for g in view.groups if g.option == "man").voice is None
     assert not view.voice.discrepancies
     assert isinstance(world.org_a, Organisation)
+
+
+def test_an_assessment_without_rounds_costs_one_statement(dbs: Session, world: World) -> None:
+    """The results, review and benchmark pages ask for workers' voices on every view; most
+    assessments have no survey round, and then nothing past the rounds is read."""
+    assert world.assessment_a is not None
+    with statements_run(dbs.get_bind()) as statements:  # type: ignore[arg-type]
+        assert latest_voices(dbs, {world.assessment_a.id: SURVEY}) == {}
+    assert len(statements) == 1, statements
