@@ -190,7 +190,7 @@ def xlsx_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_titl
 _STREAMED_SHEET = "xl/worksheets/sheet1.xml"  # the first sheet's place in every workbook openpyxl writes
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _workbook_writer() -> type:
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.writer.excel import ExcelWriter

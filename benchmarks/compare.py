@@ -6,8 +6,9 @@ Seeds a migrated database with N organisations (spread over provinces, sectors a
 with one submitted assessment (real score cards from generated answers, every answer stored),
 then prints the median time, through the Flask app signed in as a reviewer, of: the list page,
 a filtered and area-sorted list, the benchmark page by province (also right after the scores
-changed, before the job worker has made them again; its time to make them is printed too), and the full exports (the list as CSV, every answer as CSV and XLSX): the time to the
-first byte and to the last. Targets (issues 6 and 19): each page under 150 ms, an export's first
+changed, before the job worker has made them again; its time to make them is printed too), and
+the full exports (the list as CSV, every answer as CSV and XLSX): the time to the first byte and
+to the last. Targets (issues 6 and 19): each page under 150 ms, an export's first
 byte within 0.5 s and its last within 5 s.
 PostgreSQL is started as a throwaway server (tests/support/postgres.py) when it is installed.
 """
