@@ -368,7 +368,7 @@ def drafting_users(users: int) -> int:
 
 
 @contextmanager
-def deployment(database: str, workers: int, users: int) -> Iterator[Site]:
+def deployment(database: str, workers: int, users: int, threads: int = 1) -> Iterator[Site]:
     """The demo database, the app servers (one on SQLite, two on PostgreSQL) and a job worker."""
     extra: list[object] = []
     settings = {"API_RATE_LIMIT_PER_ADDRESS": "1000000 per minute"}
@@ -389,7 +389,7 @@ def deployment(database: str, workers: int, users: int) -> Iterator[Site]:
     download, plan, plan_item, reviewable, *drafts = seeded.stdout.split()
     ports = [free_port() for _ in range(2 if database == "postgresql" else 1)]
     log = workdir / "servers.log"
-    processes = [start_gunicorn("wsgi:app", port, env, workers=workers, log=log) for port in ports]
+    processes = [start_gunicorn("wsgi:app", port, env, workers=workers, log=log, threads=threads) for port in ports]
     with log.open("ab") as output:
         processes.append(subprocess.Popen([PYTHON, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env, stdout=output,
                                           stderr=subprocess.STDOUT))
@@ -413,9 +413,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app server")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores; gunicorn {args.workers} sync workers per app server; {args.seconds:.0f} s a mix")
+    kind = "sync workers" if args.threads == 1 else f"workers of {args.threads} threads"
+    print(f"{os.cpu_count()} cores; gunicorn {args.workers} {kind} per app server; {args.seconds:.0f} s a mix")
 
     hello_port = free_port()
     hello = start_gunicorn("benchmarks.hello_app:app", hello_port, {**os.environ, "PYTHONPATH": str(ROOT)},
@@ -428,7 +430,7 @@ def main() -> None:
         hello.wait()
     for database in args.databases.split(","):
         servers = "two app servers" if database == "postgresql" else "one app server"
-        with deployment(database, args.workers, DEADLINE_USERS) as site:
+        with deployment(database, args.workers, DEADLINE_USERS, args.threads) as site:
             report(f"{database}, {servers}: stress, {STRESS_USERS} users without pauses",
                    asyncio.run(run_mix(site, STRESS_USERS, args.seconds, pausing=False)), args.seconds)
             report(f"{database}, {servers}: deadline day, {DEADLINE_USERS} users pausing 1-3 s",

@@ -76,12 +76,14 @@ def run(args: list[str], env: dict[str, str]) -> str:
 
 
 def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int = 2,
-                   log: Path | None = None) -> subprocess.Popen[bytes]:
-    """gunicorn with sync workers on 127.0.0.1:port, once it accepts connections (its output
-    goes to `log` when given; the scale-out test reads it when something fails)."""
+                   log: Path | None = None, threads: int = 1) -> subprocess.Popen[bytes]:
+    """gunicorn on 127.0.0.1:port, once it accepts connections: sync workers, or with
+    `threads` > 1 threaded ones (gthread). Its output goes to `log` when given; the scale-out
+    test reads it when something fails."""
     output = None if log is None else log.open("ab")
+    worker_class = ["-k", "sync"] if threads == 1 else ["-k", "gthread", "--threads", str(threads)]
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level",
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), *worker_class, "-b", f"127.0.0.1:{port}", "--log-level",
          "warning", app], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
     if output is not None:
         output.close()  # the child has its own copy
