@@ -227,7 +227,7 @@ def export(fmt: str) -> Response:
     rubric = current_rubric()
     sort, descending = _sort()
     return table_download(fmt, "assessments", _list_header(rubric), _export_rows(rubric, sort, descending),
-                          "Assessments", documentation=_list_documentation(rubric, current_language()),
+                          _("Assessments"), documentation=_list_documentation(rubric, current_language()),
                           documentation_titles=(_("Columns"), _("Column"), _("What it holds")))
 
 
@@ -267,4 +267,5 @@ def export_answers(fmt: str) -> Response:
     rubric = current_rubric()
     header = [*_list_header(rubric),
               *(f"{i.code} {i.key}" for area in rubric.areas for i in area.indicators)]
-    return table_download(fmt, "assessment-answers", header, _answer_rows(rubric, current_language()), "Answers")
+    return table_download(fmt, "assessment-answers", header, _answer_rows(rubric, current_language()),
+                          _("Answers"))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,7 +33,7 @@ EXPORT_COLUMNS = ("id", "date", "programme", "topics", "duration_minutes", "venu
 
 
 def download(fmt: str, stem: str, header: Any, rows: Any) -> Response:
-    return table_download(fmt, stem, header, rows, "Sessions")
+    return table_download(fmt, stem, header, rows, _("Parenting sessions"))  # the sheet, in the reader's language
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

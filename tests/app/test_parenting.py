@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -304,8 +305,10 @@ def test_exports_csv_xlsx_and_dhis2(client: FlaskClient, world: World, dbs: Sess
     assert csv.is_streamed  # sent as it is read: 200,000 sessions never sit in memory whole
     text = csv.data.decode("utf-8")
     assert text.startswith("\ufeff") and "Hưng Yên" in text and ",'=cmd|" in text
-    rows = read_table("x.xlsx", client.get("/parenting/export.xlsx?province=lam-dong").data)
+    xlsx = client.get("/parenting/export.xlsx?province=lam-dong").data
+    rows = read_table("x.xlsx", xlsx)
     assert len(rows) == 1 and rows[0]["participants_male"] == 4 and rows[0]["province"] == "Lâm Đồng"
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == ["Buổi sinh hoạt làm cha mẹ"]  # in the reader's language
     document = client.get("/parenting/export/dhis2.json").get_json()
     periods = {(v["period"], v["value"]) for v in document["dataValues"]}
     assert {("202609", "10"), ("202609", "4"), ("202610", "20"), ("202610", "5")} == periods
