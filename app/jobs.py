@@ -31,7 +31,7 @@ from typing import Any
 import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -49,13 +49,15 @@ from config import ConfigError
 
 log = logging.getLogger(__name__)
 
+# Higher first (huey's order): see Jobs.
+PRIORITY_MAIL, PRIORITY_BENCHMARKS, PRIORITY_RENDER = 20, 10, 0
 # Submissions often come in bursts (a deadline): one refresh a second after the last of them.
 BENCHMARKS_DEBOUNCE_SECONDS = 1.0
 
 
 def make_huey(url: str) -> Huey:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("ffw", url=url)
+        return PriorityRedisHuey("ffw", url=url)  # like the SQLite and memory queues, it takes priorities
     if url.startswith("sqlite:///"):
         return SqliteHuey("ffw", filename=url.removeprefix("sqlite:///"))
     if url == "memory://":
@@ -73,15 +75,17 @@ class Jobs:
         self.debounce = timedelta(seconds=float(app.config["PLAN_RENDER_DEBOUNCE_SECONDS"]))
         self.lease = timedelta(seconds=float(app.config["PLAN_RENDER_LEASE_SECONDS"]))
 
-        @self.huey.task(name="render_plan")
+        # What waits on a nudge goes first: someone waits for a mail (a password link); pages show
+        # benchmarks marked out of date; a PDF render takes seconds and has a page saying so.
+        @self.huey.task(name="render_plan", priority=PRIORITY_RENDER)
         def render_plan(assessment_id: int) -> str:
             return self.run_render(assessment_id)
 
-        @self.huey.task(name="send_mail")
+        @self.huey.task(name="send_mail", priority=PRIORITY_MAIL)
         def send_mail() -> None:
             mail_round(self.app, digests=False)
 
-        @self.huey.task(name="make_survey_paper")
+        @self.huey.task(name="make_survey_paper", priority=PRIORITY_RENDER)
         def make_survey_paper(round_id: int, kind: str, paper: RoundPaper) -> bool:
             with self.app.app_context():
                 try:
@@ -89,7 +93,7 @@ class Jobs:
                 finally:
                     db.session.remove()
 
-        @self.huey.task(name="refresh_benchmarks")
+        @self.huey.task(name="refresh_benchmarks", priority=PRIORITY_BENCHMARKS)
         def refresh_benchmarks_task() -> int:
             with self.app.app_context():
                 try:

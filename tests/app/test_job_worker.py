@@ -89,3 +89,20 @@ def test_a_verification_made_on_the_web_is_mailed_and_its_plan_made_by_the_worke
     mail = smtp_server.to("hr.a@example.vn")[0]
     body = mail.get_body(("plain",))
     assert "đã được thẩm định" in str(mail["Subject"]) and body is not None and "http://ffw.test/" in body.get_content()
+
+
+def test_mail_and_benchmarks_go_before_pdf_renders(database_url: str, broker: str) -> None:
+    """On a deadline day the worker has PDF renders queued for minutes; a password link, a
+    verification mail or the benchmarks must not wait behind them. The queue takes the most
+    urgent nudge first, on the embedded broker and on Redis alike."""
+    jobs = create_app(app_config(database_url, JOBS_BROKER_URL=broker)).extensions["jobs"]
+    jobs.huey.flush()
+    for assessment_id in (1, 2):
+        jobs.render_plan(assessment_id)
+    jobs.refresh_benchmarks()
+    jobs.send_mail()
+    jobs.render_plan(3)
+    taken = [jobs.huey.dequeue() for _ in range(5)]
+    assert [task.name for task in taken] == ["send_mail", "refresh_benchmarks", "render_plan", "render_plan",
+                                             "render_plan"]
+    assert [task.args for task in taken[2:]] == [(1,), (2,), (3,)]  # renders in the order asked
