@@ -57,7 +57,9 @@ BENCHMARKS_DEBOUNCE_SECONDS = 1.0
 
 def make_huey(url: str) -> Huey:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return PriorityRedisHuey("ffw", url=url)  # like the SQLite and memory queues, it takes priorities
+        # Priorities, as the SQLite and memory queues have. Its own name: the plain queue of
+        # earlier versions kept a Redis list under "ffw", and a sorted set cannot share that key.
+        return PriorityRedisHuey("ffw-priority", url=url)
     if url.startswith("sqlite:///"):
         return SqliteHuey("ffw", filename=url.removeprefix("sqlite:///"))
     if url == "memory://":

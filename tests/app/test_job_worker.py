@@ -106,3 +106,16 @@ def test_mail_and_benchmarks_go_before_pdf_renders(database_url: str, broker: st
     assert [task.name for task in taken] == ["send_mail", "refresh_benchmarks", "render_plan", "render_plan",
                                              "render_plan"]
     assert [task.args for task in taken[2:]] == [(1,), (2,), (3,)]  # renders in the order asked
+
+
+def test_a_redis_holding_the_old_plain_queue_still_takes_nudges(redis_server: RedisServer,
+                                                                database_url: str) -> None:
+    """Versions before the priorities kept their queue as a Redis list; an upgraded server must
+    not fail on it (a sorted set cannot share its key). Its leftover nudges are the sweep's."""
+    url = redis_server.url(5)
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    connection.rpush("huey.redis.ffw", b"a nudge of the old version")
+    jobs = create_app(app_config(database_url, JOBS_BROKER_URL=url)).extensions["jobs"]
+    jobs.send_mail()
+    assert jobs.huey.dequeue().name == "send_mail"
