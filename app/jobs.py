@@ -26,7 +26,7 @@ import os
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app, has_app_context
@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from app.assessment.common import rubric_of
 from app.extensions import db
 from app.mail_cli import mail_round
+from assessments.db import DbSession
 from assessments.outbox import MAIL_WRITTEN
 from assessments.report.survey_papers import RoundPaper
 from assessments.services.compare import SCORES_CHANGED, StoredBenchmarks, refresh_benchmarks, stored_benchmarks
@@ -48,6 +49,7 @@ from assessments.services.surveys import make_paper
 from config import ConfigError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Higher first (huey's order): see Jobs.
 PRIORITY_MAIL, PRIORITY_BENCHMARKS, PRIORITY_RENDER = 20, 10, 0
@@ -89,31 +91,29 @@ class Jobs:
 
         @self.huey.task(name="make_survey_paper", priority=PRIORITY_RENDER)
         def make_survey_paper(round_id: int, kind: str, paper: RoundPaper) -> bool:
-            with self.app.app_context():
-                try:
-                    return make_paper(db.session, round_id, kind, paper)
-                finally:
-                    db.session.remove()
+            return self.with_session(lambda session: make_paper(session, round_id, kind, paper))
 
         @self.huey.task(name="refresh_benchmarks", priority=PRIORITY_BENCHMARKS)
         def refresh_benchmarks_task() -> int:
-            with self.app.app_context():
-                try:
-                    return refresh_benchmarks(db.session)
-                finally:
-                    db.session.remove()
+            return self.with_session(refresh_benchmarks)
 
         self.render_plan = render_plan
         self.refresh_benchmarks = refresh_benchmarks_task
         self.send_mail = send_mail
         self.make_survey_paper = make_survey_paper
 
-    def run_render(self, assessment_id: int) -> str:
+    def with_session(self, work: Callable[[DbSession], T]) -> T:
+        """Run a job's work with the app's database session, released afterwards (a worker
+        thread runs many jobs, each in a session of its own)."""
         with self.app.app_context():
             try:
-                outcome = make_plan(db.session, assessment_id, rubric_of, debounce=self.debounce, lease=self.lease)
+                return work(db.session)
             finally:
                 db.session.remove()
+
+    def run_render(self, assessment_id: int) -> str:
+        outcome = self.with_session(lambda session: make_plan(session, assessment_id, rubric_of,
+                                                              debounce=self.debounce, lease=self.lease))
         log.info("plan of assessment %s: %s", assessment_id, outcome)
         return outcome
 
@@ -133,11 +133,7 @@ class Jobs:
     def sweep(self) -> int:
         """Nudge again every request whose nudge was lost or whose worker died, and the
         benchmarks (a no-op when they are current)."""
-        with self.app.app_context():
-            try:
-                due = lapsed(db.session)
-            finally:
-                db.session.remove()
+        due = self.with_session(lapsed)
         for assessment_id in due:
             self.render_plan(assessment_id)
         self.refresh_benchmarks()
