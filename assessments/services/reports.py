@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
+from assessments.result import AssessmentResult
 from assessments.services.common import ServiceError
 from assessments.services.plan_renders import DEBOUNCE, LEASE, claim, fail, finish, progress
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
@@ -47,17 +48,21 @@ def sector_median(db: DbSession, assessment: Assessment) -> tuple[float | None, 
 
 
 def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | None:
-    """The organisation's last scored cycle before this one, and how its adopted plan went."""
-    previous = db.scalar(select(Assessment).where(
-        Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
-        Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1))
-    card = None if previous is None else previous.scorecard
-    if previous is None or card is None:
+    """The organisation's last scored cycle before this one, and how its adopted plan went: one
+    statement, read by every results page and every PDF download."""
+    def plan_items(*done: Any) -> Any:
+        return select(func.count(PlanItem.id)).where(PlanItem.assessment_id == Assessment.id, *done) \
+            .correlate(Assessment).scalar_subquery()
+
+    previous = db.execute(select(
+        Assessment.cycle, Assessment.result_data, plan_items(), plan_items(PlanItem.status == PlanItemStatus.DONE))
+        .where(Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
+               Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1)).first()
+    if previous is None or previous.result_data is None:
         return None
-    adopted, done = db.execute(select(
-        func.count(PlanItem.id), func.count(PlanItem.id).filter(PlanItem.status == PlanItemStatus.DONE))
-        .where(PlanItem.assessment_id == previous.id)).one()
-    return PreviousCycle(cycle=previous.cycle, scorecard=card, adopted=adopted, done=done)
+    cycle, stored, adopted, done = previous
+    return PreviousCycle(cycle=cycle, scorecard=AssessmentResult.scorecard_from_dict(stored), adopted=adopted,
+                         done=done)
 
 
 def plan_items_of(db: DbSession, assessment: Assessment) -> list[PlanItem]:

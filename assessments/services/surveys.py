@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -293,11 +293,13 @@ def save_answers(db: DbSession, survey: Survey, survey_round: SurveyRound, secre
 
 # What a round shows.
 
-def _hr_answers(db: DbSession, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """HR's answers of several assessments at once (`answer_values` reads one)."""
+def _hr_answers(db: DbSession, assessment_ids: Sequence[int], keys: Collection[str]) -> dict[int, dict[str, Any]]:
+    """HR's answers to the indicators `keys` of several assessments at once. Only those: a survey
+    checks a handful of a questionnaire's fifty-odd answers, and each is JSON to decode."""
     found: dict[int, dict[str, Any]] = defaultdict(dict)
     for assessment_id, key, value in db.execute(select(Answer.assessment_id, Answer.indicator_key, Answer.value)
-                                                .where(Answer.assessment_id.in_(assessment_ids))):
+                                                .where(Answer.assessment_id.in_(assessment_ids),
+                                                       Answer.indicator_key.in_(keys))):
         found[assessment_id][key] = value
     return found
 
@@ -373,7 +375,7 @@ class Heard:
 
     survey_round: SurveyRound
     voice: Voice
-    hr_answers: dict[str, Any]
+    hr_answers: dict[str, Any]  # to the indicators the survey checks
 
 
 def latest_voices(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, Heard]:
@@ -388,7 +390,8 @@ def latest_voices(db: DbSession, survey_of_assessment: Mapping[int, Survey | Non
     if not rounds:  # most assessments: no survey, nothing more to read
         return {}
     answered, counts = _counts(db, [r.id for r in rounds])
-    hr_answers = _hr_answers(db, ids)
+    hr_answers = _hr_answers(db, ids, {q.checks for survey in survey_of_assessment.values() if survey is not None
+                                       for q in survey.questions})
     found: dict[int, Heard] = {}
     for survey_round in rounds:
         survey = survey_of_assessment[survey_round.assessment_id]
