@@ -9,8 +9,9 @@ beside the app servers, and two mixes of users, each for --seconds:
 - deadline day: 300 users pausing 1-3 s between requests, as people do.
 
 SQLite runs one app server (its file lives on one machine); PostgreSQL runs two, on different
-ports, with Redis as the job broker, and requests are spread over them in turn, as a proxy
-would. Each app server is gunicorn with --workers sync workers. Of five users, two are HR
+ports, with Redis as the job broker, and each request goes to the server with the fewest
+requests open, as a proxy set to least connections does (--balance roundrobin: to each in
+turn). Each app server is gunicorn with --workers sync workers. Of five users, two are HR
 officers filling in their company's draft (the assessments page, an area page, a save), two
 are officers of a company that has submitted (its results, its PDF plan) and one is a Chamber
 reviewer (the queue, an assessment, the benchmarks). Besides them one HR officer edits a plan
@@ -136,8 +137,10 @@ class Officer:
 
 @dataclass
 class Site:
-    """What the simulated people use: the app servers' ports (taken in turn, as a proxy does),
-    signed-in sessions and the records they work on."""
+    """What the simulated people use: the app servers' ports, signed-in sessions and the records
+    they work on. Each request goes to the server with the fewest requests open (a proxy's least
+    connections: nginx `least_conn`, HAProxy `balance leastconn`), or with `balance="roundrobin"`
+    to each server in turn."""
 
     ports: list[int]
     hr: Officer  # the demo company's HR officer
@@ -147,16 +150,35 @@ class Site:
     plan: int  # the submitted assessment whose plan action the editor keeps changing
     plan_item: int
     reviewable: list[int]
-    next_port: Iterator[int] = field(init=False)
+    balance: str = "leastconn"
+    open_requests: dict[int, int] = field(init=False)
+    turn: Iterator[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.next_port = cycle(self.ports)
+        self.open_requests = dict.fromkeys(self.ports, 0)
+        self.turn = cycle(self.ports)
+
+    def _server(self) -> int:
+        port = next(self.turn)  # in turn; with least connections, among those with the fewest open
+        if self.balance == "leastconn":
+            fewest = min(self.open_requests.values())
+            while self.open_requests[port] != fewest:
+                port = next(self.turn)
+        return port
+
+    async def _send(self, method: str, path: str, cookies: dict[str, str], form: dict[str, str] | None) -> Reply:
+        port = self._server()  # chosen when the request is sent, as a proxy does
+        self.open_requests[port] += 1
+        try:
+            return await http(port, method, path, cookies, form)
+        finally:
+            self.open_requests[port] -= 1
 
     def get(self, path: str, cookies: dict[str, str]) -> Awaitable[Reply]:
-        return http(next(self.next_port), "GET", path, cookies)
+        return self._send("GET", path, cookies, None)
 
     def post(self, path: str, cookies: dict[str, str], csrf: str, form: dict[str, str]) -> Awaitable[Reply]:
-        return http(next(self.next_port), "POST", path, cookies, {"csrf_token": csrf, **form})
+        return self._send("POST", path, cookies, {"csrf_token": csrf, **form})
 
 
 def page(reply: Reply) -> bool:
@@ -368,7 +390,7 @@ def drafting_users(users: int) -> int:
 
 
 @contextmanager
-def deployment(database: str, workers: int, users: int, threads: int = 1) -> Iterator[Site]:
+def deployment(database: str, workers: int, users: int, threads: int = 1, balance: str = "leastconn") -> Iterator[Site]:
     """The demo database, the app servers (one on SQLite, two on PostgreSQL) and a job worker."""
     extra: list[object] = []
     settings = {"API_RATE_LIMIT_PER_ADDRESS": "1000000 per minute"}
@@ -402,7 +424,7 @@ def deployment(database: str, workers: int, users: int, threads: int = 1) -> Ite
             drafting = list(pool.map(lambda n: officer(f"load-{n}@example.vn", LOAD_PASSWORD, drafts[n]),
                                      range(len(drafts))))
         yield Site(ports, officer("hr@demo.vn", "demo-hr-2026"), officer("reviewer@demo.vn", "demo-reviewer-2026"),
-                   drafting, int(download), int(plan), int(plan_item), [int(r) for r in reviewable.split(",")])
+                   drafting, int(download), int(plan), int(plan_item), [int(r) for r in reviewable.split(",")], balance)
     finally:
         stop(tuple(processes), workdir)
         for server in extra:
@@ -415,10 +437,13 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)")
+    parser.add_argument("--balance", choices=("leastconn", "roundrobin"), default="leastconn",
+                        help="how the simulated proxy spreads requests over the two PostgreSQL app servers")
     parser.add_argument("--mixes", default="stress,deadline", help="which mixes to run (stress, deadline or both)")
     args = parser.parse_args()
     kind = "sync workers" if args.threads == 1 else f"workers of {args.threads} threads"
-    print(f"{os.cpu_count()} cores; gunicorn {args.workers} {kind} per app server; {args.seconds:.0f} s a mix")
+    print(f"{os.cpu_count()} cores; gunicorn {args.workers} {kind} per app server; {args.seconds:.0f} s a mix; "
+          f"{args.balance} over the PostgreSQL app servers")
 
     hello_port = free_port()
     hello = start_gunicorn("benchmarks.hello_app:app", hello_port, {**os.environ, "PYTHONPATH": str(ROOT)},
@@ -431,7 +456,7 @@ def main() -> None:
         hello.wait()
     for database in args.databases.split(","):
         servers = "two app servers" if database == "postgresql" else "one app server"
-        with deployment(database, args.workers, DEADLINE_USERS, args.threads) as site:
+        with deployment(database, args.workers, DEADLINE_USERS, args.threads, args.balance) as site:
             if "stress" in args.mixes:
                 report(f"{database}, {servers}: stress, {STRESS_USERS} users without pauses",
                        asyncio.run(run_mix(site, STRESS_USERS, args.seconds, pausing=False)), args.seconds)
