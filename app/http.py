@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 
 from flask import Flask, g, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -49,6 +50,20 @@ log = logging.getLogger("app")
 
 def assign_request_id() -> None:
     g.request_id = secrets.token_hex(8)
+
+
+def start_timing() -> None:
+    g.started = time.perf_counter()
+
+
+def add_server_timing(response: Response) -> Response:
+    """How long the app took to make the reply (to its first byte, for a streamed one), as
+    Server-Timing: browsers' developer tools show it, and benchmarks/load.py tells from it the
+    time in the app apart from the time a request waited for a free worker."""
+    started = g.get("started")
+    if started is not None:
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+    return response
 
 
 def add_security_headers(response: Response) -> Response:
@@ -143,7 +158,9 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int] | Response:
 
 
 def install(app: Flask) -> None:
+    app.before_request(start_timing)
     app.before_request(assign_request_id)
     app.after_request(add_security_headers)
+    app.after_request(add_server_timing)  # runs first (Flask calls these in reverse): the app's time only
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
 
 import pytest
 from flask import Flask
@@ -22,6 +24,19 @@ def test_security_headers_on_every_response(client: FlaskClient, world: World, u
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/assessments/", "/nope", "/static/css/app.css"])
+def test_each_reply_says_how_long_the_app_took_to_make_it(client: FlaskClient, world: World, url: str) -> None:
+    # Server-Timing: browsers' developer tools show it, and benchmarks/load.py tells from it the
+    # time in the app apart from the time a request waited for a free worker.
+    sign_in(client, world.users["hr_a"])
+    started = time.perf_counter()
+    response = client.get(url)
+    waited = (time.perf_counter() - started) * 1000
+    found = re.fullmatch(r"app;dur=(\d+\.\d\d)", response.headers.get("Server-Timing", ""))
+    assert found is not None
+    assert 0 < float(found.group(1)) <= waited
 
 
 def test_pages_have_no_inline_script_or_style(client: FlaskClient, world: World) -> None:
