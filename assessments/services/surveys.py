@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import String, bindparam, cast, delete, func, insert, null, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession, table_of
@@ -305,18 +305,23 @@ def _hr_answers(db: DbSession, assessment_ids: Sequence[int], keys: Collection[s
 
 
 def _counts(db: DbSession, round_ids: Sequence[int]) -> tuple[dict[int, int], Mapping[int, Counts]]:
-    """Per round: how many workers answered at least one question, and answer counts per key."""
-    answered = dict(db.execute(
-        select(SurveyResponse.round_id, func.count(func.distinct(SurveyAnswer.response_id)))
-        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-        .where(SurveyResponse.round_id.in_(round_ids)).group_by(SurveyResponse.round_id)).all())
+    """Per round: how many workers answered at least one question, and answer counts per key. One
+    statement: the counts per answer, and after them one row per round (its key NULL: an
+    answer's key never is) with the workers who answered."""
+    answers = select(SurveyResponse.round_id, SurveyAnswer.key, SurveyAnswer.value, SurveyAnswer.response_id) \
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id) \
+        .where(SurveyResponse.round_id.in_(round_ids)).subquery()
+    per_answer = select(answers.c.round_id, answers.c.key, answers.c.value, func.count()) \
+        .group_by(answers.c.round_id, answers.c.key, answers.c.value)
+    per_round = select(answers.c.round_id, cast(null(), String), cast(null(), String),
+                       func.count(func.distinct(answers.c.response_id))).group_by(answers.c.round_id)
+    answered: dict[int, int] = {}
     counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for round_id, key, value, times in db.execute(
-            select(SurveyResponse.round_id, SurveyAnswer.key, SurveyAnswer.value, func.count())
-            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-            .where(SurveyResponse.round_id.in_(round_ids))
-            .group_by(SurveyResponse.round_id, SurveyAnswer.key, SurveyAnswer.value)):
-        counts[round_id][key][value] = times
+    for round_id, key, value, times in db.execute(union_all(per_answer, per_round)):
+        if key is None:
+            answered[round_id] = times
+        else:
+            counts[round_id][key][value] = times
     return answered, counts
 
 
@@ -380,7 +385,7 @@ class Heard:
 
 def latest_voices(db: DbSession, survey_of_assessment: Mapping[int, Survey | None]) -> dict[int, Heard]:
     """For each assessment (id -> its rubric's survey): its newest round whose results show
-    (enough workers answered), and what workers said in it. Four statements, however many
+    (enough workers answered), and what workers said in it. Three statements, however many
     (one when none has a round)."""
     ids = [key for key, survey in survey_of_assessment.items() if survey is not None]
     if not ids:

@@ -295,3 +295,24 @@ def test_an_assessment_without_rounds_costs_one_statement(dbs: Session, world: W
     with statements_run(dbs.get_bind()) as statements:  # type: ignore[arg-type]
         assert latest_voices(dbs, {world.assessment_a.id: SURVEY}) == {}
     assert len(statements) == 1, statements
+
+
+def test_an_assessment_with_a_round_costs_three_statements_and_reads_only_the_checked_answers(
+        dbs: Session, world: World) -> None:
+    """Its rounds, what workers answered in them (those who answered and the counts, together) and
+    the HR answers the survey checks: each statement is a round trip, on every results page and
+    every PDF download of a company that asked its workers."""
+    assert world.assessment_a is not None
+    claim_lactation_room(dbs, world)
+    dbs.add(Answer(assessment_id=world.assessment_a.id, indicator_key="leave.maternity_pay", value="full"))
+    dbs.commit()
+    survey_round = opened(dbs, world)
+    for n in range(10):
+        worker(dbs, survey_round, {"lactation_room": "no", "sex": "woman" if n % 2 else "man"})
+    begin_response(dbs, survey_round, None, TODAY)  # begun, nothing answered: not counted
+    with statements_run(dbs.get_bind()) as statements:  # type: ignore[arg-type]
+        heard = latest_voices(dbs, {world.assessment_a.id: SURVEY})[world.assessment_a.id]
+    assert len(statements) == 3, statements
+    assert heard.voice.responses == 10
+    assert [c.indicator for c in heard.voice.discrepancies] == ["breastfeeding.lactation_room"]
+    assert heard.hr_answers == {"breastfeeding.lactation_room": "one_room"}  # no question checks maternity pay
