@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -28,7 +29,7 @@ from assessments.models import (
     Role,
 )
 from assessments.services import ServiceError
-from assessments.services.reviews import returned_notices
+from assessments.services.reviews import notices_of
 from assessments.services.self_assessment import current_card, progress, start_assessment
 from assessments.services.teams import assigned_to
 
@@ -46,21 +47,27 @@ def index() -> str:
     assessments = db.session.scalars(query).all()
     this_year = today_in_viet_nam().year
     has_this_year = any(a.cycle == this_year for a in assessments if current_user.role == Role.HR)
-    notices = returned_notices(db.session, current_user.organisation_id) if current_user.role == Role.HR else []
+    # An HR officer's list is all of the company's assessments: the notices and this year's come from it.
+    notices = notices_of(db.session, assessments) if current_user.role == Role.HR else []
     return render_template("assessment/index.html", assessments=assessments, this_year=this_year,
                            has_this_year=has_this_year, start_form=StartForm(), progress_of=_progress_of,
-                           notices=notices, **hr_overview())
+                           notices=notices, **hr_overview(assessments if current_user.role == Role.HR else None))
 
 
-def hr_overview() -> dict[str, Any]:
+def hr_overview(company_assessments: Sequence[Assessment] | None = None) -> dict[str, Any]:
     """What an HR officer acts on next, on the dashboard and the assessments page: this year's
-    assessment while it is open (to continue), and the plan actions past their due date."""
+    assessment while it is open (to continue), and the plan actions past their due date.
+    `company_assessments`: all of the company's, when the page has read them already."""
     if current_user.role != Role.HR:
         return {"current": None, "overdue": [], "mine": []}
     today = today_in_viet_nam()
-    current = db.session.scalar(select(Assessment).options(WITHOUT_STORED_RESULT).where(
-        Assessment.organisation_id == current_user.organisation_id, Assessment.cycle == today.year,
-        Assessment.status.in_(EDITABLE_STATUSES)))
+    if company_assessments is None:
+        current = db.session.scalar(select(Assessment).options(WITHOUT_STORED_RESULT).where(
+            Assessment.organisation_id == current_user.organisation_id, Assessment.cycle == today.year,
+            Assessment.status.in_(EDITABLE_STATUSES)))
+    else:
+        current = next((a for a in company_assessments if a.cycle == today.year and a.status in EDITABLE_STATUSES),
+                       None)
     overdue = db.session.scalars(
         select(PlanItem).join(Assessment, Assessment.id == PlanItem.assessment_id)
         .where(Assessment.organisation_id == current_user.organisation_id, PlanItem.status != "done",

@@ -9,6 +9,7 @@ reply. An assessment with an open query cannot be verified."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -128,7 +129,13 @@ def returned_notices(db: DbSession, organisation_id: int) -> list[ReturnedNotice
                           .where(Assessment.organisation_id == organisation_id,
                                  Assessment.status == AssessmentStatus.RETURNED)
                           .order_by(Assessment.cycle.desc()))
-    return [notice for assessment in returned if (notice := returned_notice(db, assessment)) is not None]
+    return notices_of(db, returned)
+
+
+def notices_of(db: DbSession, assessments: Iterable[Assessment]) -> list[ReturnedNotice]:
+    """The notices of those of `assessments` back with their organisation, in the order given
+    (for a page that has read the organisation's assessments already)."""
+    return [notice for assessment in assessments if (notice := returned_notice(db, assessment)) is not None]
 
 
 def evidence_since(db: DbSession, assessment_id: int, threads: dict[str, QueryThread]) -> dict[str, list[Evidence]]:

@@ -87,6 +87,28 @@ def test_lists_never_read_the_stored_score_cards(client: FlaskClient, world: Wor
     assert listed and not [s for s in listed if "assessments.result" in s], listed
 
 
+def test_hrs_assessments_page_reads_the_companys_assessments_once(client: FlaskClient, world: World,
+                                                                   dbs: Session) -> None:
+    """This year's open assessment and those returned to the company are among the company's
+    assessments the page lists: each statement is a round trip on an HR officer's most used page."""
+    from assessments.db import today_in_viet_nam
+    from tests.conftest import add_assessment
+
+    assert world.assessment_a is not None and world.assessment_a.cycle == today_in_viet_nam().year
+    last_year = add_assessment(dbs, world.org_a, world.assessment_a.cycle - 1)
+    last_year.status = "returned"
+    dbs.commit()
+    sign_in(client, world.users["hr_a"])
+    with client.application.app_context():
+        from app.extensions import db
+
+        with statements_run(db.engine) as statements:
+            page = client.get("/assessments/").get_data(as_text=True)
+    assert f"/assessments/{world.assessment_a.id}" in page and f"/assessments/{last_year.id}" in page
+    read = [s for s in statements if "FROM assessments" in s and "assessments.rubric_hash" in s]
+    assert len(read) == 1, read
+
+
 def test_hr_users_reach_benchmarks_only(client: FlaskClient, world: World, dbs: Session) -> None:
     submitted(dbs, world)
     sign_in(client, world.users["hr_a"])
