@@ -128,7 +128,7 @@ def assessment(assessment_id: int) -> str:
     to_accept = [key for key in visible if key in values and key not in decisions]
     return render_template("review/assessment.html", assessment=found, rubric=rubric, values=values,
                            card=card, evidence=evidence, threads=threads,
-                           new_evidence=evidence_since(db.session, found.id, threads), before=before,
+                           new_evidence=evidence_since(evidence, threads), before=before,
                            changed=changed, shown=shown, counts={k: len(v & set(visible)) for k, v in groups.items()},
                            showing=groups[shown], reviews=decisions, notes=notes,
                            to_accept=len(to_accept), answer_text=answer_text, lang=current_language(),

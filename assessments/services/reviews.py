@@ -9,7 +9,7 @@ reply. An assessment with an open query cannot be verified."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -138,14 +138,16 @@ def notices_of(db: DbSession, assessments: Iterable[Assessment]) -> list[Returne
     return [notice for assessment in assessments if (notice := returned_notice(db, assessment)) is not None]
 
 
-def evidence_since(db: DbSession, assessment_id: int, threads: dict[str, QueryThread]) -> dict[str, list[Evidence]]:
-    """Files attached to each queried question after its query."""
+def evidence_since(evidence: Mapping[str, Sequence[Evidence]], threads: Mapping[str, QueryThread]
+                   ) -> dict[str, list[Evidence]]:
+    """Of an assessment's files by question (`evidence_by_indicator`), those attached to each
+    queried question after its query, in the order they came."""
     found: dict[str, list[Evidence]] = {}
-    for item in db.scalars(select(Evidence).where(Evidence.assessment_id == assessment_id,
-                                                  Evidence.indicator_key.in_(list(threads)))
-                           .order_by(Evidence.uploaded_at, Evidence.id)):
-        if item.uploaded_at > threads[item.indicator_key].at:
-            found.setdefault(item.indicator_key, []).append(item)
+    for key, thread in threads.items():
+        later = sorted((item for item in evidence.get(key, ()) if item.uploaded_at > thread.at),
+                       key=lambda item: (item.uploaded_at, item.id))
+        if later:
+            found[key] = later
     return found
 
 

@@ -87,6 +87,19 @@ def test_lists_never_read_the_stored_score_cards(client: FlaskClient, world: Wor
     assert listed and not [s for s in listed if "assessments.result" in s], listed
 
 
+def test_the_review_page_reads_the_evidence_once(client: FlaskClient, world: World, dbs: Session) -> None:
+    """The files attached after a query are among the assessment's files the page lists."""
+    assessment_id = submitted(dbs, world).id
+    sign_in(client, world.users["reviewer"])
+    with client.application.app_context():
+        from app.extensions import db
+
+        with statements_run(db.engine) as statements:
+            assert client.get(f"/review/{assessment_id}").status_code == 200
+    read = [s for s in statements if "FROM evidence" in s]
+    assert len(read) == 1, read
+
+
 def test_hrs_assessments_page_reads_the_companys_assessments_once(client: FlaskClient, world: World,
                                                                    dbs: Session) -> None:
     """This year's open assessment and those returned to the company are among the company's

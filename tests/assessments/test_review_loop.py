@@ -25,6 +25,7 @@ from assessments.services.self_assessment import (
     add_evidence,
     answer_values,
     area_version,
+    evidence_by_indicator,
     save_answers,
     save_area,
     submit,
@@ -90,8 +91,8 @@ def test_the_reviewer_sees_before_after_the_reply_and_the_new_evidence(dbs: Sess
     assert thread.comment == "Gửi bảng chấm công" and thread.returned
     assert thread.returned_answer == "fewer_days" and answer_values(dbs, assessment.id)["leave.paternity"] == "per_law"
     assert [r.comment for r in thread.replies] == ["Đã bổ sung bảng chấm công tháng 3."]
-    assert [e.original_name for e in evidence_since(dbs, assessment.id, threads)["leave.paternity"]] == [
-        "cham-cong.pdf"]
+    since = evidence_since(evidence_by_indicator(dbs, assessment.id), threads)
+    assert [e.original_name for e in since["leave.paternity"]] == ["cham-cong.pdf"]
     returned = last_return(dbs, assessment.id)
     assert returned is not None and returned.comment == "Vui lòng bổ sung"
     assert returned.answers is not None and returned.answers["leave.paternity"] == "fewer_days"
