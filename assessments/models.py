@@ -436,7 +436,7 @@ class Assessment(Base):
     @property
     def scorecard(self) -> ScoreRecord | None:
         """The recorded score card alone, without reading the plan."""
-        return None if self.result_data is None else AssessmentResult.scorecard_from_dict(self.result_data)
+        return scorecard_of(self.result_data)
 
 
 class Answer(Base):
@@ -548,6 +548,15 @@ class PlanItemStatus(StrEnum):
 # result (kilobytes of JSON, decoded per row: a third of the review queue's time). Reading it
 # from a row loaded so raises, rather than quietly costing a query per row.
 WITHOUT_STORED_RESULT = defer(Assessment.result_data, raiseload=True)
+
+# The recorded result as a column, for a query that wants only a score card (scorecard_of) and
+# not the whole row (a previous cycle's figures on every results page and PDF download).
+RECORDED_RESULT = Assessment.result_data
+
+
+def scorecard_of(recorded: dict[str, Any] | None) -> ScoreRecord | None:
+    """The score card of a recorded result read as RECORDED_RESULT, without reading the plan."""
+    return None if recorded is None else AssessmentResult.scorecard_from_dict(recorded)
 
 
 class PlanItem(Base):

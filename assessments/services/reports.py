@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assessments.db import DbSession, today_in_viet_nam
 from assessments.models import (
+    RECORDED_RESULT,
     Assessment,
     AssessmentStatus,
     Organisation,
@@ -22,10 +23,10 @@ from assessments.models import (
     PlanItemStatus,
     ReviewDecision,
     ReviewNote,
+    scorecard_of,
 )
 from assessments.report.data import MIN_BENCHMARK_GROUP, AdoptedAction, PreviousCycle, Report, ReportInput, build_report
 from assessments.report.render import EDITIONS, RenderedPdf, render_pdf
-from assessments.result import AssessmentResult
 from assessments.services.common import ServiceError
 from assessments.services.plan_renders import DEBOUNCE, LEASE, claim, fail, finish, progress
 from assessments.services.self_assessment import answer_values, evidence_by_indicator
@@ -55,14 +56,13 @@ def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | Non
             .correlate(Assessment).scalar_subquery()
 
     previous = db.execute(select(
-        Assessment.cycle, Assessment.result_data, plan_items(), plan_items(PlanItem.status == PlanItemStatus.DONE))
+        Assessment.cycle, RECORDED_RESULT, plan_items(), plan_items(PlanItem.status == PlanItemStatus.DONE))
         .where(Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
                Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1)).first()
-    if previous is None or previous.result_data is None:
+    card = None if previous is None else scorecard_of(previous[1])
+    if previous is None or card is None:
         return None
-    cycle, stored, adopted, done = previous
-    return PreviousCycle(cycle=cycle, scorecard=AssessmentResult.scorecard_from_dict(stored), adopted=adopted,
-                         done=done)
+    return PreviousCycle(cycle=previous.cycle, scorecard=card, adopted=previous[2], done=previous[3])
 
 
 def plan_items_of(db: DbSession, assessment: Assessment) -> list[PlanItem]:
