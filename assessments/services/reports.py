@@ -51,18 +51,19 @@ def sector_median(db: DbSession, assessment: Assessment) -> tuple[float | None, 
 def previous_cycle(db: DbSession, assessment: Assessment) -> PreviousCycle | None:
     """The organisation's last scored cycle before this one, and how its adopted plan went: one
     statement, read by every results page and every PDF download."""
-    def plan_items(*done: Any) -> Any:
+    def plan_items(name: str, *done: Any) -> Any:
         return select(func.count(PlanItem.id)).where(PlanItem.assessment_id == Assessment.id, *done) \
-            .correlate(Assessment).scalar_subquery()
+            .correlate(Assessment).scalar_subquery().label(name)
 
     previous = db.execute(select(
-        Assessment.cycle, RECORDED_RESULT, plan_items(), plan_items(PlanItem.status == PlanItemStatus.DONE))
+        Assessment.cycle, RECORDED_RESULT.label("recorded"), plan_items("adopted"),
+        plan_items("done", PlanItem.status == PlanItemStatus.DONE))
         .where(Assessment.organisation_id == assessment.organisation_id, Assessment.cycle < assessment.cycle,
                Assessment.percent.is_not(None)).order_by(Assessment.cycle.desc()).limit(1)).first()
-    card = None if previous is None else scorecard_of(previous[1])
+    card = None if previous is None else scorecard_of(previous.recorded)
     if previous is None or card is None:
         return None
-    return PreviousCycle(cycle=previous.cycle, scorecard=card, adopted=previous[2], done=previous[3])
+    return PreviousCycle(cycle=previous.cycle, scorecard=card, adopted=previous.adopted, done=previous.done)
 
 
 def plan_items_of(db: DbSession, assessment: Assessment) -> list[PlanItem]:
