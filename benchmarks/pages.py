@@ -98,13 +98,21 @@ def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int = 2,
     raise RuntimeError(f"gunicorn for {app} did not start")
 
 
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    """The pattern's match in text; a clear failure (with the text's start) when there is none."""
+    match = re.search(pattern, text, flags)
+    if match is None:
+        raise RuntimeError(f"{pattern!r} not found in: {text[:500]!r}")
+    return match
+
+
 def sign_in(port: int, email: str = "hr@demo.vn", password: str = "demo-hr-2026") -> tuple[str, str]:
     """A demo user's session cookie (the HR officer's unless named) and a CSRF token for it."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode()).group(1)
+    token = found(r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode()).group(1)
     body = urlencode({"csrf_token": token, "email": email, "password": password})
     conn.request("POST", "/auth/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()
@@ -130,11 +138,11 @@ def wrk(url: str, seconds: int, connections: int, env: dict[str, str], headers: 
     output = subprocess.run([*args, url], env=env, check=True, capture_output=True, text=True).stdout
 
     def latency(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        value, unit = found(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), "p50": latency("50%"),
+    return {"rps": float(found(r"Requests/sec:\s+([\d.]+)", output).group(1)), "p50": latency("50%"),
             "p99": latency("99%"), "errors": float(errors.group(1)) if errors else 0.0}
 
 
