@@ -56,7 +56,7 @@ translations-update: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --width 100
 
-## make lint: ruff, and mypy over app/, assessments/, rubrics/ (settings in pyproject.toml): 0 errors.
+## make lint: ruff, and mypy over app/, assessments/, rubrics/, benchmarks/ (settings in pyproject.toml): 0 errors.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy

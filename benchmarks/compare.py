@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -39,6 +38,7 @@ from assessments.result import AssessmentResult  # noqa: E402
 from assessments.scoring import score  # noqa: E402
 from assessments.sectors import SECTORS  # noqa: E402
 from assessments.simulate import random_answers, random_profile  # noqa: E402
+from benchmarks.pages import signed_in_client  # noqa: E402
 from rubrics.loader import default_registry  # noqa: E402
 
 PAGES = {
@@ -83,9 +83,9 @@ def seed(database_url: str, count: int) -> None:
         for table, rows in ((Organisation, organisations), (Assessment, assessments), (Answer, answers),
                             (AreaScoreRow, areas), (LegalGapRow, gaps)):
             for start in range(0, len(rows), 5000):
-                connection.execute(insert(table.__table__), rows[start:start + 5000])
+                connection.execute(insert(table), rows[start:start + 5000])
         # As a submission does: the scores changed, so benchmarks are computed afresh.
-        connection.execute(insert(ScoresVersion.__table__), {"id": 1, "token": "seeded"})
+        connection.execute(insert(ScoresVersion), {"id": 1, "token": "seeded"})
     engine.dispose()
 
 
@@ -103,10 +103,7 @@ def measure(database_url: str, count: int, runs: int) -> dict[str, float]:
     from app import create_app
 
     app = create_app()
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/auth/login").get_data(as_text=True))[1]
-    client.post("/auth/login", data={"csrf_token": token, "email": "bench@example.vn",
-                                     "password": "benchmark-password-1"})
+    client = signed_in_client(app, "bench@example.vn", "benchmark-password-1")
     results = {}
     from app.extensions import db
     from assessments.services.compare import refresh_benchmarks, scores_changed

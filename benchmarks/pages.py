@@ -22,7 +22,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -104,6 +109,18 @@ def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
     if match is None:
         raise RuntimeError(f"{pattern!r} not found in: {text[:500]!r}")
     return match
+
+
+def signed_in_client(app: Flask, email: str, password: str) -> FlaskClient:
+    """A test client of `app`, signed in (the sign-in must succeed: a benchmark of the sign-in
+    page by mistake would print fine-looking figures)."""
+    client = app.test_client()
+    token = found(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                  client.get("/auth/login").get_data(as_text=True)).group(1)
+    reply = client.post("/auth/login", data={"csrf_token": token, "email": email, "password": password})
+    if reply.status_code != 302:
+        raise RuntimeError(f"{email} could not sign in (HTTP {reply.status_code})")
+    return client
 
 
 def sign_in(port: int, email: str = "hr@demo.vn", password: str = "demo-hr-2026") -> tuple[str, str]:

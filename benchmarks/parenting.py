@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from assessments.db import utcnow  # noqa: E402
 from assessments.dhis2 import DEFAULT_MAPPING  # noqa: E402
 from assessments.provinces import PROVINCES  # noqa: E402
+from benchmarks.pages import signed_in_client  # noqa: E402
 
 PAGES = {
     "dashboard": "/parenting/",
@@ -76,10 +76,10 @@ def seed(database_url: str, count: int) -> None:
         facilitators = []
         for number in range(300):
             pid, _key = programmes[number % len(programmes)]
-            facilitators.append(connection.execute(insert(Facilitator).values(
+            facilitators.append(connection.scalar(insert(Facilitator).returning(Facilitator.id).values(
                 full_name=f"Người hướng dẫn {number}", works_at="", programme_id=pid,
                 province_code=PROVINCES[number % len(PROVINCES)].code, trained_by="", active=True, version=1,
-                dhis2_option_combo=f"F{number:010d}", created_at=now)).inserted_primary_key[0])
+                dhis2_option_combo=f"F{number:010d}", created_at=now)))
         connection.execute(delete(ParentingTarget))  # the demo's, replaced by one in every province
         connection.execute(insert(ParentingTarget), [
             {"year": today.year, "province_code": p.code, "programme_id": pid, "sessions": 2_000,
@@ -127,9 +127,7 @@ def measure(database_url: str, count: int, runs: int) -> dict[str, tuple[float, 
     os.environ.update({"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(workdir), "DHIS2_MAPPING_FILE": str(mapping)})
     from app import create_app
 
-    client = create_app().test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/auth/login").get_data(as_text=True))[1]
-    client.post("/auth/login", data={"csrf_token": token, "email": "unicef@demo.vn", "password": "demo-unicef-2026"})
+    client = signed_in_client(create_app(), "unicef@demo.vn", "demo-unicef-2026")
 
     def timed(url: str, times: int) -> float:
         spent = []

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from assessments.report.data import build_report, sample_input  # noqa: E402
 from assessments.report.render import ASSETS, _one_young_collection, render_pdf  # noqa: E402
+from benchmarks.pages import signed_in_client  # noqa: E402
 from rubrics.loader import default_registry  # noqa: E402
 
 PARAGRAPH = ("Người lao động nữ được nghỉ thai sản sáu tháng và hưởng chế độ bảo hiểm xã hội theo quy định "
@@ -87,7 +88,6 @@ def plain_with_pages(pages: int):
 
 def cached_download_ms(runs: int) -> float:
     """Median time of a download served from the stored copy, through Flask, on SQLite."""
-    import re
 
     workdir = Path(tempfile.mkdtemp(prefix="ffw-pdf-"))
     os.environ.update({"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "UPLOAD_FOLDER": str(workdir)})
@@ -97,9 +97,7 @@ def cached_download_ms(runs: int) -> float:
     from app import create_app
 
     app = create_app()
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/auth/login").get_data(as_text=True))[1]
-    client.post("/auth/login", data={"csrf_token": token, "email": "hr@demo.vn", "password": "demo-hr-2026"})
+    client = signed_in_client(app, "hr@demo.vn", "demo-hr-2026")
     url = "/assessments/1/plan.pdf?edition=vi"  # the demo HR company's submitted 2025 assessment
     assert client.get(url).headers["X-Plan-Rendered"] == "1"
     times = []
