@@ -94,18 +94,30 @@ def cached_download_ms(runs: int) -> float:
     env = {**os.environ, "FLASK_APP": "wsgi", "PYTHONPATH": str(ROOT)}
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([sys.executable, "-m", "flask", *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    from sqlalchemy import select
+
     from app import create_app
+    from app.extensions import db
+    from assessments.models import Assessment, AssessmentStatus, User
+    from assessments.services.reports import plan_pdf
 
     app = create_app()
+    with app.app_context():  # the stored copy, made as the job worker makes it
+        hr = db.session.scalars(select(User).where(User.email == "hr@demo.vn")).one()
+        assessment = db.session.scalars(select(Assessment).where(
+            Assessment.organisation_id == hr.organisation_id, Assessment.status != AssessmentStatus.DRAFT)
+            .order_by(Assessment.cycle).limit(1)).one()
+        plan_pdf(db.session, assessment, default_registry().get(assessment.rubric_key, assessment.rubric_version),
+                 "vi")
+        url = f"/assessments/{assessment.id}/plan.pdf?edition=vi"
     client = signed_in_client(app, "hr@demo.vn", "demo-hr-2026")
-    url = "/assessments/1/plan.pdf?edition=vi"  # the demo HR company's submitted 2025 assessment
-    assert client.get(url).headers["X-Plan-Rendered"] == "1"
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         response = client.get(url)
         times.append(time.perf_counter() - start)
-        assert response.headers["X-Plan-Rendered"] == "0" and response.status_code == 200
+        if response.status_code != 200 or response.headers.get("X-Plan-Current") != "1":
+            raise RuntimeError(f"the download did not serve the stored copy (HTTP {response.status_code})")
     return statistics.median(times) * 1000
 
 
