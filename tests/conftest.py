@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from app import create_app
 from assessments.db import configure_sqlite, metadata, today_in_viet_nam, utcnow
@@ -52,6 +53,22 @@ from rubrics.loader import default_registry
 from tests.support.postgres import PostgresServer, find_bindir, start_postgres
 from tests.support.redis import RedisServer, find_redis, start_redis
 from tests.support.smtp import smtp_server  # noqa: F401  (a fixture for every test)
+
+
+class WholeBodyClient(FlaskClient):
+    """The test client, reading and closing each response's body before returning it, as a
+    WSGI server does. Werkzeug's client leaves a streamed body (the exports) open by default;
+    one a test never read stayed alive until the garbage collector closed it in the middle of a
+    later test's request, and its stream_with_context popped that request's contexts (the CI
+    failure at 9a50738). A test that reads a stream passes buffered=False and closes it itself."""
+
+    def open(self, *args: object, buffered: bool = True, **kwargs: object) -> TestResponse:
+        return super().open(*args, buffered=buffered, **kwargs)  # type: ignore[arg-type]
+
+
+# Every app the suite makes, including those tests make with create_app themselves.
+Flask.test_client_class = WholeBodyClient
+
 
 PASSWORD = "correct-horse-battery"
 PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: scrypt is slow on purpose

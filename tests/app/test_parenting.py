@@ -300,10 +300,10 @@ def test_exports_csv_xlsx_and_dhis2(client: FlaskClient, world: World, dbs: Sess
                 commune="=cmd|' /C calc'!A0", venue="community")
     dbs.commit()
     sign_in(client, world.users["reviewer"])
-    csv = client.get("/parenting/export.csv")
-    assert csv.headers["Content-Disposition"].startswith("attachment")
-    assert csv.is_streamed  # sent as it is read: 200,000 sessions never sit in memory whole
-    text = csv.data.decode("utf-8")
+    with client.get("/parenting/export.csv", buffered=False) as csv:
+        assert csv.headers["Content-Disposition"].startswith("attachment")
+        assert csv.is_streamed  # sent as it is read: 200,000 sessions never sit in memory whole
+        text = csv.data.decode("utf-8")
     assert text.startswith("\ufeff") and "Hưng Yên" in text and ",'=cmd|" in text
     xlsx = client.get("/parenting/export.xlsx?province=lam-dong").data
     rows = read_table("x.xlsx", xlsx)

@@ -210,22 +210,20 @@ def test_exports_stream_the_header_before_reading_any_row(client: FlaskClient, w
     monkeypatch.setattr(compare_views, "all_rows", counting)
     for url in ("/compare/answers.csv", "/compare/export.csv"):
         rows_read.clear()
-        response = client.get(url, buffered=False)
-        chunks = iter(response.response)
-        first = next(chunks)
-        assert response.is_streamed
-        assert first.endswith(b"\r\n") and first.count(b"\r\n") == 1 and rows_read == []  # the header alone
-        rest = b"".join(chunks)
-        response.close()
+        with client.get(url, buffered=False) as response:  # closed even when an assertion fails
+            chunks = iter(response.response)
+            first = next(chunks)
+            assert response.is_streamed
+            assert first.endswith(b"\r\n") and first.count(b"\r\n") == 1 and rows_read == []  # the header alone
+            rest = b"".join(chunks)
         assert len(rows_read) == 1 and rest.count(b"\r\n") == 1  # then the one assessment's row
     for url in ("/compare/answers.xlsx", "/compare/export.xlsx"):
         rows_read.clear()
-        response = client.get(url, buffered=False)
-        chunks = iter(response.response)
-        first = next(chunks)
-        assert response.is_streamed and first.startswith(b"PK\x03\x04") and rows_read == []
-        workbook = load_workbook(io.BytesIO(first + b"".join(chunks)))
-        response.close()
+        with client.get(url, buffered=False) as response:
+            chunks = iter(response.response)
+            first = next(chunks)
+            assert response.is_streamed and first.startswith(b"PK\x03\x04") and rows_read == []
+            workbook = load_workbook(io.BytesIO(first + b"".join(chunks)))
         assert len(rows_read) == 1 and workbook.active.max_row == 2
         # Sheets named in the reader's language, as the columns' documentation is.
         assert workbook.sheetnames == (["Bản đánh giá", "Các cột"] if url.endswith("export.xlsx") else ["Câu trả lời"])
